@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything the workbench needs on a fresh Debian (bookworm) machine:
+# Debian packages (Python, Apertium with its French/Spanish/English pairs, Chromium
+# for the browser tests), then a virtual environment in .venv with the package.
+# Safe to run again: each step is a no-op when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+APT_PACKAGES=(python3 python3-venv python3-pip apertium apertium-fr-es apertium-eng-spa chromium)
+missing=()
+for pkg in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv with $PY"
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
+# argostranslate without its declared dependencies: they pull stanza, spaCy and
+# torch (gigabytes) for sentence splitting that the workbench does itself.
+# Its light dependencies are listed in pyproject.toml.
+.venv/bin/python -m pip install -q --no-deps "argostranslate==1.11.0" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+.venv/bin/workbench --version

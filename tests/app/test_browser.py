@@ -1,0 +1,111 @@
+"""End to end in real headless Chromium: serve, edit, approve, reload, see it persisted."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from projects import build_project
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian chromium is not installed at /usr/bin/chromium")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path: Path):
+    """``workbench serve`` on a free port against a fresh project; yields (url, project dir)."""
+    from projects import XSS
+
+    root = build_project(tmp_path / "proj", extra=[(XSS, XSS)])
+    port = _free_port()
+    env = {**os.environ, "HOME": str(tmp_path)}  # Streamlit writes ~/.streamlit
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "serve", "--project", str(root), "--port", str(port),
+         "--no-browser"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("workbench serve did not start: " + proc.stdout.read1(20000).decode())
+        yield url, root
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
+
+
+def test_review_edit_approve_reload_persists(served, tmp_path: Path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from projects import XSS
+
+    from workbench.store import Project
+
+    url, root = served
+    dialogs: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chrome-profile"), executable_path=str(CHROMIUM), args=ARGS,
+            headless=True, viewport={"width": 1500, "height": 1100})
+        try:
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(url, wait_until="domcontentloaded")
+            first = page.locator(".st-key-rv_seg_1")
+            box = first.locator("textarea")
+            expect(box).to_have_value(
+                "President Emmanuel Macron received Vladimir Putin at Versailles on Monday.",
+                timeout=60_000)
+
+            # Hostile text is shown as text and runs nothing.
+            shown = page.locator(".st-key-rv_seg_7 p").get_by_text(XSS, exact=True)
+            expect(shown).to_have_count(2)  # source and machine translation, as plain text
+            assert shown.first.inner_text() == XSS
+            assert page.locator('img[src="x"]').count() == 0
+            assert page.locator("script", has_text="alert").count() == 0
+
+            box.fill("President Macron welcomed Vladimir Putin to Versailles on Monday.")
+            box.press("Tab")  # the text area saves when it loses focus
+            expect(first.get_by_text("v2")).to_be_visible(timeout=20_000)
+            first.get_by_role("button", name="Approve").click()
+            expect(first.get_by_text("approved")).to_be_visible(timeout=20_000)
+
+            page.reload(wait_until="domcontentloaded")
+            first = page.locator(".st-key-rv_seg_1")
+            expect(first.locator("textarea")).to_have_value(
+                "President Macron welcomed Vladimir Putin to Versailles on Monday.", timeout=60_000)
+            expect(first.get_by_text("approved")).to_be_visible()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.wait_for_timeout(500)
+            page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=False)
+        finally:
+            browser.close()
+    assert dialogs == [], f"a dialog fired: {dialogs}"
+    with Project(root) as p:
+        row = p.review(1, "en")
+        assert (row["text"], row["status"]) == (
+            "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")

@@ -1,0 +1,123 @@
+"""Documents, Glossary, Export and Quality pages through AppTest (load, act, check the result)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from workbench.store import Project
+
+GLOSSARY = """concept,lang,term,status,note
+putin,fr,Poutine,preferred,
+putin,en,Putin,preferred,
+putin,en,Poutin,variant,misspelling
+"""
+
+
+def test_documents_lists_progress_and_ingests_a_path(app_at, project_dir, tmp_path):
+    at = app_at("documents")
+    assert not at.exception and at.title[0].value == "Documents"
+    table = at.dataframe[0].value
+    assert table["segments"].tolist() == [7] and table["translated_share"].tolist() == [1.0]
+    article = tmp_path / "article.fr.txt"
+    article.write_text("Le gouvernement a annoncé une réforme. Elle sera votée en juin.\n",
+                       encoding="utf-8")
+    at.text_input(key="doc_lang").input("fr")
+    at.text_input(key="doc_path").input(str(article)).run()
+    at.button(key="doc_ingest_path").click().run()
+    assert not at.exception and any("1 added" in s.value for s in at.success)
+    with Project(project_dir) as p:
+        assert p.documents()["title"].to_list()[-1].startswith("Le gouvernement")
+
+
+def test_documents_refused_file_is_a_message_not_a_traceback(app_at, tmp_path):
+    at = app_at("documents")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    at.text_input(key="doc_path").input(str(binary)).run()
+    at.button(key="doc_ingest_path").click().run()
+    assert not at.exception and any("1 refused" in w.value for w in at.warning)
+
+
+def _glossary_app(app_at, project_dir: Path, text: str = GLOSSARY):
+    folder = project_dir / "glossaries"
+    folder.mkdir(exist_ok=True)
+    (folder / "names.csv").write_text(text, encoding="utf-8")
+    return app_at("glossary"), folder / "names.csv"
+
+
+def _come_back_with_draft(at, draft: pl.DataFrame) -> None:
+    """Leave the page (the editor widget is dropped), hold ``draft`` as the kept edits, return."""
+    at.switch_page("pages/review.py").run()
+    at.session_state["gl_draft"] = {"names.csv": draft}
+    at.switch_page("pages/glossary.py").run()
+
+
+def test_glossary_saves_a_valid_draft_atomically(app_at, project_dir):
+    at, path = _glossary_app(app_at, project_dir)
+    assert not at.exception and at.title[0].value == "Glossary"
+    # An edited table kept as a draft (what the editor leaves after a visit to another page).
+    draft = pl.DataFrame({"concept": ["putin", "putin", "putin", "macron"],
+                          "lang": ["fr", "en", "en", "fr"],
+                          "term": ["Poutine", "Putin", "Poutin", "Emmanuel Macron"],
+                          "status": ["preferred", "preferred", "variant", "preferred"],
+                          "note": ["", "", "misspelling", ""]})
+    _come_back_with_draft(at, draft)
+    assert "Unsaved changes." in [c.value for c in at.caption]
+    at.button(key="gl_save").click().run()
+    assert not at.exception and not at.error
+    assert "Emmanuel Macron" in path.read_text(encoding="utf-8")
+    assert not list(path.parent.glob(".*.tmp"))  # the temporary file was renamed away
+
+
+def test_glossary_invalid_draft_is_refused_and_file_kept(app_at, project_dir):
+    at, path = _glossary_app(app_at, project_dir)
+    bad = pl.DataFrame({"concept": ["putin", "has space"], "lang": ["fr", "french"],
+                        "term": ["Poutine", "X"], "status": ["variant", "preferred"],
+                        "note": ["", ""]})
+    _come_back_with_draft(at, bad)
+    at.button(key="gl_save").click().run()
+    assert not at.exception
+    assert any("Not saved" in e.value for e in at.error)
+    assert path.read_text(encoding="utf-8") == GLOSSARY
+
+
+def test_glossary_renormalises_final_translations(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(6, "en", text="Mr Poutin is then expected to visit the Louvre museum.",
+                      expected_version=1)
+    at, _ = _glossary_app(app_at, project_dir)
+    assert "1 final translation(s) would change" in " ".join(c.value for c in at.caption)
+    at.button(key="gl_norm_apply").click().run()
+    with Project(project_dir) as p:
+        assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
+
+
+def test_export_writes_inside_the_project_and_offers_download(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(1, "en", status="approved", expected_version=1)
+    at = app_at("export")
+    assert not at.exception and at.title[0].value == "Export"
+    assert "1 segment(s) match" in " ".join(c.value for c in at.caption)
+    at.selectbox(key="ex_fmt").set_value("tsv")
+    at.text_input(key="ex_name").input("../../outside").run()
+    at.button(key="ex_run").click().run()
+    assert not at.exception and not at.error
+    out = project_dir / "exports" / "outside.tsv"
+    assert out.is_file() and "Versailles" in out.read_text(encoding="utf-8")
+    assert not (project_dir.parent.parent / "outside.tsv").exists()
+    assert at.get("download_button")
+
+
+def test_quality_shows_post_edit_effort(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(1, "en", text="Macron welcomed Putin in Versailles on Monday.",
+                      status="approved", expected_version=1)
+        p.save_review(2, "en", status="approved", expected_version=1)
+    at = app_at("quality")
+    assert not at.exception and at.title[0].value == "Quality"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Segments reviewed"] == "2 / 7"
+    assert metrics["Edited by reviewers"] == "1"
+    assert 0 < float(metrics["Post-edit TER"]) < 100

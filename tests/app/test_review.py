@@ -1,0 +1,132 @@
+"""Review page through AppTest: edits and statuses land in SQLite, conflicts are caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from projects import XSS
+
+from workbench.app.text import unescape
+from workbench.store import Project
+
+
+def _row(project_dir: Path, seg: int) -> dict:
+    with Project(project_dir) as p:
+        return p.pairs("en").filter(p.pairs("en")["segment_id"] == seg).row(0, named=True)
+
+
+def _key(at, prefix: str, seg: int) -> str:
+    return next(b.key for b in at.button if b.key == f"{prefix}_{seg}")
+
+
+def test_loads_side_by_side_with_low_confidence_marked(app_at):
+    at = app_at()
+    assert not at.exception
+    texts = [unescape(m.value) for m in at.markdown]
+    assert "Le président Emmanuel Macron a reçu Vladimir Poutine à Versailles lundi." in texts
+    assert "President Emmanuel Macron received Vladimir Putin at Versailles on Monday." in texts
+    low = [m.value for m in at.markdown if "low confidence" in m.value]
+    assert len(low) == 1 and low[0].startswith("**#4**")  # the only bead at 0.3
+    assert ":red-background[" in low[0]
+    assert len(at.text_area) == 7
+
+
+def test_edit_then_approve_saves_text_status_and_history(app_at, project_dir):
+    at = app_at()
+    at.text_area(key="rv_text_1_1").input("Macron received Putin at Versailles.").run()
+    assert _row(project_dir, 1)["target"] == "Macron received Putin at Versailles."
+    at.button(key="rv_ok_1").click().run()
+    row = _row(project_dir, 1)
+    assert (row["target"], row["status"], row["version"]) == (
+        "Macron received Putin at Versailles.", "approved", 3)
+    with Project(project_dir) as p:
+        assert p.history(1, "en")["author"].to_list() == ["app", "app"]
+    # The editor now shows the saved version; nothing is saved twice.
+    assert at.text_area(key="rv_text_1_3").value == "Macron received Putin at Versailles."
+    at.run()
+    assert _row(project_dir, 1)["version"] == 3
+
+
+def test_undo_restores_the_previous_text_and_status(app_at, project_dir):
+    at = app_at()
+    mt = _row(project_dir, 2)["target"]
+    at.text_area(key="rv_text_2_1").input("A worse text").run()
+    at.button(key="rv_undo_2").click().run()
+    row = _row(project_dir, 2)
+    assert (row["target"], row["status"]) == (mt, "todo")
+
+
+def test_filters_and_pagination(app_at):
+    at = app_at()
+    at.sidebar.toggle(key="rv_low").set_value(True).run()
+    assert [t.key for t in at.text_area] == ["rv_text_4_1"]
+    at.sidebar.toggle(key="rv_low").set_value(False)
+    at.sidebar.selectbox(key="rv_size").set_value(10).run()
+    at.sidebar.multiselect(key="rv_status").set_value(["approved"]).run()
+    assert len(at.text_area) == 0 and any("No segment matches" in i.value for i in at.info)
+    at.sidebar.multiselect(key="rv_status").set_value([])
+    at.sidebar.text_input(key="rv_search").input("Kremlin").run()
+    assert [t.key for t in at.text_area] == ["rv_text_4_1"]
+
+
+def test_pagination_of_a_long_document(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import MAIN
+    from projects import build_project
+
+    root = build_project(tmp_path / "long", segments=45)
+    at = AppTest.from_file(MAIN, default_timeout=30)
+    at.session_state["project_root"] = str(root)
+    at.run()
+    assert len(at.text_area) == 20
+    at.number_input(key="rv_page").set_value(3).run()
+    assert len(at.text_area) == 5 and at.text_area[0].key == "rv_text_41_1"
+
+
+def test_focus_mode_approve_and_next(app_at, project_dir):
+    at = app_at()
+    at.sidebar.toggle(key="rv_focus").set_value(True).run()
+    assert [t.key for t in at.text_area] == ["rv_text_1_1"]
+    ok = at.button(key="rv_ok_1")
+    assert ok.label == "Approve & next"
+    ok.click().run()
+    assert _row(project_dir, 1)["status"] == "approved"
+    assert [t.key for t in at.text_area] == ["rv_text_2_1"]
+
+
+def test_two_tabs_later_save_does_not_overwrite_and_user_chooses(app_at, project_dir):
+    tab_a, tab_b = app_at(), app_at()
+    tab_a.text_area(key="rv_text_3_1").input("Text from tab A").run()
+    tab_b.text_area(key="rv_text_3_1").input("Text from tab B").run()  # B still saw version 1
+    assert _row(project_dir, 3)["target"] == "Text from tab A"
+    warning = " ".join(w.value for w in tab_b.warning)
+    assert "saved elsewhere" in warning and "not** saved" in warning
+    shown = [unescape(m.value) for m in tab_b.markdown]
+    assert "Text from tab A" in shown and "Text from tab B" in shown
+    tab_b.button(key="rv_mine_3").click().run()
+    row = _row(project_dir, 3)
+    assert (row["target"], row["version"]) == ("Text from tab B", 3)
+    assert not tab_b.warning
+
+
+def test_two_tabs_keep_theirs_writes_nothing(app_at, project_dir):
+    tab_a, tab_b = app_at(), app_at()
+    tab_a.button(key="rv_flag_5").click().run()
+    tab_b.button(key="rv_ok_5").click().run()
+    assert _row(project_dir, 5)["status"] == "flagged"
+    tab_b.button(key="rv_theirs_5").click().run()
+    row = _row(project_dir, 5)
+    assert (row["status"], row["version"]) == ("flagged", 2)
+    assert not tab_b.warning
+
+
+def test_markup_in_segments_is_shown_literally(app_at):
+    at = app_at()
+    xss = [m.value for m in at.markdown if "onerror" in m.value]
+    assert xss, "the hostile segment is on the page"
+    for value in xss:
+        assert "\\<img" in value and "\\<script\\>" in value  # escaped, not markup
+        assert "<img" not in value.replace("\\<", "")
+        assert unescape(value) == XSS
+    assert at.text_area(key="rv_text_7_1").value == XSS

@@ -1,0 +1,78 @@
+"""``workbench ingest`` and ``workbench status`` through the real command line."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def wb(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "workbench", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_ingest_seeds_twice_then_status(tmp_path):
+    project = tmp_path / "proj"
+    first = wb("ingest", str(SEEDS), "--project", str(project))
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.count(" added #") == 5
+    second = wb("ingest", str(SEEDS), "--project", str(project))
+    assert second.returncode == 0
+    assert second.stderr.count("unchanged #") == 5
+    status = wb("status", "--project", str(project), "--json")
+    docs = json.loads(status.stdout)
+    assert len(docs) == 5
+    assert {d["lang"] for d in docs} == {"fr"}
+    assert all(d["segments"] > 10 and d["version"] == 1 for d in docs)
+    table = wb("status", "--project", str(project))
+    assert "5 documents" in table.stdout
+
+
+def test_changed_file_makes_new_version(tmp_path):
+    src = tmp_path / "article.txt"
+    shutil.copy(SEEDS / "000_369557437170969a.txt", src)
+    project = str(tmp_path / "proj")
+    assert wb("ingest", str(src), "-p", project).returncode == 0
+    src.write_text(src.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", encoding="utf-8")
+    out = wb("ingest", str(src), "-p", project)
+    assert "new-version" in out.stderr
+    docs = json.loads(wb("status", "-p", project, "--json").stdout)
+    assert [d["version"] for d in docs] == [2]
+
+
+def test_mixed_folder_reports_each_file(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("Kim voyage rarement. Il prend le train blindé.",
+                                   encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("Le ministre a été reçu à Pyongyang.".encode("latin-1"))
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
+    out = wb("ingest", str(folder), "-p", str(tmp_path / "proj"))
+    assert out.returncode == 1  # some files refused, the rest ingested
+    assert "Traceback" not in out.stderr
+    err = out.stderr
+    assert "empty.txt" in err and "file is empty" in err
+    assert "binary file (PNG image)" in err
+    assert "skipped" in err and "notes.pdf" in err
+    docs = json.loads(wb("status", "-p", str(tmp_path / "proj"), "--json").stdout)
+    assert sorted(d["encoding"] for d in docs) == ["cp1252", "utf-8"]
+
+
+@pytest.mark.parametrize("cmd", [[], ["ingest"], ["status"], ["eval"]])
+def test_help_everywhere(cmd):
+    out = wb(*cmd, "--help")
+    assert out.returncode == 0 and "Usage" in out.stdout
+
+
+def test_usage_error_exit_2_and_user_error_exit_1(tmp_path):
+    assert wb("ingest", "--no-such-flag").returncode == 2
+    missing = wb("status", "-p", str(tmp_path / "none"))
+    assert missing.returncode == 1
+    assert "no project" in missing.stderr and "Traceback" not in missing.stderr

@@ -1,0 +1,41 @@
+"""Shared pytest fixtures (helpers append theirs below)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def tiny_argosmodel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real fr→en ``.argosmodel`` (random 2-layer Transformer) built once per session."""
+    from fixtures.tiny_argos import build_argosmodel
+
+    return build_argosmodel(tmp_path_factory.mktemp("tiny-argos") / "translate-fr_en.argosmodel")
+
+
+@pytest.fixture
+def argos_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Argos packages folder; Argos's XDG folders and index URL point into
+    ``tmp_path`` / nowhere, so tests never touch the home folder or the network."""
+    from workbench.engines import argos
+
+    home = tmp_path / "argos"
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(home / var.lower()))
+    packages = home / "packages"
+    packages.mkdir(parents=True)
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(packages))
+    monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "http://127.0.0.1:9/")
+    argos.clear_cache()
+    return packages
+
+
+@pytest.fixture
+def tiny_argos(tiny_argosmodel: Path, argos_home: Path) -> Path:
+    """The tiny fr→en model installed through the real installer; returns the packages dir."""
+    from workbench.engines.argos import install_from_file
+
+    install_from_file(tiny_argosmodel)
+    return argos_home

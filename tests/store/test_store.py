@@ -1,0 +1,160 @@
+"""The SQLite project store: schema, transactions, review versions, history."""
+
+import sqlite3
+
+import pytest
+
+from workbench.errors import ConflictError, NotFoundError, StoreError
+from workbench.store import NewParagraph, NewSegment, Project
+from workbench.store.schema import SCHEMA_VERSION
+
+
+def _doc(project: Project, path="a.txt", content_hash="h1") -> int:
+    return project.add_document(
+        source_path=path, title="Kim et Poutine", lang="fr", lang_confidence=0.99, fmt="text",
+        encoding="utf-8", content_hash=content_hash,
+        paragraphs=[
+            NewParagraph("banner", "debris", [NewSegment("banner", False, "page marker")]),
+            NewParagraph("Kim voyage rarement. Il prend le train.", "text",
+                         [NewSegment("Kim voyage rarement.", True),
+                          NewSegment("Il prend le train.", True)]),
+        ],
+    )
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project(tmp_path / "proj") as p:
+        yield p
+
+
+def test_pragmas_and_schema(project):
+    assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert project.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert project.schema_version == SCHEMA_VERSION
+
+
+def test_open_missing_project_without_create(tmp_path):
+    with pytest.raises(NotFoundError, match="no project"):
+        Project(tmp_path / "nope", create=False)
+
+
+def test_newer_schema_refused(tmp_path):
+    with Project(tmp_path / "p") as p:
+        p.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this workbench"):
+        Project(tmp_path / "p")
+
+
+def test_documents_and_segments(project):
+    doc = _doc(project)
+    docs = project.documents()
+    assert docs["segments"].to_list() == [3] and docs["translatable"].to_list() == [2]
+    segs = project.segments(doc)
+    assert segs["text"].to_list() == ["banner", "Kim voyage rarement.", "Il prend le train."]
+    assert segs["paragraph"].to_list() == [0, 1, 1]
+    assert segs["reason"].to_list() == ["page marker", None, None]
+
+
+def test_new_version_keeps_old(project):
+    first = _doc(project, content_hash="h1")
+    second = _doc(project, content_hash="h2")
+    assert project.documents()["id"].to_list() == [second]
+    all_docs = project.documents(current_only=False)
+    assert all_docs["version"].to_list() == [1, 2]
+    assert len(project.segments(first)) == 3
+
+
+def test_failed_transaction_leaves_nothing(project):
+    with pytest.raises(sqlite3.IntegrityError):
+        project.add_document(
+            source_path="b.txt", title="t", lang="fr", lang_confidence=None, fmt="text",
+            encoding="utf-8", content_hash="x",
+            paragraphs=[NewParagraph("p", "text", [NewSegment("a", True)])] * 1
+            + [NewParagraph("p", "text", [NewSegment(None, True)])],  # NOT NULL violation
+        )
+    assert project.documents().is_empty()
+    assert project.conn.execute("SELECT COUNT(*) FROM paragraphs").fetchone()[0] == 0
+
+
+def _translate(project, doc):
+    segs = project.segments(doc).filter(translatable=1)
+    rows = [(sid, text, f"EN {text}", {"unknown": []}) for sid, text in
+            zip(segs["id"], segs["text"])]
+    project.save_translations(engine="apertium", model="fr-es|spa-eng", model_version="3.8",
+                              source_lang="fr", target_lang="en", rows=rows)
+    return segs["id"].to_list()
+
+
+def test_translations_memory_and_reviews(project):
+    doc = _doc(project)
+    ids = _translate(project, doc)
+    tm = project.tm_lookup("apertium", "3.8", "fr", "en", ["Kim voyage rarement.", "Autre."])
+    assert tm == {"Kim voyage rarement.": ("EN Kim voyage rarement.", {"unknown": []})}
+    assert project.tm_lookup("apertium", "3.9", "fr", "en", ["Kim voyage rarement."]) == {}
+    assert project.translations("en")["target"].to_list() == [
+        "EN Kim voyage rarement.", "EN Il prend le train."]
+    # Reviews are seeded from the MT ...
+    assert project.review(ids[0], "en")["text"] == "EN Kim voyage rarement."
+    assert project.review(ids[0], "en")["version"] == 1
+    project.save_review(ids[0], "en", text="Kim rarely travels.", expected_version=1)
+    # ... and a later MT run never overwrites the reviewer's text.
+    _translate(project, doc)
+    assert project.review(ids[0], "en")["text"] == "Kim rarely travels."
+
+
+def test_review_versions_conflict_history_and_undo(project):
+    doc = _doc(project)
+    seg = _translate(project, doc)[0]
+    v1 = project.save_review(seg, "en", text="Kim rarely travels.", expected_version=1)
+    v2 = project.save_review(seg, "en", status="approved", expected_version=v1)
+    assert (v1, v2) == (2, 3)
+    # Another tab still holds version 1: its save is refused, not applied.
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        project.save_review(seg, "en", text="Kim seldom travels.", expected_version=v1)
+    assert project.review(seg, "en")["text"] == "Kim rarely travels."
+    hist = project.history(seg, "en")
+    assert hist["new_text"].to_list() == ["Kim rarely travels.", "Kim rarely travels."]
+    assert hist["new_status"].to_list() == ["todo", "approved"]
+    project.undo_last_edit(seg, "en")
+    row = project.review(seg, "en")
+    assert (row["text"], row["status"], row["version"]) == ("Kim rarely travels.", "todo", 4)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        project.conn.execute("UPDATE edits SET new_text = 'x'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        project.conn.execute("DELETE FROM edits")
+
+
+def test_review_validation(project):
+    with pytest.raises(NotFoundError):
+        project.save_review(9999, "en", text="x")
+    doc = _doc(project)
+    seg = _translate(project, doc)[0]
+    with pytest.raises(ValueError, match="unknown review status"):
+        project.save_review(seg, "en", status="done")
+
+
+def test_two_connections_see_each_other(tmp_path):
+    with Project(tmp_path / "p") as a, Project(tmp_path / "p") as b:
+        doc = _doc(a)
+        assert b.documents()["id"].to_list() == [doc]
+
+
+def test_pairs_joins_mt_review_and_bead_confidence(project):
+    doc = _doc(project)
+    ids = _translate(project, doc)
+    project.save_review(ids[1], "en", text="He takes the train.", status="approved",
+                        expected_version=1)
+    with project.transaction() as conn:
+        aid = conn.execute("INSERT INTO alignments (document_id, target_lang, target_kind, "
+                           "target_ref) VALUES (?, 'en', 'mt', 'apertium')", (doc,)).lastrowid
+        conn.execute("INSERT INTO beads (alignment_id, idx, src_ids, tgt_ids, confidence) "
+                     "VALUES (?, 0, ?, '[0]', 0.42)", (aid, f"[{ids[0]}]"))
+    pairs = project.pairs("en")
+    assert pairs["source"].to_list() == ["Kim voyage rarement.", "Il prend le train."]
+    assert pairs["mt"].to_list() == ["EN Kim voyage rarement.", "EN Il prend le train."]
+    assert pairs["target"].to_list() == ["EN Kim voyage rarement.", "He takes the train."]
+    assert pairs["confidence"].to_list() == [0.42, None]
+    approved = project.pairs("en", statuses=["approved"])
+    assert approved["segment_id"].to_list() == [ids[1]]
+    assert project.pairs("de").is_empty()

@@ -1,0 +1,467 @@
+"""The MT-guided aligner: Gale–Church length + chrF-style similarity + anchors.
+
+The source side is machine translated into the target language beforehand
+(``src_mt``); each candidate bead is then scored by
+
+* how well its two lengths fit (Gale–Church, with a robust Student-t tail),
+* the cosine of hashed character n-gram tf-idf vectors of the MT of its
+  source sentences and of its target sentences (Bleualign's idea with a
+  chrF-like similarity, computed for every cell of the band at once),
+* anchors both sides share: numbers, names, quotations, glossary concepts —
+  evidence added to the score, never a hard constraint,
+* a prior per bead shape.
+
+A banded DP (``dp.py``) finds the cheapest ladder; the band starts around the
+diagonal and is widened where the path runs along its edge. Where both sides
+carry paragraph marks, paragraphs are aligned first and sentences inside each
+aligned paragraph group. Each bead's confidence is a logistic function of its
+evidence, so thresholds stay outside the aligner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from workbench.align import EXTENDED_BEADS, Alignment, Bead
+from workbench.align.dp import Band, BeadType, banded_dp, hugging_rows, path_span, widen
+from workbench.align.features import (
+    SparseRows,
+    anchor_sets,
+    anchor_vectors,
+    banded_dots,
+    neighbour_dots,
+    ngram_vectors,
+)
+
+VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the bead cost (lower cost = better bead). Tuned on the gold books."""
+
+    length: float = 0.686      # Gale–Church / Student-t length cost
+    length_var: float = 13.6   # variance of target chars per source char (Gale–Church s²)
+    length_dof: float = 9.0    # Student-t degrees of freedom (heavier tail than a Gaussian)
+    sim: float = 3.84          # (1 - cosine) of MT vs target, per (a+b)/2 sentences
+    anchor: float = 1.5        # reward for the cosine of shared anchors
+    anchor_miss: float = 0.0   # penalty when both sides have anchors and share none
+    skip: float = 3.2          # cost of a 1-0 / 0-1 bead
+    weak: float = 0.5          # penalty for the least covered sentence of a many-sentence bead
+    size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
+    prior: dict[str, float] = field(default_factory=lambda: {
+        "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,
+        "1-4": 4.0, "4-1": 4.0, "2-3": 4.0, "3-2": 4.0,
+    })
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """Logistic model of P(bead is right) from its evidence (coefficients fitted on gold)."""
+
+    bias: float = -2.0
+    sim: float = 9.0
+    length: float = -0.6
+    anchor: float = 1.0
+    null: float = -1.0
+    many: float = -0.3
+
+    def __call__(self, sim: np.ndarray, length: np.ndarray, anchor: np.ndarray,
+                 null: np.ndarray, many: np.ndarray) -> np.ndarray:
+        z = (self.bias + self.sim * sim + self.length * length + self.anchor * anchor
+             + self.null * null + self.many * many)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass
+class _Units:
+    """Everything the scorer needs about one side's units (sentences or paragraphs)."""
+
+    lengths: np.ndarray
+    vec: SparseRows | None
+    sq: np.ndarray | None
+    near: np.ndarray | None
+    anc: SparseRows
+    anc_sq: np.ndarray
+    anc_near: np.ndarray
+
+
+def _side(lengths: np.ndarray, vec: SparseRows | None, anc: SparseRows, span: int) -> _Units:
+    gap = max(1, span - 1)
+    sq = vec.row_sq_norms() if vec is not None else None
+    near = neighbour_dots(vec, gap) if vec is not None else None
+    return _Units(lengths, vec, sq, near, anc, anc.row_sq_norms(), neighbour_dots(anc, gap))
+
+
+def _cos(num: np.ndarray, sq: np.ndarray) -> np.ndarray:
+    """Cosine from a dot product and the product of squared norms, clipped to [0, 1]."""
+    den = np.sqrt(sq)
+    return np.clip(np.where(den > 0, num / np.maximum(den, 1e-12), 0.0), 0.0, 1.0)
+
+
+def _contain(num: np.ndarray, sq: np.ndarray) -> np.ndarray:
+    """How much of a sentence's vector the other side covers: ``x·y / |y|²`` in [0, 1]."""
+    return np.clip(np.where(sq > 0, num / np.maximum(sq, 1e-12), 0.0), 0.0, 1.0)
+
+
+def _group_norms(sq: np.ndarray, near: np.ndarray, k: int) -> np.ndarray:
+    """``out[e]`` = squared norm of the sum of units ``e-k .. e-1`` (0 where e < k)."""
+    n = len(sq)
+    out = np.zeros(n + 1)
+    if k == 0 or n < k:
+        return out
+    ends = np.arange(k, n + 1)
+    total = np.zeros(len(ends))
+    for p in range(k):
+        total += sq[ends - 1 - p]
+    for g in range(1, k):
+        for p in range(k - g):
+            total += 2.0 * near[g - 1, ends - k + p]
+    out[k:] = total
+    return out
+
+
+class _Scorer:
+    """Bead costs and evidence for every cell of a band."""
+
+    def __init__(self, src: _Units, tgt: _Units, w: Weights, use_sim: bool, span: int) -> None:
+        self.s, self.t, self.w, self.use_sim = src, tgt, w, use_sim and src.vec is not None
+        n, m = len(src.lengths), len(tgt.lengths)
+        self.n, self.m = n, m
+        self.cs = np.concatenate(([0.0], np.cumsum(src.lengths)))
+        self.ct = np.concatenate(([0.0], np.cumsum(tgt.lengths)))
+        total_s, total_t = self.cs[-1], self.ct[-1]
+        # Target chars per source char; clipped so that a side with extra material
+        # (one text much longer) does not make every real pair look mismatched.
+        ratio = (total_t / total_s) if total_s > 0 and total_t > 0 else 1.0
+        self.ratio = float(np.clip(ratio, 0.67, 1.5))
+        sizes = range(1, span + 1)
+        self.span = span
+        self.ns = {a: _group_norms(src.sq, src.near, a) for a in sizes} if self.use_sim else {}
+        self.nt = {b: _group_norms(tgt.sq, tgt.near, b) for b in sizes} if self.use_sim else {}
+        self.ans = {a: _group_norms(src.anc_sq, src.anc_near, a) for a in sizes}
+        self.ant = {b: _group_norms(tgt.anc_sq, tgt.anc_near, b) for b in sizes}
+        self.band: Band | None = None
+
+    # -- band-level products ---------------------------------------------------
+    def set_band(self, band: Band) -> None:
+        self.band = band
+        n, m = self.n, self.m
+        span = self.span
+        rows_end = np.minimum(np.arange(n) + span, n)
+        self.moff = np.maximum(0, band.lo[1:] - span) if n else np.zeros(0, np.int64)
+        end = np.minimum(m, band.hi[rows_end] - 1) if n else np.zeros(0, np.int64)
+        self.mwidth = int(max(1, (end - self.moff).max() if n else 1))
+        self.M = (banded_dots(self.s.vec, self.t.vec, self.moff, self.mwidth)
+                  if self.use_sim else None)
+        self.A = banded_dots(self.s.anc, self.t.anc, self.moff, self.mwidth)
+        self.I = np.arange(n + 1)[:, None]
+        self.J = band.lo[:, None] + np.arange(band.width)[None, :]
+
+    def _pairs(self, mat: np.ndarray, a: int, b: int, I: np.ndarray, J: np.ndarray,
+               ) -> dict[tuple[int, int], np.ndarray]:
+        """Pair products ``(p, q)`` inside a bead (a, b) ending at each band cell:
+        source unit ``i-1-p`` with target unit ``j-1-q`` (0 outside the grid)."""
+        out = {}
+        for p in range(a):
+            s = I - 1 - p
+            sok = (s >= 0) & (s < self.n)
+            sc = np.clip(s, 0, max(self.n - 1, 0))
+            for q in range(b):
+                t = J - 1 - q
+                k = t - self.moff[sc]
+                ok = sok & (t >= 0) & (t < self.m) & (k >= 0) & (k < self.mwidth)
+                out[(p, q)] = np.where(ok, mat[sc, np.clip(k, 0, self.mwidth - 1)], 0.0)
+        return out
+
+    def evidence(self, a: int, b: int, rows: slice = slice(None)) -> dict[str, np.ndarray]:
+        """Similarity, length cost and anchor score of bead (a, b) at the band cells of ``rows``."""
+        return self.evidence_at(a, b, self.I[rows], self.J[rows])
+
+    def evidence_at(self, a: int, b: int, I: np.ndarray, J: np.ndarray) -> dict[str, np.ndarray]:
+        """Evidence of bead (a, b) ending at cells ``(I, J)`` (broadcastable arrays)."""
+        I, J = np.broadcast_arrays(I, J)
+        ic = np.clip(I, 0, self.n)
+        jc = np.clip(J, 0, self.m)
+        ls = self.cs[ic] - self.cs[np.clip(ic - a, 0, self.n)]
+        lt = self.ct[jc] - self.ct[np.clip(jc - b, 0, self.m)]
+        w = self.w
+        delta = (lt - self.ratio * ls) / np.sqrt(w.length_var * (self.ratio * ls + lt) / 2.0 + 1.0)
+        length = (w.length_dof + 1) / 2 * np.log1p(delta * delta / w.length_dof)
+        weak = np.zeros(J.shape)
+        if self.use_sim:
+            pairs = self._pairs(self.M, a, b, I, J)
+            num = sum(pairs.values())
+            ns_, nt_ = self.ns[a][ic], self.nt[b][jc]
+            sim = _cos(num, ns_ * nt_)
+            if a > 1 or b > 1:
+                # the weakest member: a sentence of the bead that the other side hardly covers
+                weak = np.ones(J.shape)
+                s1, t1 = self.s.sq, self.t.sq
+                for p in range(a if a > 1 else 0):
+                    part = sum(pairs[(p, q)] for q in range(b))
+                    weak = np.minimum(weak, _contain(part, s1[np.clip(ic - 1 - p, 0, self.n - 1)]))
+                for q in range(b if b > 1 else 0):
+                    part = sum(pairs[(p, q)] for p in range(a))
+                    weak = np.minimum(weak, _contain(part, t1[np.clip(jc - 1 - q, 0, self.m - 1)]))
+            else:
+                weak = sim
+        else:
+            sim = np.zeros(J.shape)
+        anum = sum(self._pairs(self.A, a, b, I, J).values())
+        asq_s, asq_t = self.ans[a][ic], self.ant[b][jc]
+        aden = np.sqrt(asq_s * asq_t)
+        anc = np.clip(np.where(aden > 0, anum / np.maximum(aden, 1e-12), 0.0), 0.0, 1.0)
+        both = (asq_s > 0) & (asq_t > 0)
+        return {"sim": sim, "length": length, "anchor": anc, "both": both, "weak": weak}
+
+    def cost(self, t: BeadType, chunk: int = 2048) -> np.ndarray:
+        """Cost of bead ``t`` at every band cell (+inf where impossible), float32.
+        Computed in row chunks so temporaries stay small on long documents."""
+        out = np.empty(self.J.shape, dtype=np.float32)
+        for r0 in range(0, self.n + 1, chunk):
+            rows = slice(r0, min(self.n + 1, r0 + chunk))
+            out[rows] = self._cost_rows(t, rows)
+        return out
+
+    def _cost_rows(self, t: BeadType, rows: slice) -> np.ndarray:
+        a, b = t
+        ev = self.evidence(a, b, rows)
+        w = self.w
+        I, J = self.I[rows], self.J[rows]
+        units = (a + b) / 2.0
+        c = (w.prior.get(f"{a}-{b}", 3.0) + w.length * ev["length"]
+             - w.anchor * ev["anchor"] + w.anchor_miss * (ev["both"] & (ev["anchor"] == 0)))
+        valid = (J < self.band.hi[rows, None]) & (J <= self.m) & (J >= b) & (I >= a)
+        if self.use_sim:
+            c = c + w.sim * units ** w.size_power * (1.0 - ev["sim"])
+            if a > 1 or b > 1:
+                c = c + w.weak * (1.0 - ev["weak"])
+        return np.where(valid, c, np.inf)
+
+
+def _length_diagonal(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
+    """Band centre: for each source prefix, the target prefix of the same share of
+    the text (follows merges and splits better than the index diagonal)."""
+    cs = np.concatenate(([0.0], np.cumsum(ls + 1.0)))
+    ct = np.concatenate(([0.0], np.cumsum(lt + 1.0)))
+    cs /= cs[-1]
+    ct /= ct[-1]
+    return np.searchsorted(ct, cs, side="left").astype(np.int64)
+
+
+def _prepare(src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None,
+             concepts: Callable[[str], set[str]] | None,
+             tgt_concepts: Callable[[str], set[str]] | None,
+             dim_bits: int, span: int) -> tuple[_Units, _Units]:
+    """Lengths, n-gram vectors (MT of source vs target) and anchors of both sides."""
+    ls = np.fromiter((len(" ".join(x.split())) for x in src), dtype=np.float64, count=len(src))
+    lt = np.fromiter((len(" ".join(x.split())) for x in tgt), dtype=np.float64, count=len(tgt))
+    if src_mt is not None:
+        vs, vt = ngram_vectors([src_mt, tgt], dim_bits=dim_bits)
+    else:
+        vs = vt = None
+    as_, at = anchor_sets(src, tgt, concepts, tgt_concepts)
+    avs, avt = anchor_vectors([as_, at])
+    return _side(ls, vs, avs, span), _side(lt, vt, avt, span)
+
+
+@dataclass(frozen=True)
+class _Raw:
+    """One bead of a unit-level alignment with its evidence."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    sim: float
+    length: float
+    anchor: float
+
+
+def _align_units(src: _Units, tgt: _Units, w: Weights, use_sim: bool,
+                 bead_types: Sequence[BeadType], half_width: int | None,
+                 max_rounds: int = 6, max_cells: int = 8_000_000) -> list[_Raw]:
+    """Banded DP over units, widening the band where the path hugs it."""
+    n, m = len(src.lengths), len(tgt.lengths)
+    if n == 0 or m == 0:
+        return ([_Raw((i,), (), 0.0, 0.0, 0.0) for i in range(n)]
+                + [_Raw((), (j,), 0.0, 0.0, 0.0) for j in range(m)])
+    hw = half_width or max(12, min(64, int(4 * np.sqrt(max(n, m)))))
+    hw = max(hw, 3)
+    centre = _length_diagonal(src.lengths, tgt.lengths)
+    band = Band.around(centre, centre, n, m, hw)
+    span = max(max(t) for t in bead_types)
+    scorer = _Scorer(src, tgt, w, use_sim, span)
+    margin = 3
+    for rnd in range(max_rounds):
+        scorer.set_band(band)
+        skip_s = np.full(n, w.skip)
+        skip_t = np.full(m, w.skip)
+        path = banded_dp(band, bead_types, scorer.cost, skip_s, skip_t)
+        low, high = hugging_rows(path, band, margin)
+        if len(low) == 0 and len(high) == 0:
+            break
+        # re-centre on the path found and widen where it ran along the edge
+        if band.width * (n + 1) > max_cells:
+            break  # widening further would cost more memory than allowed; keep this path
+        amount = min(hw * 2 ** (rnd + 1), max(n, m))
+        first, last = path_span(path, n)
+        band = widen(Band.around(first, last, n, m, hw), low, high, amount)
+    # evidence for the beads on the path, one vectorised call per bead shape
+    ev_of: dict[int, tuple[float, float, float]] = {}
+    by_type: dict[BeadType, list[int]] = {}
+    for k, (i0, i1, j0, j1) in enumerate(path.beads):
+        if i1 > i0 and j1 > j0:
+            by_type.setdefault((i1 - i0, j1 - j0), []).append(k)
+    for (a, b), ks in by_type.items():
+        ii = np.array([path.beads[k][1] for k in ks])
+        jj = np.array([path.beads[k][3] for k in ks])
+        ev = scorer.evidence_at(a, b, ii, jj)
+        for x, k in enumerate(ks):
+            ev_of[k] = (float(ev["sim"][x]), float(ev["length"][x]), float(ev["anchor"][x]))
+    return [_Raw(tuple(range(i0, i1)), tuple(range(j0, j1)), *ev_of.get(k, (0.0, 0.0, 0.0)))
+            for k, (i0, i1, j0, j1) in enumerate(path.beads)]
+
+
+class MTGuidedAligner:
+    """Aligner combining length, MT similarity and anchors (see module docstring)."""
+
+    name = "mtguided"
+
+    def __init__(
+        self,
+        *,
+        weights: Weights | None = None,
+        confidence: ConfidenceModel | None = None,
+        concepts: Callable[[str], set[str]] | None = None,
+        tgt_concepts: Callable[[str], set[str]] | None = None,
+        bead_types: Sequence[BeadType] = EXTENDED_BEADS,
+        half_width: int | None = None,
+        use_paragraphs: bool = True,
+        dim_bits: int = 12,
+        merge_nulls: bool = True,
+    ) -> None:
+        self.weights = weights or Weights()
+        self.confidence = confidence or ConfidenceModel()
+        self.concepts = concepts
+        self.tgt_concepts = tgt_concepts
+        self.bead_types = tuple(tuple(t) for t in bead_types)
+        self.span = max(max(t) for t in self.bead_types)
+        self.half_width = half_width
+        self.use_paragraphs = use_paragraphs
+        self.dim_bits = dim_bits
+        self.merge_nulls = merge_nulls
+
+    def align(
+        self,
+        src: Sequence[str],
+        tgt: Sequence[str],
+        *,
+        src_mt: Sequence[str] | None = None,
+        src_paragraphs: Sequence[int] | None = None,
+        tgt_paragraphs: Sequence[int] | None = None,
+    ) -> Alignment:
+        """Align two sentence lists; see :class:`workbench.align.Aligner`."""
+        src, tgt = list(src), list(tgt)
+        if src_mt is not None:
+            src_mt = list(src_mt)
+            if len(src_mt) != len(src):
+                from workbench.errors import InputError
+
+                raise InputError(f"{len(src_mt)} machine translations for {len(src)} source "
+                                 "sentences; give one translation per source sentence")
+        use_sim = src_mt is not None
+        w = self.weights
+        paragraphs = (self.use_paragraphs and src_paragraphs is not None
+                      and tgt_paragraphs is not None and len(set(src_paragraphs)) > 1
+                      and len(set(tgt_paragraphs)) > 1)
+        if paragraphs:
+            raw = self._by_paragraph(src, tgt, src_mt, list(src_paragraphs), list(tgt_paragraphs))
+        else:
+            s_units, t_units = _prepare(src, tgt, src_mt, self.concepts, self.tgt_concepts,
+                                        self.dim_bits, self.span)
+            raw = _align_units(s_units, t_units, w, use_sim, self.bead_types, self.half_width)
+        if self.merge_nulls:
+            raw = _merge_nulls(raw)
+        beads = self._beads(raw, use_sim)
+        prov: dict[str, Any] = {
+            "aligner": self.name, "version": VERSION, "mt": use_sim,
+            "paragraphs_first": paragraphs, "concepts": self.concepts is not None,
+            "bead_types": [f"{a}-{b}" for a, b in self.bead_types],
+            "weights": asdict(w),
+        }
+        return Alignment(tuple(beads), prov)
+
+    def _beads(self, raw: list[_Raw], use_sim: bool) -> list[Bead]:
+        if not raw:
+            return []
+        sim = np.array([r.sim for r in raw])
+        length = np.array([r.length for r in raw])
+        anchor = np.array([r.anchor for r in raw])
+        null = np.array([float(not r.src or not r.tgt) for r in raw])
+        many = np.array([float(max(len(r.src), len(r.tgt)) > 1) for r in raw])
+        model = self.confidence if use_sim else replace(self.confidence, sim=0.0,
+                                                        bias=self.confidence.bias + 2.5)
+        conf = model(sim, length, anchor, null, many)
+        # With one side empty there is nothing to choose: null beads are certain.
+        if all(not r.src for r in raw) or all(not r.tgt for r in raw):
+            conf = np.ones(len(raw))
+        return [Bead(r.src, r.tgt, float(round(c, 4))) for r, c in zip(raw, conf)]
+
+    def _by_paragraph(self, src: list[str], tgt: list[str], src_mt: list[str] | None,
+                      sp: list[int], tp: list[int]) -> list[_Raw]:
+        """Align paragraphs, then sentences inside each aligned paragraph group."""
+        s_groups = _groups(sp)
+        t_groups = _groups(tp)
+        join = lambda texts, groups: [" ".join(texts[i] for i in g) for g in groups]  # noqa: E731
+        ps, pt = join(src, s_groups), join(tgt, t_groups)
+        pmt = join(src_mt, s_groups) if src_mt is not None else None
+        pu_s, pu_t = _prepare(ps, pt, pmt, self.concepts, self.tgt_concepts, self.dim_bits,
+                              self.span)
+        para_w = replace(self.weights, skip=self.weights.skip * 1.5)
+        para_beads = _align_units(pu_s, pu_t, para_w, src_mt is not None, self.bead_types,
+                                  self.half_width)
+        out: list[_Raw] = []
+        for pb in para_beads:
+            s_ids = [i for p in pb.src for i in s_groups[p]]
+            t_ids = [j for p in pb.tgt for j in t_groups[p]]
+            sub_s = [src[i] for i in s_ids]
+            sub_t = [tgt[j] for j in t_ids]
+            sub_mt = [src_mt[i] for i in s_ids] if src_mt is not None else None
+            su, tu = _prepare(sub_s, sub_t, sub_mt, self.concepts, self.tgt_concepts,
+                              self.dim_bits, self.span)
+            for r in _align_units(su, tu, self.weights, src_mt is not None, self.bead_types,
+                                  self.half_width):
+                out.append(_Raw(tuple(s_ids[i] for i in r.src), tuple(t_ids[j] for j in r.tgt),
+                                r.sim, r.length, r.anchor))
+        return out
+
+
+def _merge_nulls(raw: list[_Raw]) -> list[_Raw]:
+    """Merge runs of adjacent insertions (or deletions) into one null bead, the
+    convention of gold ladders (``[]:[16,17,18]``: one untranslated passage)."""
+    out: list[_Raw] = []
+    for r in raw:
+        prev = out[-1] if out else None
+        if prev is not None and not r.src and not prev.src and r.tgt:
+            out[-1] = replace(prev, tgt=prev.tgt + r.tgt)
+        elif prev is not None and not r.tgt and not prev.tgt and r.src:
+            out[-1] = replace(prev, src=prev.src + r.src)
+        else:
+            out.append(r)
+    return out
+
+
+def _groups(paragraph_of: list[int]) -> list[list[int]]:
+    """Consecutive runs of equal paragraph numbers, as lists of sentence ids."""
+    groups: list[list[int]] = []
+    prev = object()
+    for i, p in enumerate(paragraph_of):
+        if p != prev:
+            groups.append([])
+            prev = p
+        groups[-1].append(i)
+    return groups

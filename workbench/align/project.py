@@ -1,0 +1,126 @@
+"""Project mode: align each source document with each of its translations and
+store the beads (a thin shell over the pure aligner and :mod:`.store`).
+
+A translation is another current document in the target language whose
+source path names the same article once language tags are removed
+(``news/a.fr.txt`` ↔ ``news/a.en.txt``, ``fr/a.txt`` ↔ ``en/a.txt``), or any
+pair given explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from workbench.align import ConceptExtractor, get_aligner
+from workbench.align.store import save_alignment
+from workbench.errors import InputError, NotFoundError
+
+_LANG_TOKENS = {"fr", "en", "es", "de", "it", "pt", "fra", "fre", "eng", "spa", "french",
+                "english", "francais", "français", "anglais", "original", "translation"}
+
+
+@dataclass(frozen=True)
+class ProjectAlignResult:
+    """One stored alignment: which pair, how many beads, how many to review."""
+
+    alignment_id: int
+    document_id: int
+    target_document_id: int
+    beads: int
+    flagged: int
+    mt: str
+
+
+def article_key(source_path: str) -> str:
+    """The source path with language tags removed, used to pair translations."""
+    p = PurePath(source_path.lower())
+    parts = [d for d in p.parent.parts if d not in _LANG_TOKENS]
+    stem_tokens = [t for t in re.split(r"[._\-\s]+", p.stem) if t and t not in _LANG_TOKENS]
+    return "/".join(parts + ["-".join(stem_tokens)])
+
+
+def pair_documents(docs: Sequence[dict], src_lang: str, tgt_lang: str) -> list[tuple[int, int]]:
+    """Pairs ``(source doc id, target doc id)`` of documents that translate each other."""
+    srcs = [d for d in docs if d["lang"] == src_lang]
+    tgts = [d for d in docs if d["lang"] == tgt_lang]
+    if len(srcs) == 1 and len(tgts) == 1:
+        return [(srcs[0]["id"], tgts[0]["id"])]
+    by_key: dict[str, list[int]] = {}
+    for d in tgts:
+        by_key.setdefault(article_key(d["source_path"]), []).append(d["id"])
+    return [(d["id"], t) for d in srcs for t in by_key.get(article_key(d["source_path"]), [])]
+
+
+def align_project(
+    project: Any,
+    *,
+    src_lang: str = "fr",
+    tgt_lang: str = "en",
+    pairs: Sequence[tuple[int, int]] | None = None,
+    use_mt: bool = True,
+    engine: str = "auto",
+    concepts: ConceptExtractor | None = None,
+    review_threshold: float = 0.5,
+    on_pair: Callable[[ProjectAlignResult], None] | None = None,
+) -> list[ProjectAlignResult]:
+    """Align document pairs of a project and store their beads.
+
+    The MT side reuses stored machine translations (``translations`` table)
+    when every source segment has one, else it is translated with ``engine``.
+    """
+    from workbench.align.mt import translate_for_alignment
+
+    docs = project.documents().to_dicts()
+    if pairs is None:
+        pairs = pair_documents(docs, src_lang, tgt_lang)
+        if not pairs:
+            raise NotFoundError(
+                f"no {src_lang} document with a {tgt_lang} translation in the project "
+                "(translations are paired by file name, e.g. a.fr.txt / a.en.txt); "
+                "pass --doc and --with to pair documents explicitly"
+            )
+    aligner = get_aligner("mtguided", concepts=concepts)
+    results = []
+    for src_id, tgt_id in pairs:
+        project.document(src_id)
+        tgt_doc = project.document(tgt_id)
+        s = project.segments(src_id)
+        t = project.segments(tgt_id)
+        s = s.filter(s["translatable"] == 1)
+        t = t.filter(t["translatable"] == 1)
+        src_texts, tgt_texts = s["text"].to_list(), t["text"].to_list()
+        if not src_texts and not tgt_texts:
+            raise InputError(f"documents {src_id} and {tgt_id} have no translatable sentences")
+        src_mt, mt_name = None, "none"
+        if use_mt and src_texts:
+            stored = project.translations(tgt_doc["lang"], src_id)
+            by_seg = {}
+            for row in stored.iter_rows(named=True):
+                by_seg.setdefault(row["segment_id"], row)
+            if all(i in by_seg for i in s["id"].to_list()):
+                src_mt = [by_seg[i]["target"] for i in s["id"].to_list()]
+                mt_name = "stored:" + by_seg[s["id"][0]]["engine"]
+            else:
+                src_mt, prov = translate_for_alignment(src_texts, src_lang, tgt_doc["lang"], engine)
+                mt_name = prov.get("engine", engine)
+        alignment = aligner.align(
+            src_texts, tgt_texts, src_mt=src_mt,
+            src_paragraphs=s["paragraph"].to_list(), tgt_paragraphs=t["paragraph"].to_list(),
+        )
+        alignment.provenance["mt_engine"] = mt_name
+        aid = save_alignment(
+            project, document_id=src_id, target_lang=tgt_doc["lang"], target_kind="document",
+            target_ref=str(tgt_id), alignment=alignment, src_segment_ids=s["id"].to_list(),
+            tgt_segment_ids=t["id"].to_list(), tgt_texts=tgt_texts,
+        )
+        res = ProjectAlignResult(aid, src_id, tgt_id, len(alignment.beads),
+                                 sum(b.confidence < review_threshold for b in alignment.beads),
+                                 mt_name)
+        results.append(res)
+        if on_pair:
+            on_pair(res)
+    return results

@@ -1,0 +1,123 @@
+"""Streamlit plumbing shared by the pages: which project, the shared connection, errors.
+
+The project folder comes from ``--project DIR`` after ``--`` on the
+``streamlit run`` command line (what ``workbench serve`` passes), else the
+``WORKBENCH_PROJECT`` environment variable, else ``workbench-project``.
+Tests can set ``st.session_state["project_root"]`` instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.app.text import md_escape
+from workbench.errors import WorkbenchError
+from workbench.store import DEFAULT_PROJECT, Project
+
+AUTHOR = "app"
+
+
+def _argv_options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--project")
+    parser.add_argument("--glossaries")
+    opts, _ = parser.parse_known_args(sys.argv[1:])
+    return opts
+
+
+def project_root() -> Path:
+    """The project folder this app serves."""
+    root = st.session_state.get("project_root") or _argv_options().project \
+        or os.environ.get("WORKBENCH_PROJECT") or DEFAULT_PROJECT
+    return Path(root).resolve()
+
+
+def glossary_dir() -> Path:
+    """Where the glossary CSV files live (``--glossaries``, else ``<project>/glossaries``)."""
+    given = st.session_state.get("glossary_dir") or _argv_options().glossaries \
+        or os.environ.get("WORKBENCH_GLOSSARIES")
+    return Path(given).resolve() if given else project_root() / "glossaries"
+
+
+class SharedProject:
+    """One connection per project for all browser sessions, used under a lock.
+
+    Streamlit runs each session in its own thread; a lock keeps one thread's
+    transaction from interleaving with another's on the shared connection.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.project = Project(root, create=False)
+        self.lock = threading.RLock()
+
+
+@st.cache_resource(show_spinner=False)
+def _shared(root: str) -> SharedProject:
+    return SharedProject(Path(root))
+
+
+@contextlib.contextmanager
+def db() -> Iterator[Project]:
+    """The open project, held under the shared lock for the ``with`` block."""
+    shared = _shared(str(project_root()))
+    with shared.lock:
+        yield shared.project
+
+
+def open_or_stop() -> None:
+    """Check that the project exists; otherwise explain and stop the page."""
+    try:
+        _shared(str(project_root()))
+    except WorkbenchError as exc:
+        show_error(exc)
+        st.info("Start the app with `workbench serve --project DIR` on a folder made by "
+                "`workbench ingest`.")
+        st.stop()
+
+
+def show_error(exc: WorkbenchError) -> None:
+    """A user-facing error: the message, never a traceback."""
+    st.error(md_escape(str(exc)), icon="⚠️")
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Queue a message (plain text) for the next run of the page (callbacks cannot render in place)."""
+    st.session_state.setdefault("_flash", []).append((kind, message))
+
+
+def show_flashes() -> None:
+    """Render and clear queued messages."""
+    for kind, message in st.session_state.pop("_flash", []):
+        {"success": st.success, "error": st.error, "warning": st.warning,
+         "info": st.info}[kind](md_escape(message))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _glossary_from(files: tuple[tuple[str, float], ...]):
+    """All glossary CSVs of the folder as one glossary (re-read when a file changes)."""
+    from workbench.glossary import Glossary, load_csv
+
+    terms = [t for path, _ in files for t in load_csv(path).terms()]
+    return Glossary.from_terms(terms, ", ".join(Path(p).name for p, _ in files))
+
+
+def load_glossary():
+    """(glossary or None, a line saying which files or why none) for highlighting and checks."""
+    folder = glossary_dir()
+    files = tuple((str(p), p.stat().st_mtime) for p in sorted(folder.glob("*.csv")))
+    if not files:
+        return None, f"no glossary CSV in {folder}"
+    try:
+        return _glossary_from(files), f"glossary: {', '.join(Path(p).name for p, _ in files)}"
+    except WorkbenchError as exc:
+        return None, f"glossary not used: {exc}"
+    except ImportError:
+        return None, "the glossary module is not available in this build"

@@ -1,0 +1,169 @@
+"""Documents: what is in the project, how far it is, and getting more in.
+
+Lists current documents with language, segment count and translation and
+review progress bars; uploads or server-side paths are ingested with the
+same code as ``workbench ingest``; selected documents can be translated or
+aligned with a progress indicator.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from workbench.app import queries
+from workbench.app.common import db, open_or_stop, project_root, show_error
+from workbench.errors import WorkbenchError
+
+ss = st.session_state
+
+
+def _safe_name(name: str) -> str:
+    """An uploaded file's name reduced to a plain file name (no folders, no odd characters)."""
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[^\w.\-]+", "_", base).lstrip(".")
+    return base or "upload.txt"
+
+
+def _show_results(results) -> None:
+    rows = [{"file": str(r.path.name), "status": r.status, "segments": r.segments,
+             "message": r.message} for r in results]
+    st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
+    added = sum(r.status in ("added", "new-version") for r in results)
+    refused = sum(r.status == "refused" for r in results)
+    (st.warning if refused else st.success)(f"{added} added, {refused} refused, "
+                                            f"{len(results) - added - refused} other")
+
+
+def _ingest_section() -> None:
+    from workbench.ingest import ingest_paths
+
+    with st.expander("Add documents", expanded=False):
+        uploads = st.file_uploader("Upload articles (.txt, .md, .html)", accept_multiple_files=True,
+                                   key="doc_upload")
+        lang = st.text_input("Language (empty: detect)", key="doc_lang", max_chars=2)
+        if st.button("Ingest uploads", disabled=not uploads, key="doc_ingest_up"):
+            folder = project_root() / "uploads"
+            folder.mkdir(parents=True, exist_ok=True)
+            paths = []
+            for up in uploads:
+                target = folder / _safe_name(up.name)
+                target.write_bytes(up.getvalue())
+                paths.append(target)
+            with db() as project:
+                _show_results(ingest_paths(project, paths, lang=lang or None))
+        path = st.text_input("…or a file or folder on this machine", key="doc_path")
+        if st.button("Ingest path", disabled=not path.strip(), key="doc_ingest_path"):
+            with db() as project:
+                _show_results(ingest_paths(project, [Path(path.strip()).expanduser()],
+                                           lang=lang or None))
+
+
+def _translate(doc_ids: list[int], target: str, engine: str) -> None:
+    try:
+        from workbench.translate import translate_project
+    except ImportError:
+        st.warning("Translation is not available in this build.")
+        return
+    bar = st.progress(0.0, text="starting…")
+
+    def progress(done: int, total: int, tgt: str) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{tgt}: {done} of {total}")
+
+    with db() as project:
+        try:
+            report = translate_project(project, [target], engine, progress=progress)
+        except WorkbenchError as exc:
+            show_error(exc)
+            return
+    bar.progress(1.0, text="done")
+    for pr in report.pairs:
+        st.success(f"{pr.src}→{pr.tgt}: {pr.translated} translated, {pr.from_memory} from "
+                   f"memory, {pr.up_to_date} already up to date ({pr.engine})")
+
+
+def _align(doc_ids: list[int], src: str, tgt: str) -> None:
+    try:
+        from workbench.align.project import align_project, pair_documents
+    except ImportError:
+        st.warning("Alignment is not available in this build.")
+        return
+    with db() as project:
+        pairs = [p for p in pair_documents(project.documents().to_dicts(), src, tgt)
+                 if p[0] in doc_ids]
+        if not pairs:
+            st.warning(f"No {tgt} counterpart found for the selected {src} documents "
+                       "(translations are paired by file name, e.g. a.fr.txt / a.en.txt).")
+            return
+        bar = st.progress(0.0, text="aligning…")
+        done = []
+
+        def on_pair(result) -> None:
+            done.append(result)
+            bar.progress(len(done) / len(pairs), text=f"{len(done)} of {len(pairs)} pairs")
+
+        try:
+            align_project(project, src_lang=src, tgt_lang=tgt, pairs=pairs, on_pair=on_pair)
+        except WorkbenchError as exc:
+            show_error(exc)
+            return
+    st.success(f"aligned {len(pairs)} document pair(s)")
+
+
+def main() -> None:
+    st.title("Documents")
+    open_or_stop()
+    with db() as project:
+        langs = queries.target_langs(project)
+    target = st.selectbox("Progress for target language", langs or ["en"], key="doc_target")
+    with db() as project:
+        docs = queries.document_progress(project, target)
+    _ingest_section()
+    if docs.is_empty():
+        st.info("No documents yet: upload articles above or run `workbench ingest`.")
+        return
+    table = docs.select("id", "title", "lang", "segments", "translatable",
+                        "translated_share", "reviewed_share", "approved", "ingested_at")
+    event = st.dataframe(
+        table, hide_index=True, width="stretch", key="doc_table",
+        on_select="rerun", selection_mode="multi-row",
+        column_config={
+            "id": st.column_config.NumberColumn("id", width="small"),
+            "title": st.column_config.TextColumn("Title", width="large"),
+            "translated_share": st.column_config.ProgressColumn(
+                f"Translated ({target})", min_value=0.0, max_value=1.0, format="percent"),
+            "reviewed_share": st.column_config.ProgressColumn(
+                "Reviewed", min_value=0.0, max_value=1.0, format="percent"),
+            "ingested_at": st.column_config.TextColumn("Ingested"),
+        },
+    )
+    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    ids = docs["id"].to_list()
+    selected = [ids[i] for i in rows] or []
+    st.caption(f"{len(docs)} documents, {int(docs['segments'].sum())} segments · "
+               + (f"selected: {', '.join(map(str, selected))}" if selected
+                  else "select rows to act on them"))
+    st.subheader("Run on the selection")
+    c1, c2 = st.columns(2)
+    with c1:
+        to = st.text_input("Translate into", value=target, key="doc_to", max_chars=2)
+        engine = st.selectbox("Engine", ["auto", "argos", "apertium"], key="doc_engine")
+        if st.button("Translate all documents", key="doc_translate",
+                     help="Translates every current document; segments already translated "
+                          "by the same engine and model are skipped"):
+            _translate(selected, to.strip().lower(), engine)
+    with c2:
+        src = docs.filter(pl.col("id").is_in(selected))["lang"].to_list()[:1] or ["fr"]
+        tgt = st.text_input("Align with the translation in", value=target, key="doc_align_to",
+                            max_chars=2)
+        if st.button("Align", disabled=not selected, key="doc_align"):
+            _align(selected, src[0], tgt.strip().lower())
+    if selected:
+        st.page_link("pages/review.py", label="Review the first selected document", icon=":material/edit_note:")
+        ss["rv_doc"] = selected[0]
+
+
+main()

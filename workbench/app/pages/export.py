@@ -1,0 +1,98 @@
+"""Export: choose documents, target language, statuses, minimum confidence and format;
+preview the first units; write the file into the project's ``exports`` folder and download it.
+
+The output name is reduced to a plain file name, so whatever is typed the
+file stays inside ``<project>/exports`` (no folders, no ``..``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+import streamlit as st
+
+from workbench.app import queries
+from workbench.app.common import db, open_or_stop, project_root, show_error
+from workbench.app.text import md_escape
+from workbench.errors import WorkbenchError
+
+STATUSES = ["todo", "approved", "rejected", "flagged"]
+
+
+def safe_stem(name: str) -> str:
+    """A file name stem with no path parts or odd characters (``export`` when nothing is left)."""
+    stem = re.sub(r"[^\w\-]+", "_", name.replace("\\", "/").split("/")[-1]).strip("._")
+    return stem[:100] or "export"
+
+
+def main() -> None:
+    st.title("Export")
+    open_or_stop()
+    try:
+        from workbench.io import FORMATS
+        from workbench.io.project import export_project
+    except ImportError:
+        st.warning("Export is not available in this build.")
+        return
+    with db() as project:
+        langs = queries.target_langs(project)
+        docs = project.documents()
+    if not langs or docs.is_empty():
+        st.info("Nothing to export yet: translate documents first.")
+        return
+    titles = dict(zip(docs["id"].to_list(), docs["title"].to_list()))
+    c1, c2 = st.columns(2)
+    with c1:
+        doc_ids = st.multiselect("Documents", list(titles), key="ex_docs",
+                                 format_func=lambda i: f"{i} · {titles[i]}",
+                                 placeholder="all documents")
+        lang = st.selectbox("Target language", langs, key="ex_lang")
+        statuses = st.multiselect("Statuses", STATUSES, default=["approved"], key="ex_status",
+                                  placeholder="any status")
+    with c2:
+        use_conf = st.checkbox("Only aligned segments with confidence at least", key="ex_use_conf")
+        min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.5, 0.05, key="ex_conf",
+                             disabled=not use_conf, label_visibility="collapsed")
+        fmt = st.selectbox("Format", list(FORMATS), key="ex_fmt",
+                           format_func=lambda f: f"{f} — {FORMATS[f].description}")
+        safe = st.checkbox("Spreadsheet-safe (neutralise cells starting with = + - @)",
+                           key="ex_safe", disabled=fmt not in ("tsv", "csv"))
+        stem = st.text_input("File name", value="export", key="ex_name")
+
+    with db() as project:
+        preview = project.pairs(lang, document_ids=doc_ids or None, statuses=statuses or None)
+    if use_conf and not preview.is_empty():
+        preview = preview.filter(pl.col("confidence").is_not_null()
+                                 & (pl.col("confidence") >= min_conf))
+    st.caption(f"{len(preview)} segment(s) match; the first 20:")
+    st.dataframe(preview.select("document_id", "idx", "source", "target", "status",
+                                "confidence").head(20), hide_index=True, width="stretch")
+
+    ext = FORMATS[fmt].extensions[0]
+    out = project_root() / "exports" / f"{safe_stem(stem)}{ext}"
+    st.caption("Writes " + md_escape(str(out)))
+    if st.button("Export", type="primary", key="ex_run", disabled=preview.is_empty()):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with db() as project:
+                report = export_project(project, fmt, out, targets=[lang],
+                                        statuses=statuses or None,
+                                        min_confidence=min_conf if use_conf else None,
+                                        documents=doc_ids or None, spreadsheet_safe=safe)
+        except WorkbenchError as exc:
+            show_error(exc)
+            return
+        st.session_state.ex_files = [str(p) for p in report.files]
+        for line in report.lines():
+            st.success(md_escape(line))
+    from pathlib import Path
+
+    for name in st.session_state.get("ex_files", []):
+        path = Path(name)
+        if path.is_file():
+            st.download_button(f"Download {path.name}", path.read_bytes(), file_name=path.name,
+                               key=f"ex_dl_{path.name}")
+
+
+main()

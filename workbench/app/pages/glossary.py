@@ -1,0 +1,222 @@
+"""Glossary: edit the CSV glossaries of the project in a table, safely.
+
+The table is a keyed ``st.data_editor`` over a base frame that stays fixed
+while it is edited (changing the base under the editor drops edits,
+streamlit issue #7749); the edited frame is kept per file as a draft, so
+edits survive a visit to another page. Save validates with the same rules as
+loading a file and writes ``glossaries/NAME.csv`` atomically (temporary file,
+then rename); nothing is written while any row has a problem.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from workbench.app import queries
+from workbench.app.common import AUTHOR, db, glossary_dir, open_or_stop, show_error
+from workbench.app.text import md_escape
+from workbench.errors import WorkbenchError
+
+ss = st.session_state
+ss.setdefault("gl_base", {})   # file name -> frame the current editor started from
+ss.setdefault("gl_draft", {})  # file name -> latest edited frame (survives page changes)
+ss.setdefault("gl_gen", {})    # file name -> editor generation (bumped to reset the editor)
+COLUMNS = ["concept", "lang", "term", "status", "note"]
+
+
+def _frame(glossary) -> pl.DataFrame:
+    rows = [(t.concept, t.lang, t.text, t.status, t.note) for t in glossary.terms()]
+    return pl.DataFrame(rows, schema=COLUMNS, orient="row") if rows else \
+        pl.DataFrame({c: [] for c in COLUMNS}, schema={c: pl.Utf8 for c in COLUMNS})
+
+
+def _terms(frame: pl.DataFrame):
+    """Editor rows -> glossary terms; ``line`` is the row number shown to the user (1-based)."""
+    from workbench.glossary import Term
+
+    terms = []
+    for i, row in enumerate(frame.iter_rows(named=True), 1):
+        cells = {c: ("" if row.get(c) is None else str(row[c]).strip()) for c in COLUMNS}
+        if not any(cells.values()):
+            continue  # an empty row added by mistake
+        terms.append(Term(cells["concept"], cells["lang"].lower(), cells["term"],
+                          cells["status"].lower() or "variant", cells["note"], i))
+    return terms
+
+
+def _reset(name: str) -> None:
+    ss.gl_draft.pop(name, None)
+    ss.gl_base.pop(name, None)
+    ss.gl_gen[name] = ss.gl_gen.get(name, 0) + 1
+
+
+def _save(path: Path, frame: pl.DataFrame) -> bool:
+    from workbench.glossary import Glossary, GlossaryValidationError, save_csv
+
+    try:
+        glossary = Glossary.from_terms(_terms(frame), path.name)
+    except GlossaryValidationError as exc:
+        st.error(md_escape(f"Not saved: {len(exc.problems)} problem(s); row numbers are those "
+                           "of the table."))
+        st.dataframe(pl.DataFrame({"row": [p.line for p in exc.problems],
+                                   "problem": [p.message for p in exc.problems]}),
+                     hide_index=True)
+        return False
+    except WorkbenchError as exc:
+        show_error(exc)
+        return False
+    save_csv(glossary, path)
+    return True
+
+
+def _new_file(folder: Path) -> None:
+    raw = ss.get("gl_new_name", "").strip()
+    name = re.sub(r"[^\w\-]+", "_", raw).strip("_")
+    if not name:
+        return
+    path = folder / f"{name}.csv"
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    ss.gl_file = path.name
+
+
+def _renormalise_section(glossary, name: str) -> None:
+    with st.expander("Re-normalise translations with this glossary"):
+        with db() as project:
+            langs = queries.target_langs(project)
+        if not langs:
+            st.caption("No translations yet.")
+            return
+        lang = st.selectbox("Target language", langs, key="gl_norm_lang")
+        with db() as project:
+            changes = queries.renormalise_preview(project, glossary, lang)
+        st.caption(f"{len(changes)} final translation(s) would change (approved ones included).")
+        if len(changes):
+            st.dataframe(changes.select("segment_id", "target", "normalised").head(50),
+                         hide_index=True, width="stretch")
+            if st.button("Apply to these translations", key="gl_norm_apply"):
+                with db() as project:
+                    done, conflicts = queries.apply_renormalise(project, changes, lang, AUTHOR)
+                st.success(f"{done} translation(s) updated"
+                           + (f"; {conflicts} changed meanwhile and were left alone"
+                              if conflicts else ""))
+
+
+def _suggest_section(glossary, path: Path) -> None:
+    from workbench.glossary.suggest import accept, suggest
+
+    with st.expander("Discover spelling variants in the project"):
+        with db() as project:
+            langs = sorted({*queries.target_langs(project), *project.documents()["lang"].to_list()})
+        if not langs:
+            st.caption("No documents yet.")
+            return
+        lang = st.selectbox("Language of the text to search", langs, key="gl_sug_lang")
+        if st.button("Find variants", key="gl_sug_run"):
+            with db() as project:
+                lines = queries.texts_in(project, lang)
+            found = suggest(glossary, lines, lang)
+            seen: dict[tuple[str, str], dict] = {}
+            for s in found:
+                seen.setdefault((s.span, s.concept), {"accept": False, "span": s.span,
+                                                      "concept": s.concept, "form": s.form,
+                                                      "score": round(s.score, 3)})
+            ss.gl_suggestions = pl.DataFrame(list(seen.values())) if seen else None
+            ss.gl_sug_gen = ss.get("gl_sug_gen", 0) + 1
+        table = ss.get("gl_suggestions")
+        if table is None:
+            st.caption("No suggestions yet.")
+            return
+        edited = st.data_editor(table, key=f"gl_sug_{ss.get('gl_sug_gen', 0)}", hide_index=True,
+                                disabled=["span", "concept", "form", "score"])
+        chosen = [(r["span"], r["concept"]) for r in pl.DataFrame(edited).iter_rows(named=True)
+                  if r["accept"]]
+        if st.button(f"Add {len(chosen)} accepted as variants", disabled=not chosen,
+                     key="gl_sug_accept"):
+            from workbench.glossary import save_csv
+
+            save_csv(accept(glossary, chosen, lang), path)
+            ss.gl_suggestions = None
+            _reset(path.name)
+            st.rerun()
+
+
+def main() -> None:
+    st.title("Glossary")
+    try:
+        from workbench.glossary import load_csv
+    except ImportError:
+        st.warning("The glossary module is not available in this build.")
+        return
+    folder = glossary_dir()
+    files = sorted(p.name for p in folder.glob("*.csv")) if folder.is_dir() else []
+    st.caption("Folder: " + md_escape(str(folder)))
+    with st.sidebar:
+        st.text_input("New glossary file", key="gl_new_name", placeholder="names")
+        st.button("Create", key="gl_new", on_click=_new_file, args=(folder,))
+    if not files:
+        st.info("No glossary CSV yet: create one in the sidebar.")
+        return
+    if ss.get("gl_file") not in files:
+        ss.gl_file = files[0]
+    name = st.selectbox("File", files, key="gl_file")
+    path = folder / name
+    editor_key = f"gl_ed_{name}_{ss.gl_gen.get(name, 0)}"
+    if editor_key not in ss or name not in ss.gl_base:
+        ss.setdefault("gl_from_draft", set())
+        if name in ss.gl_draft:
+            base = ss.gl_draft[name]
+            ss.gl_from_draft.add(name)
+        else:
+            ss.gl_from_draft.discard(name)
+            try:
+                base = _frame(load_csv(path))
+            except WorkbenchError as exc:
+                show_error(exc)
+                st.info("Fix the file on disk, or start again from an empty table below.")
+                base = pl.DataFrame({c: [] for c in COLUMNS}, schema={c: pl.Utf8 for c in COLUMNS})
+        ss.gl_base[name] = base
+    edited = st.data_editor(
+        ss.gl_base[name], key=editor_key, num_rows="dynamic", width="stretch", hide_index=True,
+        column_config={
+            "concept": st.column_config.TextColumn("Concept id", required=True),
+            "lang": st.column_config.TextColumn("Lang", max_chars=2, required=True),
+            "term": st.column_config.TextColumn("Term", required=True),
+            "status": st.column_config.SelectboxColumn("Status", options=["preferred", "variant"],
+                                                       required=True, default="variant"),
+            "note": st.column_config.TextColumn("Note"),
+        },
+    )
+    edited = pl.DataFrame(edited) if not isinstance(edited, pl.DataFrame) else edited
+    changed = not edited.equals(ss.gl_base[name])
+    if changed:
+        ss.gl_draft[name] = edited
+    elif name not in ss.get("gl_from_draft", set()):
+        ss.gl_draft.pop(name, None)  # edits undone by hand: nothing left to save
+    buttons = st.container(horizontal=True)
+    save = buttons.button("Save", type="primary", key="gl_save", disabled=not changed
+                          and name not in ss.gl_draft)
+    if buttons.button("Discard changes", key="gl_discard", disabled=name not in ss.gl_draft):
+        _reset(name)
+        st.rerun()
+    if save:
+        if _save(path, edited):
+            _reset(name)
+            st.toast(f"saved {name}")
+            st.rerun()
+    elif name in ss.gl_draft:
+        st.caption("Unsaved changes.")
+    try:
+        glossary = load_csv(path)
+    except WorkbenchError:
+        return
+    _renormalise_section(glossary, name)
+    _suggest_section(glossary, path)
+
+
+main()

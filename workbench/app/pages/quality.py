@@ -1,0 +1,89 @@
+"""Quality dashboard: review progress and post-edit effort per document and overall.
+
+Post-edit effort compares the machine translation with the final text of the
+reviewed segments (sacrebleu TER: share of words edited, lower means less
+work; chrF: character n-gram similarity, higher means closer). Term
+accuracy uses the project glossary when there is one; the alignment
+confidence distribution shows how much of the project needs a second look.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from workbench.app import queries
+from workbench.app.common import db, load_glossary, open_or_stop
+
+
+def main() -> None:
+    st.title("Quality")
+    open_or_stop()
+    with db() as project:
+        langs = queries.target_langs(project)
+    if not langs:
+        st.info("No translations yet.")
+        return
+    lang = st.selectbox("Target language", langs, key="q_lang")
+    with db() as project:
+        per_doc = queries.quality(project, lang)
+        pairs = project.pairs(lang)
+    if per_doc.is_empty():
+        st.info("No review units for this language.")
+        return
+    done = pairs.filter(pl.col("status") != "todo")
+    ter, chrf = queries.post_edit_effort(done["mt"].to_list(), done["target"].to_list())
+    cols = st.columns(4)
+    cols[0].metric("Segments reviewed", f"{len(done)} / {len(pairs)}")
+    cols[1].metric("Edited by reviewers", int(per_doc["edited"].sum()))
+    cols[2].metric("Post-edit TER", "—" if ter is None else f"{ter:.1f}",
+                   help="sacrebleu TER of the MT against the final text, reviewed segments")
+    cols[3].metric("chrF (MT vs final)", "—" if chrf is None else f"{chrf:.1f}")
+
+    glossary, note = load_glossary()
+    if glossary is not None and not pairs.is_empty():
+        try:
+            from workbench.glossary.protect import term_accuracy
+
+            src = pairs["source_lang"][0]
+            acc = term_accuracy(pairs["source"].to_list(), pairs["target"].to_list(), glossary,
+                                src, lang)
+            st.metric("Term accuracy (final text)", f"{float(acc):.1%}", help=note)
+        except (ImportError, TypeError, ValueError) as exc:
+            st.caption(f"Term accuracy not available: {exc}")
+
+    st.subheader("Per document")
+    chart = per_doc.with_columns(
+        pl.col("document").str.slice(0, 40).alias("doc"),
+        (pl.col("reviewed") / pl.col("units")).alias("reviewed share"),
+    )
+    left, right = st.columns(2)
+    with left:
+        st.caption("Reviewed share")
+        st.bar_chart(chart.select("doc", "reviewed share"), x="doc", y="reviewed share",
+                     horizontal=True)
+    with right:
+        st.caption("Post-edit TER (lower: less editing)")
+        st.bar_chart(chart.select("doc", "ter").drop_nulls(), x="doc", y="ter", horizontal=True)
+    st.dataframe(per_doc, hide_index=True, width="stretch", column_config={
+        "ter": st.column_config.NumberColumn("TER", format="%.1f"),
+        "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
+        "mean_confidence": st.column_config.NumberColumn("Mean confidence", format="%.2f"),
+    })
+
+    st.subheader("Alignment confidence")
+    conf = pairs.select("confidence").drop_nulls()
+    if conf.is_empty():
+        st.caption("No document is aligned yet.")
+    else:
+        hist = alt.Chart(conf.to_pandas()).mark_bar().encode(
+            alt.X("confidence:Q", bin=alt.Bin(maxbins=20), title="bead confidence"),
+            alt.Y("count():Q", title="segments"),
+        )
+        st.altair_chart(hist, width="stretch")
+        low = int((conf["confidence"] < queries.LOW_CONFIDENCE).sum())
+        st.caption(f"{low} of {len(conf)} aligned segments below {queries.LOW_CONFIDENCE}")
+
+
+main()

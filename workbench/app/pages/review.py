@@ -1,0 +1,249 @@
+"""Review: source, machine translation and the editable final text side by side.
+
+Every change is saved to SQLite when the text area loses focus (or on
+Ctrl+Enter) or a status button is pressed, with the version the page showed:
+if another tab or person saved the segment since, nothing is overwritten;
+the page shows both texts and the reviewer chooses. Undo restores the text
+and status from before the last change of a segment.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.app import queries
+from workbench.app.common import AUTHOR, db, flash, load_glossary, open_or_stop, show_flashes
+from workbench.app.text import highlight, md_escape
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+
+STATUS_LABEL = {"todo": "to do", "approved": "approved", "rejected": "rejected",
+                "flagged": "flagged"}
+STATUS_BADGE = {"todo": ":gray-badge[to do]", "approved": ":green-badge[:material/check: approved]",
+                "rejected": ":red-badge[:material/close: rejected]",
+                "flagged": ":orange-badge[:material/flag: flagged]"}
+PAGE_SIZES = (10, 20, 50)
+
+ss = st.session_state
+ss.setdefault("rv_known", {})      # segment id -> (version, text, status) this session last saw
+ss.setdefault("rv_conflicts", {})  # segment id -> {"mine": text, "status": ..., "theirs": ...}
+ss.setdefault("rv_cursor", 0)
+
+
+def _text_key(seg: int, version: int) -> str:
+    return f"rv_text_{seg}_{version}"
+
+
+def _save(seg: int, lang: str, *, text: str | None, status: str | None) -> bool:
+    """Save text and/or status against the version this session last saw; True when saved."""
+    version, old_text, old_status = ss.rv_known.get(seg, (None, None, None))
+    if (text is None or text == old_text) and (status is None or status == old_status):
+        return True  # nothing changed (e.g. the blur after an approve that saved the text)
+    try:
+        with db() as project:
+            new_version = project.save_review(seg, lang, text=text, status=status,
+                                              expected_version=version, author=AUTHOR)
+    except ConflictError:
+        with db() as project:
+            row = project.review(seg, lang)
+        ss.rv_conflicts[seg] = {
+            "mine": text if text is not None else old_text, "status": status or old_status,
+            "theirs": row["text"], "their_status": row["status"], "version": row["version"],
+        }
+        return False
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+        return False
+    ss.rv_known[seg] = (new_version, old_text if text is None else text,
+                        old_status if status is None else status)
+    ss.rv_conflicts.pop(seg, None)
+    return True
+
+
+def _on_text(seg: int, lang: str, key: str) -> None:
+    _save(seg, lang, text=ss[key], status=None)
+
+
+def _on_status(seg: int, lang: str, key: str, status: str, advance: bool = False) -> None:
+    if _save(seg, lang, text=ss.get(key), status=status) and advance:
+        ss.rv_cursor += 1
+
+
+def _undo(seg: int, lang: str) -> None:
+    version = ss.rv_known.get(seg, (None,))[0]
+    try:
+        with db() as project:
+            current = project.review(seg, lang)
+            if current is not None and version is not None and current["version"] != version:
+                flash(f"segment {seg} was changed elsewhere since this page showed it; "
+                      "look at the new text before undoing", "warning")
+                return
+            project.undo_last_edit(seg, lang, author=AUTHOR)
+    except NotFoundError:
+        flash("nothing to undo for this segment", "info")
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"segment {seg}: last change undone", "info")
+
+
+def _resolve(seg: int, lang: str, keep_mine: bool) -> None:
+    conflict = ss.rv_conflicts.pop(seg)
+    if not keep_mine:
+        return
+    try:
+        with db() as project:
+            project.save_review(seg, lang, text=conflict["mine"], status=conflict["status"],
+                                expected_version=conflict["version"], author=AUTHOR)
+    except ConflictError:
+        flash(f"segment {seg} changed again meanwhile; compare once more", "warning")
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+
+
+def _conflict_box(seg: int, lang: str) -> None:
+    c = ss.rv_conflicts[seg]
+    with st.container(border=True):
+        st.warning(f"Segment {seg} was saved elsewhere (another tab or person) after this page "
+                   "loaded it. Your change was **not** saved. Choose which text to keep.")
+        left, right = st.columns(2)
+        with left:
+            st.caption(f"Saved elsewhere ({c['their_status']})")
+            st.markdown(md_escape(c["theirs"]))
+            st.button("Keep theirs", key=f"rv_theirs_{seg}", on_click=_resolve,
+                      args=(seg, lang, False))
+        with right:
+            st.caption(f"Yours ({c['status']})")
+            st.markdown(md_escape(c["mine"] or ""))
+            st.button("Overwrite with mine", key=f"rv_mine_{seg}", on_click=_resolve,
+                      args=(seg, lang, True), type="primary")
+
+
+def _segment(row: dict, lang: str, glossary, threshold: float, *, focus: bool) -> None:
+    seg, version = row["segment_id"], row["version"]
+    ss.rv_known[seg] = (version, row["target"], row["status"])
+    key = _text_key(seg, version)
+    conf = row["confidence"]
+    low = conf is not None and conf < threshold
+    with st.container(border=True, key=f"rv_seg_{seg}"):
+        badge = (f":red-background[:material/warning: low confidence {conf:.2f}]" if low
+                 else f"confidence {conf:.2f}" if conf is not None else "not aligned")
+        st.markdown(f"**#{row['idx'] + 1}** · {STATUS_BADGE[row['status']]} · {badge}"
+                    f" · v{version}")
+        src_spans = tgt_spans = mt_spans = ()
+        issues = []
+        if glossary is not None:
+            src_spans = [(m.start, m.end) for m in glossary.find(row["source"], lang)]
+            tgt_spans = [(m.start, m.end) for m in glossary.find(row["target"], lang)]
+            mt_spans = [(m.start, m.end) for m in glossary.find(row["mt"] or "", lang)]
+            from workbench.glossary.check import check_pair
+            issues = check_pair(glossary, row["source"], row["target"], "", lang)
+        c_src, c_mt, c_final = st.columns([1, 1, 1.2])
+        with c_src:
+            st.caption("Source")
+            st.markdown(highlight(row["source"], src_spans))
+        with c_mt:
+            st.caption(f"Machine translation ({row['engine'] or '—'})")
+            st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—")
+        with c_final:
+            st.text_area("Final translation", value=row["target"], key=key,
+                         on_change=_on_text, args=(seg, lang, key),
+                         height=110 if focus else 90, label_visibility="collapsed")
+            if tgt_spans:
+                st.caption("Terms: " + highlight(row["target"], tgt_spans))
+        for issue in issues:
+            what = (f"missing “{issue.expected}”" if issue.kind == "missing"
+                    else f"“{issue.found}” should be “{issue.expected}”")
+            st.caption(":material/menu_book: " + md_escape(f"glossary: {issue.concept}: {what}"))
+        if seg in ss.rv_conflicts:
+            _conflict_box(seg, lang)
+        buttons = st.container(horizontal=True)
+        buttons.button("Approve & next" if focus else "Approve", key=f"rv_ok_{seg}",
+                       icon=":material/check:", type="primary", on_click=_on_status,
+                       args=(seg, lang, key, "approved", focus),
+                       shortcut="Ctrl+Enter" if focus else None)
+        buttons.button("Flag", key=f"rv_flag_{seg}", icon=":material/flag:", on_click=_on_status,
+                       args=(seg, lang, key, "flagged", focus))
+        buttons.button("Reject", key=f"rv_no_{seg}", icon=":material/close:", on_click=_on_status,
+                       args=(seg, lang, key, "rejected", focus))
+        buttons.button("To do", key=f"rv_todo_{seg}", on_click=_on_status,
+                       args=(seg, lang, key, "todo", False))
+        buttons.button("Undo", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_undo, args=(seg, lang),
+                       help="Restore the text and status from before the last change")
+
+
+def _move(delta: int) -> None:
+    ss.rv_cursor = max(0, ss.rv_cursor + delta)
+
+
+def main() -> None:
+    st.title("Review")
+    open_or_stop()
+    show_flashes()
+    with db() as project:
+        langs = queries.target_langs(project)
+        docs = queries.document_progress(project, langs[0] if langs else None)
+    if not langs or docs.is_empty():
+        st.info("Nothing to review yet: ingest and translate documents on the Documents page.")
+        return
+
+    titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)}
+    with st.sidebar:
+        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc")
+        lang = st.selectbox("Target language", langs, key="rv_lang")
+        statuses = st.multiselect("Status", list(STATUS_LABEL), format_func=STATUS_LABEL.get,
+                                  key="rv_status", placeholder="all statuses")
+        low_only = st.toggle("Low confidence only", key="rv_low")
+        threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,
+                              key="rv_threshold")
+        search = st.text_input("Search text", key="rv_search")
+        glossary, glossary_msg = load_glossary()
+        warn_only = st.toggle("Glossary warnings only", key="rv_gloss",
+                              disabled=glossary is None, help=glossary_msg)
+        focus = st.toggle("One segment at a time", key="rv_focus",
+                          help="Ctrl+Enter approves and moves to the next segment")
+        size = st.selectbox("Per page", PAGE_SIZES, index=1, key="rv_size")
+
+    with db() as project:
+        pairs = queries.document_pairs(project, doc_id, lang)
+    flagged: frozenset[int] = frozenset()
+    if warn_only and glossary is not None:
+        from workbench.glossary.check import check_pair
+        flagged = frozenset(r["segment_id"] for r in pairs.iter_rows(named=True)
+                            if check_pair(glossary, r["source"], r["target"], "", lang))
+    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search, flagged, warn_only)
+    shown = queries.filter_pairs(pairs, flt)
+
+    counts = queries.status_counts(pairs)
+    done = len(pairs) - counts["todo"]
+    st.progress(done / len(pairs) if len(pairs) else 0.0,
+                text=f"{done} of {len(pairs)} reviewed · " +
+                ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    if shown.is_empty():
+        st.info("No segment matches the filters.")
+        return
+
+    if focus:
+        ss.rv_cursor = min(ss.rv_cursor, len(shown) - 1)
+        nav = st.container(horizontal=True)
+        nav.button("Previous", icon=":material/arrow_upward:", on_click=_move, args=(-1,), key="rv_prev",
+                   shortcut="Alt+Up")
+        nav.button("Next", icon=":material/arrow_downward:", on_click=_move, args=(1,), key="rv_next",
+                   shortcut="Alt+Down")
+        nav.caption(f"Segment {ss.rv_cursor + 1} of {len(shown)} shown · "
+                    "Ctrl+Enter: approve & next · Alt+↑/↓: move")
+        _segment(shown.row(ss.rv_cursor, named=True), lang, glossary, threshold, focus=True)
+        return
+
+    page_count = max(1, -(-len(shown) // size))
+    if ss.get("rv_page", 1) > page_count:
+        ss.rv_page = page_count
+    page = st.columns([1, 4])[0].number_input(f"Page (of {page_count})", 1, page_count,
+                                              key="rv_page", step=1)
+    rows, _ = queries.page_of(shown, int(page), size)
+    st.caption(f"{len(shown)} segments match · showing "
+               f"{(int(page) - 1) * size + 1}–{(int(page) - 1) * size + len(rows)}")
+    for row in rows.iter_rows(named=True):
+        _segment(row, lang, glossary, threshold, focus=False)
+
+
+main()

@@ -1,0 +1,232 @@
+"""Read models for the app pages: plain functions over a :class:`Project`.
+
+No Streamlit here, so the pages stay thin and these can be tested and
+benchmarked directly. Queries are written for one document at a time and
+paginated in memory: a 1,000-segment document is a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from workbench.store import Project
+
+#: Below this alignment confidence a segment is shown as "low confidence".
+LOW_CONFIDENCE = 0.5
+
+
+def target_langs(project: Project) -> list[str]:
+    """Target languages that have review rows, most used first."""
+    rows = project.conn.execute(
+        "SELECT target_lang, COUNT(*) AS n FROM reviews GROUP BY target_lang ORDER BY n DESC, target_lang"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def document_progress(project: Project, target_lang: str | None) -> pl.DataFrame:
+    """Current documents with segment counts and translation/review progress (0..1).
+
+    ``translated`` counts translatable segments with a machine translation in
+    ``target_lang``; ``reviewed`` those whose review status is no longer
+    ``todo``; ``approved`` those approved.
+    """
+    lang = target_lang or ""
+    frame = project.frame(
+        """
+        SELECT d.id, d.title, d.lang, d.format, d.version, d.ingested_at,
+               COUNT(s.id) AS segments,
+               COALESCE(SUM(s.translatable), 0) AS translatable,
+               COALESCE(SUM(s.translatable AND EXISTS (SELECT 1 FROM translations t
+                        WHERE t.segment_id = s.id AND t.target_lang = ?)), 0) AS translated,
+               COALESCE(SUM(EXISTS (SELECT 1 FROM reviews r WHERE r.segment_id = s.id
+                        AND r.target_lang = ? AND r.status != 'todo')), 0) AS reviewed,
+               COALESCE(SUM(EXISTS (SELECT 1 FROM reviews r WHERE r.segment_id = s.id
+                        AND r.target_lang = ? AND r.status = 'approved')), 0) AS approved
+        FROM documents d LEFT JOIN segments s ON s.document_id = d.id
+        WHERE d.is_current = 1
+        GROUP BY d.id ORDER BY d.id
+        """,
+        (lang, lang, lang),
+    )
+    if frame.is_empty():
+        return frame
+    denom = pl.when(pl.col("translatable") > 0).then(pl.col("translatable")).otherwise(None)
+    return frame.with_columns(
+        (pl.col("translated") / denom).fill_null(0.0).alias("translated_share"),
+        (pl.col("reviewed") / denom).fill_null(0.0).alias("reviewed_share"),
+    )
+
+
+def confidences(project: Project, document_id: int, target_lang: str) -> dict[int, float]:
+    """Segment id -> confidence of the newest bead holding it (alignments of this target)."""
+    out: dict[int, float] = {}
+    rows = project.conn.execute(
+        """SELECT b.src_ids, b.confidence FROM beads b JOIN alignments a ON a.id = b.alignment_id
+           WHERE a.document_id = ? AND a.target_lang = ? ORDER BY a.id, b.idx""",
+        (document_id, target_lang),
+    )
+    for src_ids, conf in rows:
+        for sid in json.loads(src_ids):
+            out[int(sid)] = float(conf)
+    return out
+
+
+def document_pairs(project: Project, document_id: int, target_lang: str) -> pl.DataFrame:
+    """The review units of one document (same columns as ``Project.pairs``), fast.
+
+    ``Project.pairs`` finds confidences with a correlated subquery per segment;
+    for one document it is cheaper to read the beads once and join in memory.
+    """
+    frame = project.frame(
+        """
+        SELECT s.document_id, s.id AS segment_id, s.idx, p.idx AS paragraph,
+               s.text AS source, t.text AS mt, r.text AS target, r.status, r.version,
+               t.engine, t.model
+        FROM reviews r
+        JOIN segments s ON s.id = r.segment_id
+        JOIN paragraphs p ON p.id = s.paragraph_id
+        LEFT JOIN translations t ON t.id = (
+            SELECT t2.id FROM translations t2
+             WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
+             ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)
+        WHERE r.target_lang = ? AND s.document_id = ?
+        ORDER BY s.idx
+        """,
+        (target_lang, document_id),
+    )
+    conf = confidences(project, document_id, target_lang)
+    ids = frame["segment_id"].to_list() if not frame.is_empty() else []
+    return frame.with_columns(
+        pl.Series("confidence", [conf.get(i) for i in ids], dtype=pl.Float64)
+    ) if not frame.is_empty() else frame.with_columns(pl.lit(None, pl.Float64).alias("confidence"))
+
+
+@dataclass(frozen=True)
+class ReviewFilter:
+    """What the Review page shows: statuses (empty: all), low confidence only, text search."""
+
+    statuses: tuple[str, ...] = ()
+    low_only: bool = False
+    threshold: float = LOW_CONFIDENCE
+    search: str = ""
+    flagged_ids: frozenset[int] = frozenset()  # e.g. glossary warnings; used when only_ids
+    only_ids: bool = False
+
+
+def filter_pairs(pairs: pl.DataFrame, flt: ReviewFilter) -> pl.DataFrame:
+    """Rows of ``pairs`` that pass ``flt`` (document order kept)."""
+    out = pairs
+    if out.is_empty():
+        return out
+    if flt.statuses:
+        out = out.filter(pl.col("status").is_in(list(flt.statuses)))
+    if flt.low_only:
+        out = out.filter(pl.col("confidence").is_not_null() & (pl.col("confidence") < flt.threshold))
+    if flt.search.strip():
+        needle = flt.search.strip().lower()
+        out = out.filter(
+            pl.col("source").str.to_lowercase().str.contains(needle, literal=True)
+            | pl.col("target").str.to_lowercase().str.contains(needle, literal=True)
+        )
+    if flt.only_ids:
+        out = out.filter(pl.col("segment_id").is_in(list(flt.flagged_ids)))
+    return out
+
+
+def page_of(frame: pl.DataFrame, page: int, size: int) -> tuple[pl.DataFrame, int]:
+    """Rows of 1-based ``page`` (clamped) and the number of pages (at least 1)."""
+    pages = max(1, -(-len(frame) // size))
+    page = min(max(1, page), pages)
+    return frame.slice((page - 1) * size, size), pages
+
+
+def status_counts(pairs: pl.DataFrame) -> dict[str, int]:
+    """Review status -> count, every status present (zero when none)."""
+    counts = {s: 0 for s in ("todo", "approved", "rejected", "flagged")}
+    if not pairs.is_empty():
+        for status, n in pairs.group_by("status").len().iter_rows():
+            counts[status] = n
+    return counts
+
+
+def post_edit_effort(mt: Sequence[str], final: Sequence[str]) -> tuple[float | None, float | None]:
+    """(TER, chrF) of the machine translation against the final text (sacrebleu, corpus level).
+
+    TER here is the human-targeted edit rate: how much of the MT a reviewer
+    changed (0 = untouched). ``None`` when there is nothing to compare.
+    """
+    pairs = [(m, f) for m, f in zip(mt, final) if m is not None and f is not None and f.strip()]
+    if not pairs:
+        return None, None
+    from sacrebleu.metrics import CHRF, TER
+
+    hyps = [m for m, _ in pairs]
+    refs = [[f for _, f in pairs]]
+    return float(TER().corpus_score(hyps, refs).score), float(CHRF().corpus_score(hyps, refs).score)
+
+
+def quality(project: Project, target_lang: str) -> pl.DataFrame:
+    """Per current document: units, reviewed, edited, post-edit TER and chrF, mean confidence."""
+    pairs = project.pairs(target_lang)
+    rows = []
+    if pairs.is_empty():
+        return pl.DataFrame(schema={"document_id": pl.Int64, "document": pl.Utf8, "units": pl.Int64,
+                                    "reviewed": pl.Int64, "edited": pl.Int64, "ter": pl.Float64,
+                                    "chrf": pl.Float64, "mean_confidence": pl.Float64})
+    for (doc_id, title), grp in pairs.group_by(["document_id", "document"], maintain_order=True):
+        done = grp.filter(pl.col("status") != "todo")
+        edited = grp.filter(pl.col("mt").is_not_null() & (pl.col("mt") != pl.col("target")))
+        ter, chrf = post_edit_effort(done["mt"].to_list(), done["target"].to_list())
+        conf = grp["confidence"].drop_nulls()
+        rows.append({
+            "document_id": doc_id, "document": title, "units": len(grp), "reviewed": len(done),
+            "edited": len(edited), "ter": ter, "chrf": chrf,
+            "mean_confidence": float(conf.mean()) if len(conf) else None,
+        })
+    return pl.DataFrame(rows, schema_overrides={"ter": pl.Float64, "chrf": pl.Float64,
+                                                "mean_confidence": pl.Float64})
+
+
+def texts_in(project: Project, lang: str) -> list[str]:
+    """Every translatable text of the project in ``lang``: source segments and final translations."""
+    rows = project.conn.execute(
+        """SELECT s.text FROM segments s JOIN documents d ON d.id = s.document_id
+           WHERE d.is_current = 1 AND d.lang = ? AND s.translatable = 1
+           UNION ALL SELECT r.text FROM reviews r WHERE r.target_lang = ?""",
+        (lang, lang),
+    )
+    return [r[0] for r in rows]
+
+
+def renormalise_preview(project: Project, glossary, lang: str) -> pl.DataFrame:
+    """Final translations in ``lang`` that the glossary would change: segment_id, version,
+    target, normalised (``glossary.apply`` is idempotent, so applying twice changes nothing)."""
+    rows = []
+    for seg, text, version in project.conn.execute(
+            "SELECT segment_id, text, version FROM reviews WHERE target_lang = ? ORDER BY segment_id",
+            (lang,)):
+        new = glossary.apply(text, lang)
+        if new != text:
+            rows.append((seg, version, text, new))
+    return pl.DataFrame(rows, schema=["segment_id", "version", "target", "normalised"],
+                        orient="row")
+
+
+def apply_renormalise(project: Project, changes: pl.DataFrame, lang: str,
+                      author: str) -> tuple[int, int]:
+    """Save the ``normalised`` texts with version checks; (saved, left alone as changed meanwhile)."""
+    from workbench.errors import ConflictError
+
+    saved = conflicts = 0
+    for row in changes.iter_rows(named=True):
+        try:
+            project.save_review(row["segment_id"], lang, text=row["normalised"],
+                                expected_version=row["version"], author=author)
+            saved += 1
+        except ConflictError:
+            conflicts += 1
+    return saved, conflicts

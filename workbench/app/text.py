@@ -1,0 +1,78 @@
+"""Showing user text safely in Streamlit markdown (pure, no Streamlit import).
+
+Segment text is data, never markup: every ASCII punctuation character is
+backslash-escaped (CommonMark lets any of them be escaped), so ``<script>``,
+``<img onerror=...>``, ``**bold**``, ``$math$``, ``:red[...]`` directives and
+``&amp;`` entities all show literally. Highlights are added *around* escaped
+text with Streamlit's ``:color-background[...]`` directive, never by letting
+user text through.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable
+
+_PUNCT = frozenset(string.punctuation)
+
+
+def md_escape(text: str) -> str:
+    """``text`` as markdown that renders to exactly ``text`` (line breaks kept)."""
+    out = []
+    for ch in text:
+        if ch in _PUNCT:
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("  \n")
+        elif ch == "\r":
+            continue
+        else:
+            out.append(ch)
+    escaped = "".join(out)
+    # Leading spaces would make an indented code block; keep them visible but inert.
+    escaped = escaped.replace("\n ", "\n\u00a0")
+    return "\u00a0" + escaped[1:] if escaped.startswith(" ") else escaped
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]], color: str = "blue") -> str:
+    """Escaped ``text`` with the character ``spans`` (start, end) highlighted.
+
+    Overlapping or out-of-range spans are clipped; the text between spans is
+    escaped exactly as :func:`md_escape` does.
+    """
+    pieces, pos = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        pieces.append(md_escape(text[pos:start]))
+        inner = md_escape(text[start:end]).replace("  \n", " ")
+        pieces.append(f":{color}-background[{inner}]")
+        pos = end
+    pieces.append(md_escape(text[pos:]))
+    return "".join(pieces)
+
+
+def unescape(markdown: str) -> str:
+    """Inverse of :func:`md_escape` (highlight directives dropped); for tests and previews."""
+    src = markdown.replace("  \n", "\n").replace("\n\u00a0", "\n ")
+    src = " " + src[1:] if src.startswith("\u00a0") else src
+    out, i = [], 0
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\" and i + 1 < len(src) and src[i + 1] in _PUNCT:
+            out.append(src[i + 1])
+            i += 2
+            continue
+        opener = _OPEN.match(src, i)
+        if opener:
+            i = opener.end()
+            continue
+        if ch != "]":
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_OPEN = re.compile(r":[a-z]+-background\[")

@@ -1,0 +1,66 @@
+"""The ``workbench`` command. Each subcommand calls one library function and
+turns :class:`~workbench.errors.WorkbenchError` into a message and exit code 1;
+bad usage exits 2 (click's convention)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.markup import escape
+
+from workbench import __version__
+from workbench.cli import align as align_cmds
+from workbench.cli import export as export_cmds
+from workbench.cli import glossary as glossary_cmds
+from workbench.cli import project as project_cmds
+from workbench.cli import segment as segment_cmds
+from workbench.cli import serve as serve_cmds
+from workbench.cli import translate as translate_cmds
+from workbench.cli.common import console, eval_app
+from workbench.errors import WorkbenchError
+
+app = typer.Typer(
+    name="workbench",
+    help="Translation and alignment workbench: ingest French news, segment, translate "
+    "offline, align, normalise names, review and export parallel text.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"workbench {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """Translation and alignment workbench."""
+
+
+project_cmds.register(app)
+export_cmds.register(app)
+segment_cmds.register(app)
+translate_cmds.register(app)
+align_cmds.register(app)
+glossary_cmds.register(app)
+serve_cmds.register(app)
+app.add_typer(eval_app, name="eval")
+
+
+def main() -> None:
+    """Console entry point: user errors become one line on stderr and exit code 1."""
+    try:
+        app()  # standalone mode: usage errors exit 2, success 0
+    except WorkbenchError as exc:
+        console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        console.print("interrupted")
+        sys.exit(130)

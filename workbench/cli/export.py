@@ -1,0 +1,98 @@
+"""``workbench export`` and ``workbench import``: parallel corpora out, edits in."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from workbench.cli.common import ProjectOpt, console, open_project, progress
+from workbench.errors import InputError
+from workbench.io import FORMATS
+from workbench.io.base import STATUSES
+from workbench.io.project import count_units, export_project, import_file
+from workbench.store import DEFAULT_PROJECT
+
+FormatName = enum.Enum("FormatName", {name: name for name in FORMATS}, type=str)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _ids(value: str | None) -> list[int] | None:
+    items = _split(value)
+    try:
+        return [int(v) for v in items] or None
+    except ValueError:
+        raise InputError(f"--documents wants document ids separated by commas, got {value!r}") from None
+
+
+def export(
+    fmt: Annotated[FormatName, typer.Option("--format", "-f", help="Output format (listed above).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file (a folder for XLIFF "
+                   "per document, a prefix for Moses: PREFIX.fr, PREFIX.en).")],
+    to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")] = "en",
+    status: Annotated[str | None, typer.Option(
+        help=f"Keep targets with these review statuses ({','.join(STATUSES)}).")] = None,
+    min_confidence: Annotated[float | None, typer.Option(
+        help="Keep targets whose alignment confidence is at least this.")] = None,
+    documents: Annotated[str | None, typer.Option(help="Document ids, comma-separated.")] = None,
+    include_empty: Annotated[bool, typer.Option(
+        help="Also export empty targets and untranslated segments.")] = False,
+    spreadsheet_safe: Annotated[bool, typer.Option(
+        help="TSV/CSV for spreadsheets: cells starting with = + - @ get a leading ' so they "
+             "never run as formulas (do not re-import such a file).")] = False,
+    project: ProjectOpt = DEFAULT_PROJECT,
+) -> None:
+    """Export reviewed translations as a parallel corpus (TMX, XLIFF, TSV, CSV,
+    Moses, JSONL, Parquet). The file appears complete or not at all."""
+    doc_ids = _ids(documents)
+    with open_project(project) as proj, progress() as bar:
+        task = bar.add_task("export", total=count_units(proj, doc_ids))
+        report = export_project(
+            proj, fmt.value, out, targets=_split(to), statuses=_split(status) or None,
+            min_confidence=min_confidence, documents=doc_ids, include_empty=include_empty,
+            spreadsheet_safe=spreadsheet_safe, on_unit=lambda: bar.advance(task))
+    for line in report.lines():
+        console.print(escape(line), soft_wrap=True)
+
+
+def import_(
+    path: Annotated[Path, typer.Argument(help="A .tmx, .xlf/.xliff, .tsv, .csv, .jsonl or "
+                                             ".parquet file (format from the extension).")],
+    default_status: Annotated[str, typer.Option(
+        help="Review status of imported targets that carry none.")] = "approved",
+    project: ProjectOpt = DEFAULT_PROJECT,
+) -> None:
+    """Import translations: edits of an exported file come back matched by unit id
+    (conflicts are listed, not applied); pairs from elsewhere become new documents
+    with reviewed translations. All or nothing; hostile XML is refused.
+
+    Exit code 1 when any conflict was found (everything else is still applied)."""
+    with open_project(project) as proj, progress() as bar:
+        task = bar.add_task("import", total=None)
+        report = import_file(proj, path, default_status=default_status,
+                             on_unit=lambda: bar.advance(task))
+    for line in report.lines():
+        console.print(escape(line), soft_wrap=True)
+    for c in report.conflicts[:50]:
+        console.print(f"[yellow]conflict[/] {escape(c.unit)} ({escape(c.lang)}): {escape(c.reason)}",
+                      soft_wrap=True)
+    if len(report.conflicts) > 50:
+        console.print(f"… and {len(report.conflicts) - 50} more conflicts")
+    if report.conflicts:
+        raise typer.Exit(1)
+
+
+export.__doc__ = (export.__doc__ or "") + "\n\n" + "\n\n".join(
+    f"{f.name}: {f.description}." for f in FORMATS.values())
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``export`` and ``import`` to the root app."""
+    app.command("export")(export)
+    app.command("import")(import_)

@@ -1,0 +1,238 @@
+"""``workbench glossary``: apply, validate, check, suggest, accept, import-tbx, export-tbx.
+
+Thin shell over :mod:`workbench.glossary`; results go to stdout (or ``--out``,
+written atomically), messages to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from workbench.cli.common import console
+from workbench.errors import InputError, WorkbenchError
+from workbench.glossary import Glossary, load_csv, save_csv
+from workbench.glossary.check import check_lines
+from workbench.glossary.suggest import accept as accept_suggestions
+from workbench.glossary.suggest import suggest as find_suggestions
+from workbench.glossary.tbx import read_tbx, save_tbx
+from workbench.glossary.textio import apply_stream, read_lines
+
+glossary_app = typer.Typer(
+    help="Transliteration glossary: normalise names, check translations, discover variants, TBX.",
+    no_args_is_help=True,
+)
+
+GlossaryOpt = Annotated[Path, typer.Option(
+    "--glossary", "-g", help="Glossary file: CSV (concept,lang,term,status,note) or .tbx.")]
+LangOpt = Annotated[str, typer.Option("--lang", "-l", help="Language of the text (ISO 639-1: fr, en, ...).")]
+
+
+def load_glossary(path: Path) -> Glossary:
+    """CSV or TBX by extension; TBX notices go to stderr."""
+    if path.suffix.lower() == ".tbx":
+        glossary, notices = read_tbx(path)
+        for notice in notices:
+            console.print(f"note: {escape(str(path))}: {escape(notice)}")
+        return glossary
+    return load_csv(path)
+
+
+def _lang(value: str) -> str:
+    lang = value.strip().lower()
+    if not (len(lang) == 2 and lang.isalpha()):
+        raise typer.BadParameter(f"{value!r} is not an ISO 639-1 code (fr, en, ...)", param_hint="--lang")
+    return lang
+
+
+def _write_text(path: Path | None, text: str) -> None:
+    if path is None or str(path) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from workbench.glossary.csvio import atomic_write_text
+
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+@glossary_app.command("apply")
+def apply_cmd(
+    glossary: GlossaryOpt,
+    lang: LangOpt,
+    in_: Annotated[Path | None, typer.Option("--in", "-i", help="Input file (default: stdin).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: stdout); "
+                                                                 "written atomically.")] = None,
+) -> None:
+    """Replace every form of a glossary concept by its preferred LANG form, line by line.
+
+    Matching ignores case, accents, hyphen/space and apostrophe variants, is
+    whole-word, and the longest form wins; a match in capitals is written in
+    capitals. Everything else is copied byte for byte.
+    """
+    lang = _lang(lang)
+    g = load_glossary(glossary)
+    where = str(in_) if in_ else "<stdin>"
+    try:
+        src = open(in_, "rb") if in_ and str(in_) != "-" else sys.stdin.buffer  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot read {in_}: {exc.strerror or exc}") from None
+    try:
+        if out is None or str(out) == "-":
+            sink = sys.stdout.buffer
+            for chunk in apply_stream(g, src, lang, where):
+                sink.write(chunk)
+            sink.flush()
+            return
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                for chunk in apply_stream(g, src, lang, where):
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, out)  # no half-written file under the requested name
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    finally:
+        if src is not sys.stdin.buffer:
+            src.close()
+
+
+@glossary_app.command("validate")
+def validate_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Glossary files (CSV or .tbx).", show_default=False)],
+) -> None:
+    """Check glossary files and report every problem with file and line (exit 1 if any)."""
+    failed = 0
+    for path in files:
+        try:
+            g = load_glossary(path)
+        except WorkbenchError as exc:
+            failed += 1
+            console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
+            continue
+        forms = len(g.terms())
+        print(f"ok\t{path}\t{len(g)} concepts\t{forms} forms\t{','.join(g.languages)}\tsha256:{g.hash}")
+    if failed:
+        raise typer.Exit(1)
+
+
+@glossary_app.command("check")
+def check_cmd(
+    glossary: GlossaryOpt,
+    src: Annotated[Path, typer.Option("--src", help="Source text, one segment per line.")],
+    tgt: Annotated[Path, typer.Option("--tgt", help="Target text, line-aligned with --src.")],
+    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language.")] = "fr",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language.")] = "en",
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any issue is found.")] = False,
+) -> None:
+    """List, per line, source concepts missing or non-preferred in the target.
+
+    Output is TSV: line, concept, problem (missing / non-preferred), expected,
+    found, source.
+    """
+    g = load_glossary(glossary)
+    issues = check_lines(g, read_lines(src), read_lines(tgt), _lang(src_lang), _lang(tgt_lang))
+    out = ["line\tconcept\tproblem\texpected\tfound\tsource\n"] + [i.tsv() + "\n" for i in issues]
+    sys.stdout.write("".join(out))
+    lines = len({i.index for i in issues})
+    console.print(f"{len(issues)} issue(s) on {lines} line(s); glossary sha256:{g.version}")
+    if strict and issues:
+        raise typer.Exit(1)
+
+
+@glossary_app.command("suggest")
+def suggest_cmd(
+    glossary: GlossaryOpt,
+    lang: LangOpt,
+    in_: Annotated[Path, typer.Option("--in", "-i", help="Text to search, one segment per line.")],
+    min_score: Annotated[float, typer.Option("--min-score", help="Drop suggestions scoring below this "
+                                                                 "(0..1).")] = 0.0,
+) -> None:
+    """Find likely transliteration variants of glossary forms that the glossary lacks.
+
+    Output is TSV: line, span, concept, score (best first).
+    """
+    lang = _lang(lang)
+    g = load_glossary(glossary)
+    found = [s for s in find_suggestions(g, read_lines(in_), lang) if s.score >= min_score]
+    sys.stdout.write("".join(s.tsv() + "\n" for s in found))
+    console.print(f"{len(found)} suggestion(s); accept some with `workbench glossary accept`")
+
+
+@glossary_app.command("accept")
+def accept_cmd(
+    glossary: GlossaryOpt,
+    lang: LangOpt,
+    in_: Annotated[Path, typer.Option("--in", "-i", help="Suggestions TSV (line, span, concept[, score]) "
+                                                         "as printed by `suggest`, keep the rows you accept.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Where to write the new glossary CSV "
+                                                                 "(default: replace --glossary).")] = None,
+) -> None:
+    """Add accepted suggestions to the glossary as LANG variants."""
+    lang = _lang(lang)
+    g = load_glossary(glossary)
+    rows: list[tuple[str, str]] = []
+    for no, line in enumerate(read_lines(in_), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 3:
+            raise InputError(f"{in_}:{no}: expected line<TAB>span<TAB>concept[<TAB>score]")
+        rows.append((cells[1], cells[2]))
+    new = accept_suggestions(g, rows, lang)
+    target = out or glossary
+    if target.suffix.lower() == ".tbx":
+        save_tbx(new, target)
+    else:
+        save_csv(new, target)
+    console.print(f"{len(new.terms()) - len(g.terms())} variant(s) added; wrote {escape(str(target))} "
+                  f"(sha256:{new.version})")
+
+
+@glossary_app.command("import-tbx")
+def import_tbx_cmd(
+    tbx: Annotated[Path, typer.Argument(help="TBX file (ISO 30042; TBX 2019 or 2008).", show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Glossary CSV to write "
+                                                                 "(default: stdout).")] = None,
+) -> None:
+    """Convert a TBX file to a glossary CSV (validated; entity declarations refused)."""
+    from workbench.glossary.csvio import to_csv
+
+    g, notices = read_tbx(tbx)
+    for notice in notices:
+        console.print(f"note: {escape(str(tbx))}: {escape(notice)}")
+    _write_text(out, to_csv(g))
+    console.print(f"{len(g)} concepts, {len(g.terms())} forms (sha256:{g.version})")
+
+
+@glossary_app.command("export-tbx")
+def export_tbx_cmd(
+    glossary: GlossaryOpt,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="TBX file to write (default: stdout).")] = None,
+) -> None:
+    """Write the glossary as TBX 2019 (TBX-Basic, DCA style)."""
+    from workbench.glossary.tbx import to_tbx
+
+    g = load_glossary(glossary)
+    if out is None or str(out) == "-":
+        sys.stdout.write(to_tbx(g).decode("utf-8"))
+        return
+    save_tbx(g, out)
+    console.print(f"wrote {escape(str(out))}: {len(g)} concepts (sha256:{g.version})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``workbench glossary ...`` to the root app."""
+    app.add_typer(glossary_app, name="glossary")

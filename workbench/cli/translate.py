@@ -1,0 +1,227 @@
+"""Commands: ``translate`` (project or file mode), ``models list|install``, ``eval mt``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
+from workbench.engines import ENGINE_CHOICES
+from workbench.errors import EmptyInputError, EncodingError, InputError
+from workbench.store import DEFAULT_PROJECT
+
+stdout = Console(highlight=False, width=200)
+models_app = typer.Typer(help="Manage offline Argos Translate models.", no_args_is_help=True)
+
+EngineOpt = Annotated[str, typer.Option(
+    "--engine", "-e", help=f"Engine: {', '.join(ENGINE_CHOICES)} (auto: Argos if a model is "
+    "installed for the pair, else Apertium).")]
+DeviceOpt = Annotated[str, typer.Option(
+    "--device", help="Where Argos models run: auto (CUDA when present), cpu or cuda.")]
+
+
+def _check_choice(value: str, choices: tuple[str, ...], option: str) -> str:
+    if value not in choices:
+        raise typer.BadParameter(f"{value!r} is not one of {', '.join(choices)}", param_hint=option)
+    return value
+
+
+def _langs(value: str) -> list[str]:
+    langs = [v.strip().lower() for v in value.split(",") if v.strip()]
+    if not langs:
+        raise typer.BadParameter("give at least one language code", param_hint="--to")
+    return list(dict.fromkeys(langs))
+
+
+def _read_input(path: Path) -> list[str]:
+    """One segment per line (UTF-8, or UTF-16 with a BOM; CRLF and CR accepted); '-' is stdin."""
+    try:
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
+        raise EncodingError(f"{path} is not valid {label} (byte {exc.start}); "
+                            "convert it to UTF-8 first") from exc
+    if "\x00" in text:
+        raise InputError(f"{path} contains NUL characters; it looks binary, not one segment per line")
+    if not text.strip():
+        raise EmptyInputError(f"{path} is empty: nothing to translate")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    return text.split("\n")
+
+
+def _write_output(path: Path | None, lines: list[str]) -> None:
+    body = "".join(line.replace("\n", " ") + "\n" for line in lines)
+    if path is None or str(path) == "-":
+        sys.stdout.write(body)
+        return
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_text(body, encoding="utf-8")
+        tmp.replace(path)  # never leave a half-written file under the requested name
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def translate(
+    to: Annotated[str, typer.Option("--to", "-t", help="Target language(s), comma-separated: en or en,es.")],
+    engine: EngineOpt = "auto",
+    device: DeviceOpt = "auto",
+    project: ProjectOpt = DEFAULT_PROJECT,
+    source: Annotated[str | None, typer.Option("--from", "-f", help="Source language (file mode).")] = None,
+    infile: Annotated[Path | None, typer.Option("--in", help="File mode: one segment per line ('-' = stdin).")] = None,
+    outfile: Annotated[Path | None, typer.Option("--out", help="File mode: output file (default stdout).")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Segments per engine call and per saved transaction.")] = 32,
+) -> None:
+    """Machine-translate offline.
+
+    Project mode (default): every translatable segment of the project's current
+    documents, through the translation memory, so a rerun only translates new or
+    changed segments and a killed run resumes.
+
+    File mode (--in): --from and --to, one segment per line in, exactly one
+    translation per line out (empty line for empty line).
+    """
+    from workbench.translate import translate_lines, translate_project
+
+    _check_choice(engine, ENGINE_CHOICES, "--engine")
+    _check_choice(device, ("auto", "cpu", "cuda"), "--device")
+    targets = _langs(to)
+    if infile is not None:
+        if source is None:
+            raise typer.BadParameter("file mode needs the source language", param_hint="--from")
+        if len(targets) != 1:
+            raise typer.BadParameter("file mode translates into one language", param_hint="--to")
+        lines = _read_input(infile)
+        with progress() as bar:
+            task = bar.add_task(f"{source}→{targets[0]}", total=sum(1 for x in lines if x.strip()))
+            results = translate_lines(
+                lines, source.strip().lower(), targets[0], engine, batch_size=batch_size,
+                device=device, progress=lambda done, total: bar.update(task, completed=done),
+            )
+        _write_output(outfile, [r.text for r in results])
+        used = next((r for r in results if r.engine), None)
+        if used is not None:
+            console.print(f"{len(results)} lines, {used.engine} {escape(used.model)} "
+                          f"{escape(used.model_version)}")
+        return
+    if source is not None or outfile is not None:
+        raise typer.BadParameter("--from/--out are for file mode; add --in FILE", param_hint="--in")
+    with open_project(project) as proj, progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def report(done: int, total: int, tgt: str) -> None:
+            if tgt not in tasks:
+                tasks[tgt] = bar.add_task(f"→{tgt}", total=total)
+            bar.update(tasks[tgt], completed=done, total=total)
+
+        result = translate_project(proj, targets, engine, batch_size=batch_size,
+                                   device=device, progress=report)
+    for pr in result.pairs:
+        console.print(
+            f"{pr.src}→{pr.tgt} [bold]{pr.engine}[/] {escape(pr.model)} {escape(pr.model_version)}: "
+            f"{pr.translated} translated, {pr.from_memory} from memory, "
+            f"{pr.up_to_date} up to date ({pr.segments} segments)")
+    for note in result.skipped:
+        console.print(f"[dim]skipped: {escape(note)}[/]")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List installed Argos models, the pairs they give (with pivots) and Apertium's pairs."""
+    from workbench.engines import format_pairs
+    from workbench.engines.apertium import ApertiumEngine
+    from workbench.engines.argos import ArgosEngine, installed_models, packages_dir
+    from workbench.errors import EngineError
+
+    models, broken = installed_models()
+    table = Table(title=f"Argos models in {packages_dir()}")
+    for col in ("from", "to", "version", "package", "model version"):
+        table.add_column(col)
+    for m in models:
+        table.add_row(m.from_code, m.to_code, m.package_version, m.name, m.model_version)
+    stdout.print(table if models else f"no Argos models in {packages_dir()}")
+    for path, why in broken:
+        console.print(f"[yellow]broken package[/] {escape(str(path))}: {escape(why)}")
+    stdout.print(f"argos pairs: {format_pairs(ArgosEngine().pairs())}")
+    try:
+        stdout.print(f"apertium pairs: {format_pairs(ApertiumEngine().pairs())}")
+    except EngineError as exc:
+        console.print(f"apertium: {escape(str(exc))}")
+
+
+@models_app.command("install")
+def models_install(
+    from_code: Annotated[str | None, typer.Argument(metavar="FROM", help="Source language (index install).")] = None,
+    to_code: Annotated[str | None, typer.Argument(metavar="TO", help="Target language (index install).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Install a local .argosmodel file.")] = None,
+) -> None:
+    """Install an Argos model: FROM TO downloads from the Argos index (needs the network);
+    --file X.argosmodel installs a local file (unsafe archives are refused)."""
+    from workbench.engines.argos import install_from_file, install_from_index
+
+    if file is not None:
+        if from_code or to_code:
+            raise typer.BadParameter("give either FROM TO or --file, not both")
+        model = install_from_file(file)
+    else:
+        if not (from_code and to_code):
+            raise typer.BadParameter("give FROM TO (e.g. `fr en`) or --file X.argosmodel")
+        model = install_from_index(from_code.lower(), to_code.lower())
+    console.print(f"installed {model.from_code}→{model.to_code} {escape(model.name)} "
+                  f"(version {escape(model.package_version)}) in {escape(str(model.path))}")
+
+
+@eval_app.command("mt")
+def eval_mt(
+    ref: Annotated[Path, typer.Option("--ref", help="Reference translation, one segment per line.")],
+    hyp: Annotated[Path, typer.Option("--hyp", help="System output, line-parallel to --ref.")],
+    hyp2: Annotated[Path | None, typer.Option("--hyp2", help="A second system to compare with --hyp.")] = None,
+    paired_bootstrap: Annotated[bool, typer.Option("--paired-bootstrap", help="Paired bootstrap test of --hyp2 against --hyp.")] = False,
+    samples: Annotated[int, typer.Option(min=10, help="Bootstrap resamples.")] = 1000,
+) -> None:
+    """Score machine translation with sacrebleu: BLEU, chrF and TER, with signatures."""
+    from workbench.evaluation import mt
+
+    refs, hyps = mt.read_lines(ref), mt.read_lines(hyp)
+    if paired_bootstrap and hyp2 is None:
+        raise typer.BadParameter("--paired-bootstrap compares two systems: add --hyp2")
+    out = Table(title=f"{hyp} against {ref}")
+    for col in ("metric", "score", "signature"):
+        out.add_column(col)
+    for s in mt.score(refs, hyps):
+        out.add_row(s.metric, f"{s.score:.2f}", s.signature)
+    if hyp2 is not None:
+        hyps2 = mt.read_lines(hyp2)
+        for s in mt.score(refs, hyps2):
+            out.add_row(f"{s.metric} (hyp2)", f"{s.score:.2f}", s.signature)
+    stdout.print(out)
+    if hyp2 is not None and paired_bootstrap:
+        table = Table(title="paired bootstrap: hyp2 against hyp (baseline)")
+        for col in ("metric", "hyp", "hyp2", "p-value", "significant", "signature"):
+            table.add_column(col)
+        for r in mt.paired_bootstrap(refs, hyps, hyps2, n_samples=samples):
+            table.add_row(r.metric, f"{r.baseline:.2f} ± {r.baseline_ci or 0:.2f}",
+                          f"{r.candidate:.2f} ± {r.candidate_ci or 0:.2f}",
+                          f"{r.p_value:.4f}" if r.p_value is not None else "-",
+                          "yes" if r.significant else "no", r.signature)
+        stdout.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``translate`` and ``models`` to the root app (``eval mt`` is on eval_app)."""
+    app.command("translate")(translate)
+    app.add_typer(models_app, name="models")

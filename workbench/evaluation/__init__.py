@@ -1,0 +1,1 @@
+"""Evaluation of the workbench's outputs against references (pure functions)."""

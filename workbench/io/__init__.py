@@ -1,0 +1,46 @@
+"""Interchange formats: parallel corpora out of the project and edits back in.
+
+Each format module (``tmx``, ``xliff``, ``tsv`` for TSV and CSV, ``moses``,
+``jsonl``, ``parquet``) has a streaming writer and, where the format can carry
+ids, a reader; all speak :class:`~workbench.io.base.Unit`. :data:`FORMATS` is
+the registry the CLI offers; :mod:`workbench.io.project` connects formats to a
+project (``export_project``, ``import_file``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.errors import FormatError, InputError
+from workbench.io import jsonl, moses, parquet, tmx, tsv, xliff
+from workbench.io.base import (COLUMNS, FRAME_SCHEMA, STATUSES, Format, Target, Unit,
+                               WriteOptions, WriteStats)
+
+#: Registered formats by name, in the order the CLI lists them.
+FORMATS: dict[str, Format] = {
+    f.name: f for f in (tmx.FORMAT, xliff.FORMAT, tsv.TSV, tsv.CSV, moses.FORMAT,
+                        jsonl.FORMAT, parquet.FORMAT)
+}
+
+
+def get_format(name: str) -> Format:
+    """The format called ``name`` (case-insensitive)."""
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise InputError(f"unknown format {name!r}; use one of {', '.join(FORMATS)}") from None
+
+
+def format_for_path(path: Path) -> Format:
+    """The readable format of a file, from its extension."""
+    suffix = Path(path).suffix.lower()
+    for fmt in FORMATS.values():
+        if suffix in fmt.extensions and fmt.read is not None:
+            return fmt
+    readable = sorted(e for f in FORMATS.values() if f.read for e in f.extensions)
+    raise FormatError(f"{path}: cannot tell the format from the extension {suffix or '(none)'!r}; "
+                      f"importable: {', '.join(readable)}")
+
+
+__all__ = ["COLUMNS", "FORMATS", "FRAME_SCHEMA", "STATUSES", "Format", "Target", "Unit",
+           "WriteOptions", "WriteStats", "format_for_path", "get_format"]

@@ -1,0 +1,591 @@
+"""Export a project's review units to a file, and import a file back.
+
+**Export** streams the units straight from SQLite (one cursor, rows grouped
+by segment) into a format's writer: memory stays bounded however large the
+project. A unit is one translatable segment; each requested target language
+is one cell with the reviewed text, status, review version, alignment
+confidence and the engine that produced the machine translation.
+
+Filters apply per target cell: ``statuses`` keeps cells whose review status is
+listed, ``min_confidence`` keeps cells whose alignment confidence is known and
+at least that value, and empty (or whitespace-only) targets are left out
+unless ``include_empty``; then translatable segments without any review are
+exported too, with empty targets. A unit is written when at least one of its
+cells is kept.
+
+**Import** reads a file (format from the extension) and applies it in one
+transaction, all or nothing:
+
+* Units whose document exists in the project (same id and title, and the
+  first unit's segment is in it) are *matched* by unit id (the segment id). The source text must be unchanged. A target
+  whose text or status differs is saved as a new review version, unless the
+  project's review moved on since the export (the file records the version
+  it was exported from): that is a *conflict*, reported and not applied.
+  A target the file left as exported while the project edited it since is
+  no conflict: the project's newer text stays (``kept_newer``).
+* Other units (a file from another project or tool) are *added*: one new
+  document per document of the file (``source_path`` ``import:<file>#<doc>``),
+  their targets stored as reviews (status from the file, else
+  ``default_status``), the machine translation and engine when the file has
+  them, and the alignment confidence as an alignment of that document.
+  Importing the same file again matches the documents it created instead of
+  duplicating them.
+
+Confidence and engine of *matched* units are never changed by an import:
+they are the project's own measurements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import InputError, NotFoundError
+from workbench.io import FORMATS, format_for_path, get_format
+from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
+from workbench.store import Project
+
+# -- export --------------------------------------------------------------------
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote and what it left out, for the user."""
+
+    format: str
+    files: list[Path]
+    units: int = 0
+    cells: int = 0
+    skipped_empty: int = 0
+    skipped_filtered: int = 0
+    skipped_incomplete: int = 0
+    removed_chars: int = 0
+    removed_in: list[str] = field(default_factory=list)
+    encoded_chars: int = 0
+    neutralised_cells: int = 0
+    flattened_newlines: int = 0
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines (counts that are zero are left out)."""
+        out = [f"{self.units} units ({self.cells} target cells) written as {self.format} to "
+               + ", ".join(str(p) for p in self.files)]
+        if self.removed_chars:
+            where = ", ".join(self.removed_in)
+            out.append(f"{self.removed_chars} characters not allowed in XML 1.0 removed "
+                       f"(units {where}{'…' if len(self.removed_in) >= 20 else ''})")
+        if self.encoded_chars:
+            out.append(f"{self.encoded_chars} control characters kept as XLIFF <cp> elements")
+        if self.neutralised_cells:
+            out.append(f"{self.neutralised_cells} cells prefixed with ' (spreadsheet-safe)")
+        if self.flattened_newlines:
+            out.append(f"{self.flattened_newlines} line breaks inside segments turned into spaces")
+        if self.skipped_empty:
+            out.append(f"{self.skipped_empty} empty targets left out (--include-empty keeps them)")
+        if self.skipped_filtered:
+            out.append(f"{self.skipped_filtered} targets left out by --status/--min-confidence")
+        if self.skipped_incomplete:
+            out.append(f"{self.skipped_incomplete} units left out: a target language is missing")
+        return out
+
+
+def count_units(project: Project, documents: Sequence[int] | None = None) -> int:
+    """How many translatable segments an export may visit (for a progress bar)."""
+    sql = """SELECT COUNT(*) FROM segments s JOIN documents d ON d.id = s.document_id
+             WHERE d.is_current = 1 AND s.translatable = 1"""
+    params: list[object] = []
+    if documents:
+        sql += f" AND s.document_id IN ({','.join('?' * len(documents))})"
+        params.extend(documents)
+    return project.conn.execute(sql, params).fetchone()[0]
+
+
+def export_project(
+    project: Project,
+    fmt: str | Format,
+    out: Path | str,
+    targets: Sequence[str] = ("en",),
+    statuses: Sequence[str] | None = None,
+    min_confidence: float | None = None,
+    documents: Sequence[int] | None = None,
+    include_empty: bool = False,
+    spreadsheet_safe: bool = False,
+    on_unit: Callable[[], None] | None = None,
+) -> ExportReport:
+    """Write the project's units for ``targets`` to ``out`` in format ``fmt``.
+
+    Nothing is written when no unit matches (:class:`InputError` says why);
+    a failure midway leaves no file under ``out`` (each writer goes through a
+    temporary file). ``on_unit`` is called once per written unit.
+    """
+    fmt = get_format(fmt) if isinstance(fmt, str) else fmt
+    targets = tuple(dict.fromkeys(t.strip() for t in targets if t.strip()))
+    if not targets:
+        raise InputError("no target language given; use e.g. --to en or --to en,es")
+    if statuses:
+        bad = [s for s in statuses if s not in STATUSES]
+        if bad:
+            raise InputError(f"unknown status {', '.join(bad)}; use one of {', '.join(STATUSES)}")
+    if min_confidence is not None and math.isnan(min_confidence):
+        raise InputError("--min-confidence must be a number")
+    if not fmt.multi_target and len(targets) > 1:
+        raise InputError(f"{fmt.name} holds one target language; export each separately")
+    documents = list(documents) if documents else None
+    if documents:
+        marks = ",".join("?" * len(documents))
+        found = {r[0] for r in project.conn.execute(
+            f"SELECT id FROM documents WHERE is_current = 1 AND id IN ({marks})", documents)}
+        missing = [str(d) for d in documents if d not in found]
+        if missing:
+            raise NotFoundError(f"no current document with id {', '.join(missing)}; "
+                                "see `workbench status` for the ids")
+    langs = _source_langs(project, documents)
+    if any(t in langs for t in targets):
+        raise InputError(f"target language {', '.join(t for t in targets if t in langs)} is "
+                         "also the source language of the documents")
+    report = ExportReport(format=fmt.name, files=[])
+    units = _export_units(project, targets, statuses, min_confidence, documents,
+                          include_empty, report)
+    first = next(units, None)
+    if first is None:
+        what = [f"target {','.join(targets)}"]
+        if statuses:
+            what.append(f"status {','.join(statuses)}")
+        if min_confidence is not None:
+            what.append(f"confidence >= {min_confidence}")
+        if documents:
+            what.append(f"documents {','.join(map(str, documents))}")
+        raise InputError(f"nothing to export: no translated segment with {', '.join(what)}"
+                         f"{'' if include_empty else ' and a non-empty target'}; "
+                         "translate first or loosen the filters")
+    options = WriteOptions(
+        source_lang=langs[0] if len(langs) == 1 else "*all*", target_langs=targets,
+        spreadsheet_safe=spreadsheet_safe, include_empty=include_empty, on_unit=on_unit)
+    out = Path(out)
+    if out.is_dir() and fmt.name not in ("xliff", "moses"):  # a folder, a prefix
+        raise InputError(f"{out} is a folder; give a file name for --out")
+    try:
+        stats = fmt.write(itertools.chain([first], units), out, options)
+    except OSError as exc:  # disk full, permissions…: the temporary file is already gone
+        raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
+    for name in ("files", "units", "cells", "removed_chars", "removed_in", "encoded_chars",
+                 "neutralised_cells", "flattened_newlines", "skipped_incomplete"):
+        setattr(report, name, getattr(stats, name))
+    return report
+
+
+def _source_langs(project: Project, documents: Sequence[int] | None) -> list[str]:
+    sql = "SELECT DISTINCT lang FROM documents WHERE is_current = 1"
+    params: list[object] = []
+    if documents:
+        sql += f" AND id IN ({','.join('?' * len(documents))})"
+        params.extend(documents)
+    return sorted(r[0] for r in project.conn.execute(sql, params))
+
+
+def _export_units(project: Project, targets: tuple[str, ...], statuses: Sequence[str] | None,
+                  min_confidence: float | None, documents: Sequence[int] | None,
+                  include_empty: bool, report: ExportReport) -> Iterator[Unit]:
+    marks = ",".join("?" * len(targets))
+    params: list[object] = list(targets)
+    where = ["d.is_current = 1"]
+    if include_empty:
+        where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
+    if documents:
+        where.append(f"s.document_id IN ({','.join('?' * len(documents))})")
+        params.extend(documents)
+    sql = f"""
+        SELECT s.document_id, d.title, d.lang, s.id, s.idx, p.idx, s.text,
+               r.target_lang, r.text, r.status, r.version,
+               t.text, t.engine, t.model, t.model_version
+        FROM segments s
+        JOIN documents d ON d.id = s.document_id
+        JOIN paragraphs p ON p.id = s.paragraph_id
+        {'LEFT' if include_empty else ''} JOIN reviews r
+             ON r.segment_id = s.id AND r.target_lang IN ({marks})
+        LEFT JOIN translations t ON t.id = (
+            SELECT t2.id FROM translations t2
+             WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
+             ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)
+        WHERE {' AND '.join(where)}
+        ORDER BY s.document_id, s.idx, r.target_lang
+    """
+    cursor = project.conn.execute(sql, params)
+    wanted = set(statuses or ())
+    conf_doc, confidence = None, {}
+    for seg_id, rows in itertools.groupby(_fetch(cursor), key=lambda r: r[3]):
+        rows = list(rows)
+        head = rows[0]
+        if head[0] != conf_doc:
+            conf_doc, confidence = head[0], _confidences(project, head[0], targets)
+        cells = {r[7]: Target(lang=r[7], text=r[8], status=r[9], version=r[10],
+                              confidence=confidence.get((seg_id, r[7])), mt=r[11],
+                              engine=r[12], model=r[13], model_version=r[14])
+                 for r in rows if r[7] is not None}
+        kept = []
+        for lang in targets:
+            cell = cells.get(lang)
+            if cell is None:
+                if not include_empty:
+                    continue
+                cell = Target(lang=lang, text="")
+            if (wanted and cell.status not in wanted) or (
+                    min_confidence is not None
+                    and (cell.confidence is None or cell.confidence < min_confidence)):
+                report.skipped_filtered += 1
+                continue
+            if not include_empty and not cell.text.strip():
+                report.skipped_empty += 1
+                continue
+            kept.append(cell)
+        if kept:
+            yield Unit(source=head[6], source_lang=head[2], targets=tuple(kept),
+                       document=head[1], document_id=head[0], segment_id=seg_id,
+                       paragraph=head[5], idx=head[4])
+
+
+def _confidences(project: Project, document_id: int,
+                 targets: Sequence[str]) -> dict[tuple[int, str], float]:
+    """Alignment confidence per (segment, target language) of one document: that
+    of the newest alignment holding the segment (as in ``Project.pairs``).
+
+    One query per document instead of a subquery per row keeps exports of
+    large projects linear."""
+    marks = ",".join("?" * len(targets))
+    out: dict[tuple[int, str], float] = {}
+    for seg_id, lang, conf in project.conn.execute(
+            f"""SELECT j.value, a.target_lang, b.confidence
+                FROM alignments a JOIN beads b ON b.alignment_id = a.id, json_each(b.src_ids) j
+                WHERE a.document_id = ? AND a.target_lang IN ({marks})
+                ORDER BY a.id, b.idx""", (document_id, *targets)):
+        out[(seg_id, lang)] = conf  # later (newer) alignments win
+    return out
+
+
+def _fetch(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
+    while rows := cursor.fetchmany(size):
+        yield from rows
+
+
+# -- import --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A unit target that was not applied, and why."""
+
+    unit: str
+    lang: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import changed, what it left alone and what it refused."""
+
+    path: Path
+    format: str
+    units: int = 0
+    added_documents: int = 0
+    added_units: int = 0
+    added_reviews: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    kept_newer: int = 0
+    empty: int = 0
+    status_defaulted: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    notes: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines."""
+        out = [f"{self.units} units read from {self.path} ({self.format}): "
+               f"{self.updated} reviews updated, {self.added_reviews} added, "
+               f"{self.unchanged} unchanged, {len(self.conflicts)} conflicts"]
+        if self.added_documents:
+            out.append(f"{self.added_documents} new documents with {self.added_units} segments")
+        if self.kept_newer:
+            out.append(f"{self.kept_newer} targets not edited in the file but edited in the "
+                       "project since the export: the project's newer text stays")
+        if self.empty:
+            out.append(f"{self.empty} targets without text or status skipped")
+        if self.status_defaulted:
+            out.append(f"{self.status_defaulted} targets had no status in the file and were "
+                       "given the default status")
+        out.extend(f"note: {msg} ({n}×)" for msg, n in self.notes.items())
+        return out
+
+
+def import_file(
+    project: Project,
+    path: Path | str,
+    *,
+    default_status: str = "approved",
+    author: str | None = None,
+    on_unit: Callable[[], None] | None = None,
+) -> ImportReport:
+    """Apply the file at ``path`` to ``project`` (see the module doc).
+
+    One transaction: a malformed or hostile file (XXE, entity bombs, bad
+    rows) raises :class:`~workbench.errors.FormatError` and changes nothing.
+    Conflicts do not stop the import; they are listed in the report.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise NotFoundError(f"no file {path}")
+    if not path.is_file():
+        raise InputError(f"{path} is not a file; import one file at a time")
+    fmt = format_for_path(path)
+    if default_status not in STATUSES:
+        raise InputError(f"unknown status {default_status!r}; use one of {', '.join(STATUSES)}")
+    report = ImportReport(path=path, format=fmt.name)
+    units = fmt.read(path, report.notes)
+    try:
+        with project.transaction() as conn:
+            importer = _Importer(conn, path, default_status, author or f"import:{path.name}",
+                                 report)
+            for key, group in itertools.groupby(units, key=lambda u: (u.document_id, u.document,
+                                                                      u.source_lang)):
+                importer.apply_group(key, _counting(group, report, on_unit))
+    except OSError as exc:  # unreadable file: the transaction was rolled back
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return report
+
+
+def _counting(units: Iterable[Unit], report: ImportReport,
+              on_unit: Callable[[], None] | None) -> Iterator[Unit]:
+    for unit in units:
+        report.units += 1
+        if on_unit is not None:
+            on_unit()
+        yield unit
+
+
+class _Importer:
+    """Applies groups of units (one document each) inside an open transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, default_status: str, author: str,
+                 report: ImportReport) -> None:
+        self.conn, self.path, self.author, self.report = conn, path, author, report
+        self.default_status = default_status
+
+    def apply_group(self, key: tuple[int | None, str, str], units: Iterator[Unit]) -> None:
+        doc_id, title, _lang = key
+        group = list(units)
+        if self._reimport(group, key):
+            return
+        doc = None
+        if doc_id is not None:
+            doc = self.conn.execute("SELECT id, title, is_current FROM documents WHERE id = ?",
+                                    (doc_id,)).fetchone()
+        if doc is not None and doc["title"] == title and self._shares_a_segment(group, doc_id):
+            for unit in group:
+                self._match(unit, doc)
+        else:
+            self._add(group, key)
+
+    def _shares_a_segment(self, units: list[Unit], doc_id: int) -> bool:
+        """Whether some unit is, by id and source text, a segment of document ``doc_id``
+        (ids alone could collide with another project's)."""
+        for start in range(0, len(units), 500):
+            chunk = [(u.segment_id, u.source) for u in units[start:start + 500]
+                     if u.segment_id is not None]
+            for seg_id, source in chunk:
+                if self.conn.execute(
+                        "SELECT 1 FROM segments WHERE id = ? AND document_id = ? AND text = ?",
+                        (seg_id, doc_id, source)).fetchone():
+                    return True
+        return False
+
+    # matched units ------------------------------------------------------------
+
+    def _match(self, unit: Unit, doc: sqlite3.Row) -> None:
+        label = unit.unit_id or "(no id)"
+        reason = None
+        seg = None
+        if unit.segment_id is None:
+            reason = "the unit has no id, but its document is in the project"
+        elif not doc["is_current"]:
+            reason = (f"document {doc['id']} was re-ingested since the export (a newer version "
+                      "exists); edits to the old version are not applied")
+        else:
+            seg = self.conn.execute("SELECT document_id, text FROM segments WHERE id = ?",
+                                    (unit.segment_id,)).fetchone()
+            if seg is None or seg["document_id"] != doc["id"]:
+                reason = f"segment {unit.segment_id} is not in document {doc['id']}"
+            elif seg["text"] != unit.source:
+                reason = "the source text differs from the project's (edited in the file?)"
+        if reason is not None:
+            for t in unit.targets:
+                self.report.conflicts.append(Conflict(label, t.lang, reason))
+            return
+        for t in unit.targets:
+            self._apply_target(unit.segment_id, t, label, check_version=True)
+
+    def _apply_target(self, seg_id: int, t: Target, label: str, *, check_version: bool) -> None:
+        if t.status is None and t.text == "":
+            self.report.empty += 1
+            return
+        row = self.conn.execute(
+            "SELECT text, status, version FROM reviews WHERE segment_id = ? AND target_lang = ?",
+            (seg_id, t.lang)).fetchone()
+        cur_text, cur_status, cur_version = (row["text"], row["status"], row["version"]) \
+            if row is not None else (None, None, 0)
+        status = t.status or cur_status
+        if status is None:
+            status = self.default_status
+            self.report.status_defaulted += 1
+        if row is not None and cur_text == t.text and cur_status == status:
+            self.report.unchanged += 1
+            return
+        if check_version and t.version is not None and t.version != cur_version:
+            if self._as_exported(seg_id, t, status):
+                self.report.kept_newer += 1
+                return
+            self.report.conflicts.append(Conflict(
+                label, t.lang,
+                f"changed in the project since the export (now version {cur_version}, "
+                f"the file was exported from version {t.version}); not applied"))
+            return
+        self.conn.execute(
+            """INSERT INTO reviews (segment_id, target_lang, text, status, version)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT DO UPDATE SET text = excluded.text, status = excluded.status,
+                   version = excluded.version,
+                   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
+            (seg_id, t.lang, t.text, status, cur_version + 1))
+        self.conn.execute(
+            """INSERT INTO edits (segment_id, target_lang, old_text, new_text, old_status,
+                   new_status, version, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (seg_id, t.lang, cur_text, t.text, cur_status, status, cur_version + 1, self.author))
+        if row is None:
+            self.report.added_reviews += 1
+        else:
+            self.report.updated += 1
+
+    def _as_exported(self, seg_id: int, t: Target, status: str) -> bool:
+        """Whether ``t`` is exactly what the project held at version ``t.version``:
+        then the file did not touch it and the project's newer edit stays."""
+        row = self.conn.execute(
+            """SELECT new_text, new_status FROM edits WHERE segment_id = ? AND target_lang = ?
+               AND version = ? ORDER BY id DESC LIMIT 1""", (seg_id, t.lang, t.version)).fetchone()
+        if row is not None:
+            return row[0] == t.text and row[1] == status
+        if t.version == 1:  # seeded by the machine translation, before any edit
+            return status == "todo" and self.conn.execute(
+                "SELECT 1 FROM translations WHERE segment_id = ? AND target_lang = ? AND text = ?",
+                (seg_id, t.lang, t.text)).fetchone() is not None
+        return False
+
+    # added units ---------------------------------------------------------------
+
+    def _import_key(self, units: list[Unit], key: tuple[int | None, str, str]) -> tuple[str, str]:
+        """``source_path`` and content hash of the document made from ``units``."""
+        doc_id, title, _lang = key
+        doc_key = str(doc_id) if doc_id is not None else (title or "1")
+        content_hash = hashlib.sha256(json.dumps(
+            [(u.paragraph, u.idx, u.source) for u in units], ensure_ascii=False
+        ).encode("utf-8")).hexdigest()
+        return f"import:{self.path.name}#{doc_key}", content_hash
+
+    def _reimport(self, units: list[Unit], key: tuple[int | None, str, str]) -> bool:
+        """Apply ``units`` to the document an earlier import of the same file made
+        from them (matched by position); False when there is none."""
+        source_path, content_hash = self._import_key(units, key)
+        existing = self.conn.execute(
+            """SELECT id FROM documents WHERE source_path = ? AND content_hash = ?
+               AND is_current = 1""", (source_path, content_hash)).fetchone()
+        if existing is None:
+            return False
+        seg_ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM segments WHERE document_id = ? ORDER BY idx", (existing[0],))]
+        if len(seg_ids) != len(units):
+            return False
+        for unit, seg_id in zip(units, seg_ids):
+            for t in unit.targets:
+                self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
+        return True
+
+    def _add(self, units: list[Unit], key: tuple[int | None, str, str]) -> None:
+        _doc_id, title, lang = key
+        source_path, content_hash = self._import_key(units, key)
+        doc_row_id, new_doc = self._create_document(units, source_path, title or self.path.stem,
+                                                    lang, content_hash)
+        self.report.added_documents += 1
+        self.report.added_units += len(units)
+        beads: dict[str, list[tuple[int, str, float]]] = {}
+        for unit, seg_id in zip(units, new_doc):
+            for t in unit.targets:
+                self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
+                if t.engine is not None and t.mt is not None:
+                    self.conn.execute(
+                        """INSERT INTO translations (segment_id, target_lang, engine, model,
+                               model_version, text, meta) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                        (seg_id, t.lang, t.engine, t.model or "", t.model_version or "", t.mt,
+                         json.dumps({"imported_from": self.path.name})))
+                elif t.engine is not None:
+                    self.report.notes["engine names without the machine translation not kept"] += 1
+                if t.confidence is not None:
+                    beads.setdefault(t.lang, []).append((seg_id, t.text, t.confidence))
+        for tgt_lang, rows in beads.items():
+            align_id = self.conn.execute(
+                """INSERT INTO alignments (document_id, target_lang, target_kind, target_ref,
+                       provenance) VALUES (?, ?, 'document', ?, ?)""",
+                (doc_row_id, tgt_lang, f"import:{self.path.name}",
+                 json.dumps({"imported_from": self.path.name}))).lastrowid
+            self.conn.executemany(
+                """INSERT INTO beads (alignment_id, idx, src_ids, tgt_ids, tgt_text, confidence)
+                   VALUES (?, ?, ?, '[]', ?, ?)""",
+                [(align_id, i, json.dumps([seg_id]), text, conf)
+                 for i, (seg_id, text, conf) in enumerate(rows)])
+
+    def _create_document(self, units: list[Unit], source_path: str, title: str, lang: str,
+                         content_hash: str) -> tuple[int, list[int]]:
+        """Insert a document for ``units`` (a new version if the path is known);
+        returns its id and the segment ids in unit order."""
+        prev = self.conn.execute("SELECT MAX(version) FROM documents WHERE source_path = ?",
+                                 (source_path,)).fetchone()[0]
+        self.conn.execute("UPDATE documents SET is_current = 0 WHERE source_path = ?",
+                          (source_path,))
+        doc_id = self.conn.execute(
+            """INSERT INTO documents (source_path, title, lang, lang_confidence, format,
+                   encoding, content_hash, version, is_current)
+               VALUES (?, ?, ?, NULL, ?, 'utf-8', ?, ?, 1)""",
+            (source_path, title, lang, f"import-{self.report.format}", content_hash,
+             (prev or 0) + 1)).lastrowid
+        paras = _positions([u.paragraph for u in units], strict=False)
+        idxs = _positions([u.idx for u in units], strict=True)
+        seg_ids: list[int] = []
+        for p_idx, members in itertools.groupby(range(len(units)), key=lambda i: paras[i]):
+            members = list(members)
+            para_id = self.conn.execute(
+                "INSERT INTO paragraphs (document_id, idx, text, kind) VALUES (?, ?, ?, 'text')",
+                (doc_id, p_idx, " ".join(units[i].source for i in members))).lastrowid
+            for i in members:
+                seg_ids.append(self.conn.execute(
+                    """INSERT INTO segments (document_id, paragraph_id, idx, text, translatable)
+                       VALUES (?, ?, ?, ?, 1)""",
+                    (doc_id, para_id, idxs[i], units[i].source)).lastrowid)
+        return doc_id, seg_ids
+
+
+def _positions(values: list[int | None], *, strict: bool) -> list[int]:
+    """The file's positions when usable (all given, increasing), else 0, 1, 2…
+
+    Paragraph numbers may repeat (several segments per paragraph); segment
+    indexes must strictly increase."""
+    ok = all(v is not None for v in values) and all(
+        (b > a if strict else b >= a) for a, b in zip(values, values[1:]))
+    if ok:
+        return list(values)  # type: ignore[arg-type]
+    return list(range(len(values)))
+
+
+__all__ = ["Conflict", "ExportReport", "FORMATS", "ImportReport", "count_units",
+           "export_project", "import_file"]

@@ -1,0 +1,249 @@
+"""TMX 1.4b: translation memories for CAT tools (OmegaT, Trados, memoQ).
+
+Layout written (valid against the TMX 1.4b DTD, ``tests/data/schemas/tmx14.dtd``)::
+
+    <tmx version="1.4">
+      <header creationtool="workbench" creationtoolversion="…" segtype="sentence"
+              o-tmf="workbench" adminlang="en" srclang="fr" datatype="plaintext"
+              creationdate="YYYYMMDDThhmmssZ"/>
+      <body>
+        <tu tuid="s42" srclang="fr">
+          <prop type="x-document">title</prop>  x-document-id, x-segment-id,
+                                                 x-paragraph, x-idx
+          <tuv xml:lang="fr"><seg>source</seg></tuv>
+          <tuv xml:lang="en">
+            <prop type="x-status">approved</prop>  x-version, x-confidence,
+                                                    x-engine, x-model, x-model-version, x-mt
+            <seg>reviewed text</seg>
+          </tuv>
+          … one <tuv> per target language (multilingual TMX)
+        </tu>
+
+Per-target metadata sits on the target ``<tuv>`` because each language has
+its own review status and alignment. Writing streams through
+``lxml.etree.xmlfile`` (one ``<tu>`` in memory at a time); escaping is
+lxml's. Characters XML 1.0 forbids are removed and counted.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from workbench import __version__
+from workbench.errors import FormatError
+from workbench.io.base import (STATUSES, Format, Target, Unit, WriteOptions, WriteStats,
+                               atomic_output, xml_clean)
+from workbench.io.xmlsafe import clear, safe_iterparse
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+_UNIT_PROPS = (("x-document", "document"), ("x-document-id", "document_id"),
+               ("x-segment-id", "segment_id"), ("x-paragraph", "paragraph"), ("x-idx", "idx"))
+_TARGET_PROPS = (("x-status", "status"), ("x-version", "version"),
+                 ("x-confidence", "confidence"), ("x-engine", "engine"), ("x-model", "model"),
+                 ("x-model-version", "model_version"), ("x-mt", "mt"))
+_INLINE_CODES = {"bpt", "ept", "ph", "it", "ut"}
+
+
+class _Cleaner:
+    """Applies :func:`xml_clean` to every string and remembers what it removed."""
+
+    def __init__(self, stats: WriteStats) -> None:
+        self.stats = stats
+        self.unit_id = ""
+
+    def __call__(self, value: object) -> str:
+        text = repr(value) if isinstance(value, float) else str(value)
+        cleaned, n = xml_clean(text)
+        if n:
+            self.stats.removed_chars += n
+            if len(self.stats.removed_in) < 20 and self.unit_id not in self.stats.removed_in:
+                self.stats.removed_in.append(self.unit_id)
+        return cleaned
+
+
+def write_tmx(units: Iterable[Unit], out: Path, options: WriteOptions) -> WriteStats:
+    """Stream ``units`` to a TMX 1.4b file at ``out`` (atomically)."""
+    stats = WriteStats(files=[Path(out)])
+    clean = _Cleaner(stats)
+    header = {
+        "creationtool": "workbench", "creationtoolversion": __version__,
+        "segtype": "sentence", "o-tmf": "workbench", "adminlang": "en",
+        "srclang": clean(options.source_lang), "datatype": "plaintext",
+        "creationdate": time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()),
+    }
+    with atomic_output(Path(out)) as handle, etree.xmlfile(handle, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        xf.write_doctype(DOCTYPE)
+        with xf.element("tmx", version="1.4"):
+            xf.write("\n")
+            head = etree.Element("header", header)
+            xf.write(head, pretty_print=True)
+            with xf.element("body"):
+                xf.write("\n")
+                for n, unit in enumerate(units):
+                    clean.unit_id = unit.unit_id or f"#{n + 1}"
+                    xf.write(_tu(unit, clean, n), pretty_print=True)
+                    stats.cells += len(unit.targets)
+                    stats.tick(options)
+            xf.write("\n")
+    return stats
+
+
+def _tu(unit: Unit, clean: _Cleaner, n: int) -> etree._Element:
+    tu = etree.Element("tu", tuid=clean(unit.unit_id or f"u{n + 1}"),
+                       srclang=clean(unit.source_lang))
+    for prop_type, attr in _UNIT_PROPS:
+        value = getattr(unit, attr)
+        if value is not None and value != "":
+            etree.SubElement(tu, "prop", type=prop_type).text = clean(value)
+    _tuv(tu, unit.source_lang, unit.source, (), clean)
+    for target in unit.targets:
+        props = [(p, getattr(target, a)) for p, a in _TARGET_PROPS]
+        _tuv(tu, target.lang, target.text, props, clean)
+    return tu
+
+
+def _tuv(tu: etree._Element, lang: str, text: str, props: Iterable[tuple[str, object]],
+         clean: _Cleaner) -> None:
+    tuv = etree.SubElement(tu, "tuv", {XML_LANG: clean(lang)})
+    for prop_type, value in props:
+        if value is not None:
+            etree.SubElement(tuv, "prop", type=prop_type).text = clean(value)
+    etree.SubElement(tuv, "seg").text = clean(text)
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def read_tmx(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
+    """Yield the units of a TMX file (any TMX 1.4, not only the workbench's).
+
+    The source ``<tuv>`` is the one in the ``srclang`` of the ``<tu>`` or of the
+    header; the others are targets. ``x-`` props written by :func:`write_tmx`
+    come back as metadata. Inline codes (``<bpt>``, ``<ph>``…) are dropped and
+    counted in ``notes``; their text is markup of the original file, not
+    translation.
+    """
+    notes = Counter() if notes is None else notes
+    header_src: str | None = None
+    count = 0
+    root_seen = False
+    for event, elem in safe_iterparse(path, events=("start", "end")):
+        if event == "start":
+            if not root_seen and elem.tag != "tmx":
+                raise FormatError(f"{path}: not a TMX file (root element {elem.tag!r}, not 'tmx')")
+            root_seen = True
+            continue
+        if elem.tag == "header":
+            header_src = elem.get("srclang")
+            clear(elem)
+        elif elem.tag == "tu":
+            count += 1
+            unit = _read_tu(elem, header_src, path, count, notes)
+            clear(elem)
+            if unit is not None:
+                yield unit
+        elif elem.tag == "tmx" and header_src is None:
+            raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
+
+
+def _read_tu(tu: etree._Element, header_src: str | None, path: Path, n: int,
+             notes: Counter[str]) -> Unit | None:
+    where = f"{path} <tu> #{n}" + (f" (tuid {tu.get('tuid')})" if tu.get("tuid") else "")
+    props = _props(tu)
+    tuvs = [(c.get(XML_LANG) or c.get("lang"), c) for c in tu if c.tag == "tuv"]
+    if any(lang is None for lang, _ in tuvs):
+        raise FormatError(f"{where}: a <tuv> has no xml:lang")
+    src_lang = tu.get("srclang") or header_src
+    src_i = _find_source(tuvs, src_lang)
+    if src_i is None:
+        if len(tuvs) < 2:
+            notes["<tu> with fewer than two languages skipped"] += 1
+            return None
+        src_i = 0
+    targets = []
+    for i, (lang, tuv) in enumerate(tuvs):
+        if i == src_i:
+            continue
+        tprops = _props(tuv)
+        status = tprops.get("x-status")
+        if status is not None and status not in STATUSES:
+            raise FormatError(f"{where}: unknown x-status {status!r}; use one of {', '.join(STATUSES)}")
+        targets.append(Target(
+            lang=lang, text=_seg_text(tuv, where, notes), status=status,
+            version=_num(tprops.get("x-version"), int, where),
+            confidence=_num(tprops.get("x-confidence"), float, where),
+            mt=tprops.get("x-mt"), engine=tprops.get("x-engine"), model=tprops.get("x-model"),
+            model_version=tprops.get("x-model-version"),
+        ))
+    if not targets:
+        notes["<tu> with fewer than two languages skipped"] += 1
+        return None
+    src_lang_found, src_tuv = tuvs[src_i]
+    if src_lang and src_lang != "*all*" and src_lang_found.lower() == src_lang.lower():
+        src_lang_found = src_lang  # one spelling per file ("fr-FR" vs "FR-FR")
+    return Unit(
+        source=_seg_text(src_tuv, where, notes), source_lang=src_lang_found,
+        targets=tuple(targets), document=props.get("x-document", ""),
+        document_id=_num(props.get("x-document-id"), int, where),
+        segment_id=_num(props.get("x-segment-id"), int, where),
+        paragraph=_num(props.get("x-paragraph"), int, where),
+        idx=_num(props.get("x-idx"), int, where),
+    )
+
+
+def _find_source(tuvs: list[tuple[str, etree._Element]], src_lang: str | None) -> int | None:
+    if not src_lang or src_lang == "*all*":
+        return None
+    wanted = src_lang.lower()
+    for i, (lang, _) in enumerate(tuvs):
+        if lang.lower() == wanted:
+            return i
+    for i, (lang, _) in enumerate(tuvs):  # "fr" header, "fr-FR" tuv (or the reverse)
+        if lang.lower().split("-")[0] == wanted.split("-")[0]:
+            return i
+    return None
+
+
+def _props(elem: etree._Element) -> dict[str, str]:
+    return {p.get("type"): p.text or "" for p in elem if p.tag == "prop"}
+
+
+def _seg_text(tuv: etree._Element, where: str, notes: Counter[str]) -> str:
+    seg = tuv.find("seg")
+    if seg is None:
+        raise FormatError(f"{where}: <tuv xml:lang={tuv.get(XML_LANG)!r}> has no <seg>")
+    return _inline_text(seg, notes)
+
+
+def _inline_text(elem: etree._Element, notes: Counter[str]) -> str:
+    parts = [elem.text or ""]
+    for child in elem:
+        if child.tag in _INLINE_CODES:
+            notes["inline codes (<bpt>, <ept>, <ph>, <it>, <ut>) dropped"] += 1
+        else:  # <hi> and <sub> hold translatable text
+            parts.append(_inline_text(child, notes))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _num(value: str | None, kind: type, where: str):
+    if value is None or value == "":
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise FormatError(f"{where}: expected a number, got {value!r}") from None
+
+
+FORMAT = Format(
+    name="tmx", extensions=(".tmx",),
+    description="TMX 1.4b translation memory (multilingual when several targets)",
+    write=write_tmx, read=read_tmx,
+)

@@ -1,0 +1,127 @@
+"""Schema migrations of the project database.
+
+Each entry of ``MIGRATIONS`` moves the database from version ``i`` to
+``i + 1`` (``PRAGMA user_version``). Migrations only ever get appended: an
+old project opened by a newer workbench is upgraded in one transaction.
+"""
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the base schema.
+    """
+    CREATE TABLE documents (
+        id              INTEGER PRIMARY KEY,
+        source_path     TEXT    NOT NULL,
+        title           TEXT    NOT NULL,
+        lang            TEXT    NOT NULL,
+        lang_confidence REAL,
+        format          TEXT    NOT NULL,
+        encoding        TEXT    NOT NULL,
+        content_hash    TEXT    NOT NULL,
+        version         INTEGER NOT NULL,
+        is_current      INTEGER NOT NULL DEFAULT 1,
+        ingested_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (source_path, version)
+    );
+    CREATE INDEX documents_hash ON documents(content_hash);
+
+    CREATE TABLE paragraphs (
+        id          INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        idx         INTEGER NOT NULL,
+        text        TEXT    NOT NULL,
+        kind        TEXT    NOT NULL,
+        UNIQUE (document_id, idx)
+    );
+
+    CREATE TABLE segments (
+        id           INTEGER PRIMARY KEY,
+        document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        paragraph_id INTEGER NOT NULL REFERENCES paragraphs(id) ON DELETE CASCADE,
+        idx          INTEGER NOT NULL,
+        text         TEXT    NOT NULL,
+        translatable INTEGER NOT NULL,
+        reason       TEXT,
+        UNIQUE (document_id, idx)
+    );
+    CREATE INDEX segments_paragraph ON segments(paragraph_id);
+
+    CREATE TABLE translations (
+        id            INTEGER PRIMARY KEY,
+        segment_id    INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        target_lang   TEXT    NOT NULL,
+        engine        TEXT    NOT NULL,
+        model         TEXT    NOT NULL,
+        model_version TEXT    NOT NULL,
+        text          TEXT    NOT NULL,
+        meta          TEXT    NOT NULL DEFAULT '{}',
+        created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (segment_id, target_lang, engine)
+    );
+
+    CREATE TABLE translation_memory (
+        engine        TEXT NOT NULL,
+        model_version TEXT NOT NULL,
+        source_lang   TEXT NOT NULL,
+        target_lang   TEXT NOT NULL,
+        source_text   TEXT NOT NULL,
+        target_text   TEXT NOT NULL,
+        meta          TEXT NOT NULL DEFAULT '{}',
+        created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        PRIMARY KEY (engine, model_version, source_lang, target_lang, source_text)
+    );
+
+    CREATE TABLE alignments (
+        id           INTEGER PRIMARY KEY,
+        document_id  INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        target_lang  TEXT    NOT NULL,
+        target_kind  TEXT    NOT NULL CHECK (target_kind IN ('mt', 'document')),
+        target_ref   TEXT    NOT NULL,
+        provenance   TEXT    NOT NULL DEFAULT '{}',
+        created_at   TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (document_id, target_lang, target_kind, target_ref)
+    );
+
+    CREATE TABLE beads (
+        id           INTEGER PRIMARY KEY,
+        alignment_id INTEGER NOT NULL REFERENCES alignments(id) ON DELETE CASCADE,
+        idx          INTEGER NOT NULL,
+        src_ids      TEXT    NOT NULL,
+        tgt_ids      TEXT    NOT NULL,
+        tgt_text     TEXT    NOT NULL DEFAULT '',
+        confidence   REAL    NOT NULL,
+        UNIQUE (alignment_id, idx)
+    );
+
+    CREATE TABLE reviews (
+        segment_id  INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        target_lang TEXT    NOT NULL,
+        text        TEXT    NOT NULL,
+        status      TEXT    NOT NULL DEFAULT 'todo'
+                    CHECK (status IN ('todo', 'approved', 'rejected', 'flagged')),
+        version     INTEGER NOT NULL DEFAULT 1,
+        updated_at  TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        PRIMARY KEY (segment_id, target_lang)
+    );
+
+    CREATE TABLE edits (
+        id          INTEGER PRIMARY KEY,
+        segment_id  INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+        target_lang TEXT    NOT NULL,
+        old_text    TEXT,
+        new_text    TEXT    NOT NULL,
+        old_status  TEXT,
+        new_status  TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        author      TEXT    NOT NULL DEFAULT '',
+        at          TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    );
+    CREATE INDEX edits_segment ON edits(segment_id, target_lang);
+    CREATE TRIGGER edits_no_update BEFORE UPDATE ON edits
+        BEGIN SELECT RAISE(ABORT, 'edit history is append-only'); END;
+    CREATE TRIGGER edits_no_delete BEFORE DELETE ON edits
+        WHEN (SELECT COUNT(*) FROM segments WHERE id = OLD.segment_id) > 0
+        BEGIN SELECT RAISE(ABORT, 'edit history is append-only'); END;
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

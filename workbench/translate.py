@@ -1,0 +1,240 @@
+"""Translate a project's segments, or lines of a file, with any engine.
+
+Project mode goes through the translation memory (TM), keyed on
+(engine, model version, source language, target language, source text):
+segments whose translation is already stored with the current model are
+skipped, TM hits are stored without translating, and only new or changed
+text reaches the engine. Each batch is saved in its own transaction, so a
+run killed half-way keeps every finished batch and a rerun resumes after it.
+
+Glossary term protection plugs in through the ``glossary`` parameter (see
+:class:`TermProtection`); this module holds no glossary logic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from workbench.engines import Engine, Provenance, TranslationResult, engine_for, get_engine
+from workbench.errors import EmptyInputError, EngineError
+from workbench.store import Project
+
+DEFAULT_BATCH_SIZE = 32
+
+
+class TermProtection(Protocol):
+    """Hook for glossary term protection around the engine call.
+
+    ``protect`` gets the batch about to be translated and returns the texts to
+    send (for example with terms replaced by placeholders) plus any state;
+    ``restore`` gets the engine's output and that state and returns the final
+    texts. ``version`` identifies the glossary: it is appended to the model
+    version used as the translation-memory key, so changing the glossary
+    invalidates memory entries made with the old one.
+    """
+
+    version: str
+
+    def protect(self, texts: list[str], src: str, tgt: str) -> tuple[list[str], Any]: ...
+
+    def restore(self, texts: list[str], state: Any) -> list[str]: ...
+
+
+#: ``progress(done, total, target_lang)`` after every batch.
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class PairReport:
+    """What happened for one source→target pair."""
+
+    src: str
+    tgt: str
+    engine: str = ""
+    model: str = ""
+    model_version: str = ""
+    segments: int = 0
+    up_to_date: int = 0
+    from_memory: int = 0
+    translated: int = 0
+    batches: int = 0
+
+
+@dataclass
+class TranslateReport:
+    """Per-pair counts of a project translation run."""
+
+    pairs: list[PairReport] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def translated(self) -> int:
+        return sum(p.translated for p in self.pairs)
+
+
+def _provenance(engine: Engine, src: str, tgt: str, glossary: TermProtection | None) -> Provenance:
+    prov = engine.describe(src, tgt)
+    if glossary is not None and getattr(glossary, "version", ""):
+        return Provenance(prov.engine, prov.model, f"{prov.model_version}+glossary:{glossary.version}")
+    return prov
+
+
+def _run(engine: Engine, texts: list[str], src: str, tgt: str,
+         glossary: TermProtection | None) -> list[TranslationResult]:
+    """One engine call on one batch, with optional term protection; checks the count."""
+    if glossary is None:
+        results = engine.translate(texts, src, tgt)
+    else:
+        protected, state = glossary.protect(list(texts), src, tgt)
+        raw = engine.translate(protected, src, tgt)
+        restored = glossary.restore([r.text for r in raw], state)
+        results = [TranslationResult(t, r.engine, r.model, r.model_version, r.meta)
+                   for t, r in zip(restored, raw)]
+    if len(results) != len(texts):
+        raise EngineError(f"{engine.name} returned {len(results)} translations for "
+                          f"{len(texts)} segments ({src}→{tgt}); nothing was saved for this batch")
+    return results
+
+
+def _as_engine(engine: str | Engine, device: str) -> Engine:
+    return get_engine(engine, device=device) if isinstance(engine, str) else engine
+
+
+def translate_project(
+    project: Project,
+    targets: Sequence[str],
+    engine: str | Engine = "auto",
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    device: str = "auto",
+    glossary: TermProtection | None = None,
+    progress: ProgressCallback | None = None,
+) -> TranslateReport:
+    """Translate every translatable segment of the current documents into ``targets``.
+
+    The source language of a segment is its document's language; documents
+    already in a target language are skipped for it. Raises
+    :class:`EmptyInputError` when there is nothing to translate and
+    :class:`~workbench.errors.UnsupportedLanguageError` (listing available
+    pairs) before translating anything when a needed pair is not available.
+    """
+    targets = [t.strip().lower() for t in targets if t.strip()]
+    if not targets:
+        raise EmptyInputError("no target language given; use --to en[,es,...]")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    eng = _as_engine(engine, device)
+    docs = project.documents()
+    segments = project.segments()
+    if len(docs) == 0 or len(segments) == 0:
+        raise EmptyInputError(f"project {project.root} has no documents; run `workbench ingest` first")
+    lang_of = dict(zip(docs["id"].to_list(), docs["lang"].to_list()))
+    by_src: dict[str, list[tuple[int, str]]] = {}
+    for row in segments.iter_rows(named=True):
+        src = lang_of.get(row["document_id"])  # None: an older version of a document
+        if src is None or not row["translatable"] or not row["text"].strip():
+            continue
+        by_src.setdefault(src, []).append((row["id"], row["text"]))
+    if not by_src:
+        raise EmptyInputError(f"project {project.root} has no translatable segments")
+
+    report = TranslateReport()
+    plan: list[tuple[str, str, Engine, Provenance, list[tuple[int, str]]]] = []
+    for tgt in targets:
+        for src, segs in sorted(by_src.items()):
+            if src == tgt:
+                report.skipped.append(f"{len(segs)} segments already in {tgt}")
+                continue
+            concrete = engine_for(eng, src, tgt)  # fails before any work
+            plan.append((src, tgt, concrete, _provenance(concrete, src, tgt, glossary), segs))
+
+    for src, tgt, concrete, prov, segs in plan:
+        pr = PairReport(src, tgt, prov.engine, prov.model, prov.model_version, segments=len(segs))
+        report.pairs.append(pr)
+        done = _current(project, tgt, prov)
+        todo = [(sid, text) for sid, text in segs if sid not in done]
+        pr.up_to_date = len(segs) - len(todo)
+        total = len(segs)
+        finished = pr.up_to_date
+        if progress:
+            progress(finished, total, tgt)
+        memory = project.tm_lookup(prov.engine, prov.model_version, src, tgt, [t for _, t in todo])
+        hits = [(sid, text) for sid, text in todo if text in memory]
+        for start in range(0, len(hits), 500):
+            chunk = hits[start:start + 500]
+            project.save_translations(
+                engine=prov.engine, model=prov.model, model_version=prov.model_version,
+                source_lang=src, target_lang=tgt,
+                rows=[(sid, text, *memory[text]) for sid, text in chunk],
+            )
+            pr.from_memory += len(chunk)
+            finished += len(chunk)
+            if progress:
+                progress(finished, total, tgt)
+        misses: dict[str, list[int]] = {}
+        for sid, text in todo:
+            if text not in memory:
+                misses.setdefault(text, []).append(sid)
+        unique = list(misses)
+        for start in range(0, len(unique), batch_size):
+            batch = unique[start:start + batch_size]
+            results = _run(concrete, batch, src, tgt, glossary)
+            rows = [(sid, text, res.text, res.meta)
+                    for text, res in zip(batch, results) for sid in misses[text]]
+            project.save_translations(
+                engine=prov.engine, model=prov.model, model_version=prov.model_version,
+                source_lang=src, target_lang=tgt, rows=rows,
+            )
+            pr.translated += len(rows)
+            pr.batches += 1
+            finished += len(rows)
+            if progress:
+                progress(finished, total, tgt)
+    return report
+
+
+def _current(project: Project, tgt: str, prov: Provenance) -> set[int]:
+    """Segments that already have a translation by this engine and model version."""
+    rows = project.conn.execute(
+        "SELECT segment_id FROM translations WHERE target_lang = ? AND engine = ? "
+        "AND model_version = ?", (tgt, prov.engine, prov.model_version),
+    )
+    return {r[0] for r in rows}
+
+
+def translate_lines(
+    lines: Sequence[str],
+    src: str,
+    tgt: str,
+    engine: str | Engine = "auto",
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    device: str = "auto",
+    glossary: TermProtection | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[TranslationResult]:
+    """Translate one segment per line; exactly one result per line, ``""`` for blank lines.
+
+    Raises :class:`EmptyInputError` when there are no lines or all are blank.
+    """
+    lines = list(lines)
+    if not any(line.strip() for line in lines):
+        raise EmptyInputError("nothing to translate: the input has no text")
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    concrete = engine_for(_as_engine(engine, device), src, tgt)
+    prov = _provenance(concrete, src, tgt, glossary)
+    out: list[TranslationResult | None] = [None] * len(lines)
+    live = [i for i, line in enumerate(lines) if line.strip()]
+    for i, line in enumerate(lines):
+        if not line.strip():
+            out[i] = TranslationResult("", prov.engine, prov.model, prov.model_version, {})
+    for start in range(0, len(live), batch_size):
+        idx = live[start:start + batch_size]
+        for i, res in zip(idx, _run(concrete, [lines[i].strip() for i in idx], src, tgt, glossary)):
+            out[i] = res
+        if progress:
+            progress(min(start + batch_size, len(live)), len(live))
+    return [r for r in out if r is not None]

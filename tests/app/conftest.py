@@ -9,9 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from projects import XSS, build_project  # noqa: E402
-
-MAIN = str(Path(__file__).resolve().parents[2] / "workbench" / "app" / "main.py")
+from projects import MAIN, XSS, build_project  # noqa: E402
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from workbench.store import NewParagraph, NewSegment, Project
 
+MAIN = str(Path(__file__).resolve().parents[2] / "workbench" / "app" / "main.py")
+
 XSS = '<img src=x onerror=alert(1)> and <script>alert("x")</script> **not bold**'
 
 SENTENCES = [

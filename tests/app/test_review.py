@@ -72,7 +72,7 @@ def test_filters_and_pagination(app_at):
 def test_pagination_of_a_long_document(tmp_path):
     from streamlit.testing.v1 import AppTest
 
-    from conftest import MAIN
+    from projects import MAIN
     from projects import build_project
 
     root = build_project(tmp_path / "long", segments=45)

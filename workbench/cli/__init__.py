@@ -14,6 +14,7 @@ from workbench.cli import align as align_cmds
 from workbench.cli import export as export_cmds
 from workbench.cli import glossary as glossary_cmds
 from workbench.cli import project as project_cmds
+from workbench.cli import run as run_cmds
 from workbench.cli import segment as segment_cmds
 from workbench.cli import serve as serve_cmds
 from workbench.cli import translate as translate_cmds
@@ -44,6 +45,7 @@ def _root(
     """Translation and alignment workbench."""
 
 
+run_cmds.register(app)
 project_cmds.register(app)
 export_cmds.register(app)
 segment_cmds.register(app)

@@ -1,0 +1,105 @@
+"""The whole job on the seeds (``workbench run``): real ingest, Apertium, aligner, glossary."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.glossary import load_csv
+from workbench.glossary.project import normalise_project
+from workbench.pipeline import run_pipeline
+from workbench.store import NewParagraph, NewSegment, Project
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+GLOSSARY = ROOT / "glossaries" / "seeds.csv"
+FR = "Sergueï Choïgou a rencontré Kim Jong-un à Pyongyang."
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """The seeds run once through the pipeline with Apertium and the seed glossary."""
+    root = tmp_path_factory.mktemp("pipeline") / "proj"
+    with Project(root) as proj:
+        report = run_pipeline(proj, [SEEDS], ["en"], engine="apertium",
+                              glossary=load_csv(GLOSSARY))
+    return root, report
+
+
+def test_every_translatable_segment_is_translated_aligned_once_and_terms_right(seeded):
+    root, report = seeded
+    assert report.ingested == {"added": 5}
+    with Project(root) as proj:
+        docs = proj.documents()
+        assert docs["lang"].to_list() == ["fr"] * 5
+        segs = proj.segments()
+        wanted = set(segs.filter(segs["translatable"] == 1)["id"].to_list())
+        translated = set(proj.translations("en")["segment_id"].to_list())
+        assert translated == wanted
+        covered: list[int] = []
+        for (ids,) in proj.conn.execute(
+                "SELECT b.src_ids FROM beads b JOIN alignments a ON a.id = b.alignment_id "
+                "WHERE a.target_kind = 'mt' AND a.target_ref = 'apertium' ORDER BY a.id, b.idx"):
+            covered += json.loads(ids)
+        assert sorted(covered) == sorted(wanted)  # each sentence in exactly one bead
+        finals = [r[0] for r in proj.conn.execute("SELECT text FROM reviews WHERE target_lang='en'")]
+    assert report.translated == {"en": len(wanted)}
+    assert report.aligned["en"][0] >= len(docs)
+    assert report.term_accuracy == {"en": 1.0}
+    text = "\n".join(finals)
+    assert "White House" in text and "North Korea" in text
+    assert "Choïgou" not in text  # the English preferred form, not the French one
+
+
+def test_rerun_does_only_new_work(seeded):
+    root, _ = seeded
+    with Project(root) as proj:
+        before = proj.conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+        again = run_pipeline(proj, [SEEDS], ["en"], engine="apertium", glossary=load_csv(GLOSSARY))
+        after = proj.conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
+    assert again.ingested == {"unchanged": 5}
+    assert again.translated == {"en": 0}
+    assert again.normalised == {"en": 0}
+    assert before == after
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("todo", "Sergei Shoigu met Kim Jong Un in Pyongyang."),
+    ("approved", "Sergueï Choïgou met Kim Jong-un in Pyongyang."),  # the reviewer's word stands
+])
+def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expected):
+    glossary = load_csv(GLOSSARY)
+    with Project(tmp_path / "p") as proj:
+        doc = proj.add_document(
+            source_path="a.txt", title="a", lang="fr", lang_confidence=1.0, fmt="txt",
+            encoding="utf-8", content_hash="h",
+            paragraphs=[NewParagraph(FR, "body", [NewSegment(FR, True)])])
+        seg = int(proj.segments(doc)["id"][0])
+        proj.save_review(seg, "en", text="Sergueï Choïgou met Kim Jong-un in Pyongyang.",
+                         status=status)
+        report = normalise_project(proj, glossary, "en")
+        assert proj.review(seg, "en")["text"] == expected
+        history = proj.history(seg, "en")
+    assert report.changed == (status == "todo")
+    assert history["author"].to_list()[-1] == ("glossary" if status == "todo" else "")
+
+
+def test_cli_run_without_app(tmp_path):
+    seeds = tmp_path / "in"
+    shutil.copytree(SEEDS, seeds)
+    (seeds / "empty.txt").write_text("")
+    cmd = [sys.executable, "-m", "workbench", "run", str(seeds), "--engine", "apertium",
+           "--glossary", str(GLOSSARY), "--no-serve", "--project", str(tmp_path / "proj")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1, res.stderr  # the empty file is refused, the rest is done
+    assert "refused" in res.stderr and "file is empty" in res.stderr
+    assert "Traceback" not in res.stderr
+    assert "term accuracy 100.0%" in res.stderr
+    with Project(tmp_path / "proj") as proj:
+        assert len(proj.documents()) == 5
+        assert len(proj.translations("en")) > 0

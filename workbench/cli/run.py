@@ -1,0 +1,72 @@
+"""Command: ``workbench run``, the whole job (ingest → translate → align → normalise →
+review app) on a set of articles; one call of :func:`workbench.pipeline.run_pipeline`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from workbench.cli.common import ProjectOpt, console, open_project, progress
+from workbench.cli.serve import serve
+from workbench.store import DEFAULT_PROJECT
+
+
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="Articles (.txt, .md, .html) or folders.")],
+    to: Annotated[str, typer.Option("--to", "-t", help="Target language(s), comma-separated.")] = "en",
+    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos or apertium.")] = "auto",
+    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (Argos).")] = "auto",
+    glossary: Annotated[Path | None, typer.Option(
+        "--glossary", "-g", help="Glossary CSV: protects names in MT, normalises the "
+        "translations, and is what the app's Glossary page edits.")] = None,
+    review_threshold: Annotated[float, typer.Option(
+        "--review-threshold", min=0.0, max=1.0,
+        help="Beads under this alignment confidence are flagged for review.")] = 0.5,
+    open_app: Annotated[bool, typer.Option("--serve/--no-serve",
+                                           help="Open the review app at the end.")] = True,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port of the app.")] = 8501,
+    project: ProjectOpt = DEFAULT_PROJECT,
+) -> None:
+    """Run the whole pipeline on PATHS: ingest, translate offline, align each document
+    with its translation, normalise names with the glossary, then open the review app.
+
+    Every step is resumable: run it again after a kill, or after adding articles,
+    and only new work is done. Exit code 1 if a file was refused or a step failed."""
+    from workbench.glossary.csvio import load_csv
+    from workbench.pipeline import run_pipeline
+
+    if engine not in ("auto", "argos", "apertium"):
+        raise typer.BadParameter(f"{engine!r} is not one of auto, argos, apertium",
+                                 param_hint="--engine")
+    if device not in ("auto", "cpu", "cuda"):
+        raise typer.BadParameter(f"{device!r} is not one of auto, cpu, cuda", param_hint="--device")
+    targets = [t.strip().lower() for t in to.split(",") if t.strip()]
+    g = load_csv(glossary) if glossary is not None else None
+    with open_project(project, create=True) as proj, progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def on_progress(done: int, total: int, tgt: str) -> None:
+            if tgt not in tasks:
+                tasks[tgt] = bar.add_task(f"translate →{tgt}", total=total)
+            bar.update(tasks[tgt], completed=done, total=total)
+
+        report = run_pipeline(
+            proj, paths, targets, engine=engine, device=device, glossary=g,
+            review_threshold=review_threshold, on_progress=on_progress,
+            on_step=lambda step, msg: console.print(f"[bold]{step:>9}[/] {escape(msg)}"),
+        )
+    for refused in report.refused:
+        console.print(f"[red]refused[/] {escape(refused)}")
+    if report.refused:
+        raise typer.Exit(1)
+    if open_app:
+        serve(project=project, port=port, host="127.0.0.1", no_browser=False,
+              glossaries=glossary.parent if glossary is not None else None)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``workbench run`` to the root app."""
+    app.command("run")(run)

@@ -1,0 +1,75 @@
+"""Normalise a project's final translations against a glossary (a thin layer over
+:meth:`Glossary.apply` and the store's versioned ``save_review``).
+
+Each change is an ordinary review edit: recorded in the edit history under
+``author``, undoable, and written with a version check so an edit made
+meanwhile (in the review app) is left alone and counted as a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from workbench.errors import ConflictError
+from workbench.glossary.model import Glossary
+
+#: Review statuses normalised by default: approved text is the reviewer's word.
+UNREVIEWED = ("todo", "flagged", "rejected")
+
+
+@dataclass(frozen=True)
+class NormaliseReport:
+    """How many final translations were looked at, changed, or left alone as edited meanwhile."""
+
+    lang: str
+    checked: int
+    changed: int
+    conflicts: int
+    glossary: str  # glossary version (provenance)
+
+
+def normalise_preview(project: Any, glossary: Glossary, lang: str,
+                      statuses: Sequence[str] | None = UNREVIEWED) -> pl.DataFrame:
+    """Final translations in ``lang`` the glossary would change:
+    ``segment_id, version, target, normalised`` (``statuses=None``: every status)."""
+    sql = "SELECT segment_id, text, version, status FROM reviews WHERE target_lang = ?"
+    rows = []
+    for seg, text, version, status in project.conn.execute(sql + " ORDER BY segment_id", (lang,)):
+        if statuses is not None and status not in statuses:
+            continue
+        new = glossary.apply(text, lang)
+        if new != text:
+            rows.append((seg, version, text, new))
+    return pl.DataFrame(rows, schema={"segment_id": pl.Int64, "version": pl.Int64,
+                                      "target": pl.String, "normalised": pl.String},
+                        orient="row")
+
+
+def apply_normalisation(project: Any, changes: pl.DataFrame, lang: str,
+                        author: str = "glossary") -> tuple[int, int]:
+    """Save the ``normalised`` texts of a preview with version checks;
+    returns ``(saved, conflicts)`` where conflicts were changed meanwhile and left alone."""
+    saved = conflicts = 0
+    for row in changes.iter_rows(named=True):
+        try:
+            project.save_review(row["segment_id"], lang, text=row["normalised"],
+                                expected_version=row["version"], author=author)
+            saved += 1
+        except ConflictError:
+            conflicts += 1
+    return saved, conflicts
+
+
+def normalise_project(project: Any, glossary: Glossary, lang: str, *,
+                      statuses: Sequence[str] | None = UNREVIEWED,
+                      author: str = "glossary") -> NormaliseReport:
+    """Normalise every final ``lang`` translation with one of ``statuses``."""
+    checked = project.conn.execute(
+        "SELECT COUNT(*) FROM reviews WHERE target_lang = ?", (lang,)).fetchone()[0]
+    changes = normalise_preview(project, glossary, lang, statuses)
+    saved, conflicts = apply_normalisation(project, changes, lang, author)
+    return NormaliseReport(lang, int(checked), saved, conflicts, glossary.version)

@@ -5,16 +5,22 @@ Ctrl+Enter) or a status button is pressed, with the version the page showed:
 if another tab or person saved the segment since, nothing is overwritten;
 the page shows both texts and the reviewer chooses. Undo restores the text
 and status from before the last change of a segment.
+
+The "Beads" view shows the stored alignment of the document (source
+sentences beside the target sentences they were paired with) and lets the
+reviewer merge two neighbouring beads or split one where the aligner got a
+boundary wrong (:mod:`workbench.app.beads`, with the same kind of version
+check: a change made elsewhere meanwhile is reported, not overwritten).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.app import queries
+from workbench.app import beads, queries
 from workbench.app.common import AUTHOR, db, flash, load_glossary, open_or_stop, show_flashes
 from workbench.app.text import highlight, md_escape
-from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
 
 STATUS_LABEL = {"todo": "to do", "approved": "approved", "rejected": "rejected",
                 "flagged": "flagged"}
@@ -171,6 +177,104 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focus: bool) -
                        help="Restore the text and status from before the last change")
 
 
+def _merge(aid: int, first: beads.BeadView, second: beads.BeadView) -> None:
+    try:
+        with db() as project:
+            beads.merge(project, aid, first, second, author=AUTHOR)
+    except ConflictError as exc:
+        flash(str(exc), "warning")
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"beads {first.idx + 1} and {second.idx + 1} merged", "info")
+
+
+def _split(aid: int, bead: beads.BeadView, src_key: str, tgt_key: str) -> None:
+    try:
+        with db() as project:
+            one, two = beads.split(project, aid, bead, int(ss[src_key]), int(ss[tgt_key]),
+                                   author=AUTHOR)
+    except ConflictError as exc:
+        flash(str(exc), "warning")
+    except (InputError, WorkbenchError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"bead {bead.idx + 1} split into {one.shape} and {two.shape}", "info")
+
+
+def _sentences(texts: tuple[str, ...], glossary, lang: str, empty: str) -> None:
+    if not texts:
+        st.caption(empty)
+    for text in texts:
+        spans = [(m.start, m.end) for m in glossary.find(text, lang)] if glossary is not None else ()
+        st.markdown(highlight(text, spans))
+
+
+def _bead(bead: beads.BeadView, following: beads.BeadView | None, aid: int, lang: str,
+          glossary, threshold: float, target_label: str) -> None:
+    low = bead.confidence < threshold
+    with st.container(border=True, key=f"rv_bead_{bead.idx}"):
+        badge = (f":red-background[:material/warning: low confidence {bead.confidence:.2f}]"
+                 if low else f"confidence {bead.confidence:.2f}")
+        st.markdown(f"**Bead {bead.idx + 1}** · {bead.shape} · {badge}")
+        c_src, c_tgt = st.columns(2)
+        with c_src:
+            st.caption("Source")
+            _sentences(bead.source, glossary, lang, "no source sentence")
+        with c_tgt:
+            st.caption(target_label)
+            _sentences(bead.target, glossary, lang, "no target sentence")
+        buttons = st.container(horizontal=True)
+        buttons.button("Merge with next", key=f"rv_merge_{bead.idx}", icon=":material/merge:",
+                       disabled=following is None, on_click=_merge, args=(aid, bead, following),
+                       help="Join this bead and the next one into one bead")
+        n, m = len(bead.src_ids), len(bead.tgt_ids)
+        if n + m > 1:
+            sig = abs(hash(bead.ids)) % 10**8  # new widgets when the bead changes
+            src_key, tgt_key = f"rv_split_src_{bead.idx}_{sig}", f"rv_split_tgt_{bead.idx}_{sig}"
+            with buttons.popover("Split", icon=":material/call_split:"):
+                st.number_input("Source sentences in the first part", 0, n, max(1, n // 2) if n else 0,
+                                key=src_key)
+                st.number_input("Target sentences in the first part", 0, m, m // 2, key=tgt_key)
+                st.button("Split here", key=f"rv_split_{bead.idx}", on_click=_split,
+                          args=(aid, bead, src_key, tgt_key), type="primary")
+
+
+def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: bool,
+               size: int) -> None:
+    with db() as project:
+        found = beads.alignments(project, doc_id, lang)
+    if not found:
+        st.info("This document has no stored alignment into this language yet: align it on "
+                "the Documents page.")
+        return
+    labels = {a["id"]: a["label"] for a in found}
+    aid = found[0]["id"]
+    if len(found) > 1:
+        aid = st.selectbox("Alignment", list(labels), format_func=labels.get, key="rv_alignment")
+    chosen = next(a for a in found if a["id"] == aid)
+    target_label = ("Machine translation" if chosen["target_kind"] == "mt"
+                    else f"Translation (document {chosen['target_ref']})")
+    with db() as project:
+        all_beads = beads.load(project, aid)
+    shown = [b for b in all_beads if not low_only or b.confidence < threshold]
+    n_low = sum(b.confidence < threshold for b in all_beads)
+    if not shown:
+        st.info("No bead matches the filters.")
+        return
+    page_count = max(1, -(-len(shown) // size))
+    if ss.get("rv_bpage", 1) > page_count:
+        ss.rv_bpage = page_count
+    page = st.columns([1, 4])[0].number_input(f"Page (of {page_count})", 1, page_count,
+                                              key="rv_bpage", step=1)
+    start = (int(page) - 1) * size
+    st.caption(f"{len(all_beads)} beads, {n_low} below confidence {threshold:.2f} · "
+               f"showing {start + 1}–{min(start + size, len(shown))} of {len(shown)}")
+    for bead in shown[start:start + size]:
+        following = all_beads[bead.idx + 1] if bead.idx + 1 < len(all_beads) else None
+        _bead(bead, following, aid, lang, glossary, threshold, target_label)
+
+
 def _move(delta: int) -> None:
     ss.rv_cursor = max(0, ss.rv_cursor + delta)
 
@@ -202,7 +306,12 @@ def main() -> None:
         focus = st.toggle("One segment at a time", key="rv_focus",
                           help="Ctrl+Enter approves and moves to the next segment")
         size = st.selectbox("Per page", PAGE_SIZES, index=1, key="rv_size")
+        view = st.radio("View", ["Segments", "Beads"], key="rv_view", horizontal=True,
+                        help="Beads: the stored alignment, to merge or split beads")
 
+    if view == "Beads":
+        _bead_view(doc_id, lang, glossary, threshold, low_only, size)
+        return
     with db() as project:
         pairs = queries.document_pairs(project, doc_id, lang)
     flagged: frozenset[int] = frozenset()

@@ -17,7 +17,8 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import AUTHOR, db, glossary_dir, open_or_stop, show_error
+from workbench.app.common import (AUTHOR, db, flash, glossary_dir, open_or_stop, show_error,
+                                  show_flashes)
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -107,10 +108,51 @@ def _renormalise_section(glossary, name: str) -> None:
                               if conflicts else ""))
 
 
-def _suggest_section(glossary, path: Path) -> None:
-    from workbench.glossary.suggest import accept, suggest
+REJECTED = ".rejected-suggestions.json"  # in the glossary folder: spans a reviewer turned down
+SUGGESTIONS_SHOWN = 25
 
-    with st.expander("Discover spelling variants in the project"):
+
+def _rejected(folder: Path) -> set[tuple[str, str, str]]:
+    """(lang, span, concept) triples rejected earlier (kept across sessions)."""
+    import json
+
+    try:
+        data = json.loads((folder / REJECTED).read_text(encoding="utf-8"))
+        return {(str(a), str(b), str(c)) for a, b, c in data}
+    except (OSError, ValueError, TypeError):
+        return set()
+
+
+def _decide(path: Path, lang: str, span: str, concept: str, accepted: bool) -> None:
+    """Accept (add ``span`` as a variant of ``concept``, atomic write) or reject a suggestion."""
+    import json
+
+    from workbench.glossary import load_csv, save_csv
+    from workbench.glossary.csvio import atomic_write_text
+    from workbench.glossary.suggest import accept
+
+    try:
+        if accepted:
+            save_csv(accept(load_csv(path), [(span, concept)], lang), path)
+            _reset(path.name)
+            flash(f"“{span}” added to {path.name} as a {lang} variant of {concept}")
+        else:
+            rejected = _rejected(path.parent) | {(lang, span, concept)}
+            atomic_write_text(path.parent / REJECTED,
+                              json.dumps(sorted(rejected), ensure_ascii=False, indent=0))
+            flash(f"“{span}” rejected for {concept}; it will not be suggested again", "info")
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+        return
+    ss.gl_suggestions = [s for s in ss.get("gl_suggestions") or []
+                         if (s["span"], s["concept"]) != (span, concept)]
+
+
+def _suggest_section(glossary, path: Path) -> None:
+    from workbench.glossary.suggest import suggest
+
+    with st.expander("Discover spelling variants in the project",
+                     expanded=bool(ss.get("gl_suggestions"))):
         with db() as project:
             langs = sorted({*queries.target_langs(project), *project.documents()["lang"].to_list()})
         if not langs:
@@ -120,34 +162,41 @@ def _suggest_section(glossary, path: Path) -> None:
         if st.button("Find variants", key="gl_sug_run"):
             with db() as project:
                 lines = queries.texts_in(project, lang)
-            found = suggest(glossary, lines, lang)
+            rejected = _rejected(path.parent)
             seen: dict[tuple[str, str], dict] = {}
-            for s in found:
-                seen.setdefault((s.span, s.concept), {"accept": False, "span": s.span,
-                                                      "concept": s.concept, "form": s.form,
-                                                      "score": round(s.score, 3)})
-            ss.gl_suggestions = pl.DataFrame(list(seen.values())) if seen else None
-            ss.gl_sug_gen = ss.get("gl_sug_gen", 0) + 1
-        table = ss.get("gl_suggestions")
-        if table is None:
-            st.caption("No suggestions yet.")
+            for s in suggest(glossary, lines, lang):
+                if (lang, s.span, s.concept) not in rejected:
+                    seen.setdefault((s.span, s.concept), {"lang": lang, "span": s.span,
+                                                          "concept": s.concept, "form": s.form,
+                                                          "score": s.score, "count": 0})
+                    seen[(s.span, s.concept)]["count"] += 1
+            ss.gl_suggestions = list(seen.values())
+        found = ss.get("gl_suggestions")
+        if found is None:
+            st.caption("Press “Find variants” to look for spellings close to a glossary term.")
             return
-        edited = st.data_editor(table, key=f"gl_sug_{ss.get('gl_sug_gen', 0)}", hide_index=True,
-                                disabled=["span", "concept", "form", "score"])
-        chosen = [(r["span"], r["concept"]) for r in pl.DataFrame(edited).iter_rows(named=True)
-                  if r["accept"]]
-        if st.button(f"Add {len(chosen)} accepted as variants", disabled=not chosen,
-                     key="gl_sug_accept"):
-            from workbench.glossary import save_csv
-
-            save_csv(accept(glossary, chosen, lang), path)
-            ss.gl_suggestions = None
-            _reset(path.name)
-            st.rerun()
+        if not found:
+            st.caption("No suggestions left.")
+            return
+        st.caption(f"{len(found)} suggestion(s), best first"
+                   + (f"; the first {SUGGESTIONS_SHOWN} shown" if len(found) > SUGGESTIONS_SHOWN
+                      else ""))
+        for i, sug in enumerate(found[:SUGGESTIONS_SHOWN]):
+            row = st.container(horizontal=True, vertical_alignment="center")
+            row.markdown(md_escape(f"“{sug['span']}” ({sug['count']}×) → {sug['concept']} "
+                                   f"(like “{sug['form']}”, score {sug['score']:.2f})"))
+            args = (path, sug["lang"], sug["span"], sug["concept"])
+            row.button("Accept", key=f"gl_sug_ok_{i}", icon=":material/check:",
+                       on_click=_decide, args=(*args, True),
+                       help=f"Add as a {sug['lang']} variant of {sug['concept']}")
+            row.button("Reject", key=f"gl_sug_no_{i}", icon=":material/close:",
+                       on_click=_decide, args=(*args, False), help="Do not suggest it again")
 
 
 def main() -> None:
     st.title("Glossary")
+    open_or_stop()
+    show_flashes()
     try:
         from workbench.glossary import load_csv
     except ImportError:

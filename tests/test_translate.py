@@ -198,6 +198,19 @@ def test_cli_translate_seeds_project_with_apertium(tmp_path, argos_home):
     again = wb("translate", "--to", "en", "--project", str(project), env=env)
     assert again.returncode == 0 and "0 translated" in again.stderr
 
+    # --glossary: protected terms (placeholders with Apertium), a new memory key, term accuracy
+    glossary = Path(__file__).resolve().parents[1] / "glossaries" / "seeds.csv"
+    protected = wb("translate", "--to", "en", "--project", str(project), "--glossary", str(glossary), env=env)
+    assert protected.returncode == 0, protected.stderr
+    assert "term accuracy →en:" in protected.stderr and "= 100.0%" in protected.stderr
+    with Project(project, create=False) as p:
+        rows = p.translations("en")
+        assert set(rows["segment_id"]) == wanted
+        assert all("+glossary:" in v and v.endswith(":placeholder") for v in rows["model_version"])
+        assert not any("XTERM" in t.upper() for t in [*rows["target"], *rows["meta"]])
+        english = " ".join(rows["target"])
+    assert "Sergei Shoigu" in english and "Kim Jong Un" in english
+
 
 @needs_apertium
 def test_cli_file_mode_line_count(tmp_path):
@@ -216,6 +229,7 @@ def test_cli_file_mode_line_count(tmp_path):
     (b"\x89PNG\r\n\x1a\n\x00\x00", ["--engine", "apertium"], "not valid UTF-8"),
     (b"Bon\x00jour\n", ["--engine", "apertium"], "contains NUL characters"),
     (b"Bonjour\n", ["--engine", "argos"], "argos cannot translate fr→en"),
+    (b"Bonjour\n", ["--engine", "apertium", "--glossary", "missing.csv"], "no such glossary file"),
 ])
 def test_cli_file_mode_errors(tmp_path, argos_home, content, args, message):
     src = tmp_path / "in.fr"
@@ -231,7 +245,8 @@ def test_cli_models_install_file_and_list(tmp_path, tiny_argosmodel, argos_home)
     listing = wb("models", "list")
     assert listing.returncode == 0 and "translate-fr_en-0_1" in listing.stdout
     offline = wb("models", "install", "fr", "de")
-    assert offline.returncode == 1 and "offline" in offline.stderr
+    assert offline.returncode == 1 and "offline" in offline.stderr and "--file" in offline.stderr
+    assert "Traceback" not in offline.stderr
     from fixtures.tiny_argos import hostile_archive
 
     evil = wb("models", "install", "--file", str(hostile_archive(tmp_path / "e.argosmodel", "dotdot")))
@@ -247,3 +262,12 @@ def test_cli_translate_with_tiny_argos_model(tmp_path, tiny_argos):
     lines = out.read_text(encoding="utf-8").split("\n")
     assert len(lines) == 4 and lines[1] == "" and lines[0] and lines[2]
     assert "argos translate-fr_en-0_1" in proc.stderr
+
+    # --glossary with Argos writes the target forms into the source (inline mode); the random
+    # model's output is nonsense, so only the wiring is checked here, not the accuracy
+    glossary = Path(__file__).resolve().parents[1] / "glossaries" / "seeds.csv"
+    proc = wb("translate", "--from", "fr", "--to", "en", "--engine", "argos", "--device", "cpu",
+              "--in", str(src), "--out", str(out), "--glossary", str(glossary))
+    assert proc.returncode == 0, proc.stderr
+    assert ":inline" in proc.stderr and "term accuracy →en:" in proc.stderr
+    assert len(out.read_text(encoding="utf-8").split("\n")) == 4

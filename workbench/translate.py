@@ -33,6 +33,11 @@ class TermProtection(Protocol):
     texts. ``version`` identifies the glossary: it is appended to the model
     version used as the translation-memory key, so changing the glossary
     invalidates memory entries made with the old one.
+
+    A hook may also have ``for_engine(name)``, returning the hook to use with
+    the concrete engine that translates a pair (for example placeholders for
+    Apertium, target forms written inline for Argos); it is called once per
+    pair, after ``auto`` has been resolved.
     """
 
     version: str
@@ -81,6 +86,25 @@ def _provenance(engine: Engine, src: str, tgt: str, glossary: TermProtection | N
     return prov
 
 
+def _hook_for(glossary: TermProtection | None, engine: Engine) -> TermProtection | None:
+    """The hook to use with ``engine`` (see :class:`TermProtection`)."""
+    for_engine = getattr(glossary, "for_engine", None)
+    return for_engine(engine.name) if callable(for_engine) else glossary
+
+
+def _kept_flags(meta: dict[str, Any], text: str) -> dict[str, Any]:
+    """``meta`` without low-confidence words that term protection removed from ``text``
+    (placeholder tokens the engine did not know, source forms replaced by the glossary)."""
+    words = meta.get("low_confidence")
+    if not words:
+        return meta
+    kept = [w for w in words if w.get("word", "") in text]
+    out = {k: v for k, v in meta.items() if k != "low_confidence"}
+    if kept:
+        out["low_confidence"] = kept
+    return out
+
+
 def _run(engine: Engine, texts: list[str], src: str, tgt: str,
          glossary: TermProtection | None) -> list[TranslationResult]:
     """One engine call on one batch, with optional term protection; checks the count."""
@@ -90,7 +114,8 @@ def _run(engine: Engine, texts: list[str], src: str, tgt: str,
         protected, state = glossary.protect(list(texts), src, tgt)
         raw = engine.translate(protected, src, tgt)
         restored = glossary.restore([r.text for r in raw], state)
-        results = [TranslationResult(t, r.engine, r.model, r.model_version, r.meta)
+        suffix = f"+glossary:{glossary.version}" if getattr(glossary, "version", "") else ""
+        results = [TranslationResult(t, r.engine, r.model, r.model_version + suffix, _kept_flags(r.meta, t))
                    for t, r in zip(restored, raw)]
     if len(results) != len(texts):
         raise EngineError(f"{engine.name} returned {len(results)} translations for "
@@ -141,16 +166,17 @@ def translate_project(
         raise EmptyInputError(f"project {project.root} has no translatable segments")
 
     report = TranslateReport()
-    plan: list[tuple[str, str, Engine, Provenance, list[tuple[int, str]]]] = []
+    plan: list[tuple[str, str, Engine, TermProtection | None, Provenance, list[tuple[int, str]]]] = []
     for tgt in targets:
         for src, segs in sorted(by_src.items()):
             if src == tgt:
                 report.skipped.append(f"{len(segs)} segments already in {tgt}")
                 continue
             concrete = engine_for(eng, src, tgt)  # fails before any work
-            plan.append((src, tgt, concrete, _provenance(concrete, src, tgt, glossary), segs))
+            hook = _hook_for(glossary, concrete)
+            plan.append((src, tgt, concrete, hook, _provenance(concrete, src, tgt, hook), segs))
 
-    for src, tgt, concrete, prov, segs in plan:
+    for src, tgt, concrete, hook, prov, segs in plan:
         pr = PairReport(src, tgt, prov.engine, prov.model, prov.model_version, segments=len(segs))
         report.pairs.append(pr)
         done = _current(project, tgt, prov)
@@ -180,7 +206,7 @@ def translate_project(
         unique = list(misses)
         for start in range(0, len(unique), batch_size):
             batch = unique[start:start + batch_size]
-            results = _run(concrete, batch, src, tgt, glossary)
+            results = _run(concrete, batch, src, tgt, hook)
             rows = [(sid, text, res.text, res.meta)
                     for text, res in zip(batch, results) for sid in misses[text]]
             project.save_translations(
@@ -225,6 +251,7 @@ def translate_lines(
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     concrete = engine_for(_as_engine(engine, device), src, tgt)
+    glossary = _hook_for(glossary, concrete)
     prov = _provenance(concrete, src, tgt, glossary)
     out: list[TranslationResult | None] = [None] * len(lines)
     live = [i for i, line in enumerate(lines) if line.strip()]

@@ -62,6 +62,41 @@ def test_mode_per_engine_and_placeholder_detection() -> None:
     assert is_placeholder("XTERM12X") and is_placeholder("*xterm0x") and not is_placeholder("XTERMINATOR")
 
 
+def test_auto_mode_follows_the_engine(small: Glossary) -> None:
+    auto = TermProtector(small, mode="auto")
+    assert auto.for_engine("apertium").mode == "placeholder"
+    assert auto.for_engine("argos").mode == "inline"
+    assert TermProtector(small, mode="inline").for_engine("apertium").mode == "inline"
+    # without for_engine, auto protects with placeholders
+    assert auto.protect_text("Choïgou", "fr", "en")[0] == "XTERM0X"
+
+
+def test_translate_uses_the_engine_mode_and_drops_flags_on_protected_words(small: Glossary) -> None:
+    from workbench.engines import Pair, Provenance, TranslationResult
+    from workbench.translate import translate_lines
+
+    class Copy:
+        """An Apertium stand-in: copies the text and flags every capitalised word as unknown."""
+
+        name = "apertium"
+
+        def pairs(self) -> list[Pair]:
+            return [Pair("fr", "en")]
+
+        def describe(self, src: str, tgt: str) -> Provenance:
+            return Provenance("apertium", "copy", "1")
+
+        def translate(self, texts: list[str], src: str, tgt: str) -> list[TranslationResult]:
+            return [TranslationResult(t, "apertium", "copy", "1", {"low_confidence": [
+                {"word": w, "reason": "unknown"} for w in t.split() if w[:1].isupper()]}) for t in texts]
+
+    [res] = translate_lines(["Choïgou parle à Zorglub"], "fr", "en", Copy(),
+                            glossary=TermProtector(small, mode="auto"))
+    assert res.text == "Shoigu parle à Zorglub"
+    assert res.model_version.endswith(":placeholder")
+    assert res.meta["low_confidence"] == [{"word": "Zorglub", "reason": "unknown"}]
+
+
 def test_bad_mode_is_refused(small: Glossary) -> None:
     with pytest.raises(GlossaryError, match="unknown protection mode"):
         TermProtector(small, "fr", "en", mode="magic")  # type: ignore[arg-type]

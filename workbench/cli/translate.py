@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -85,6 +86,9 @@ def translate(
     infile: Annotated[Path | None, typer.Option("--in", help="File mode: one segment per line ('-' = stdin).")] = None,
     outfile: Annotated[Path | None, typer.Option("--out", help="File mode: output file (default stdout).")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Segments per engine call and per saved transaction.")] = 32,
+    glossary: Annotated[Path | None, typer.Option(
+        "--glossary", "-g", help="Protect glossary terms (CSV or .tbx): source mentions get the "
+        "concept's preferred target form, and the output is normalised; prints term accuracy.")] = None,
 ) -> None:
     """Machine-translate offline.
 
@@ -94,12 +98,17 @@ def translate(
 
     File mode (--in): --from and --to, one segment per line in, exactly one
     translation per line out (empty line for empty line).
+
+    With --glossary, glossary terms are protected (placeholders for Apertium,
+    target forms written into the source for Argos) and each translation is
+    normalised to the preferred target forms.
     """
     from workbench.translate import translate_lines, translate_project
 
     _check_choice(engine, ENGINE_CHOICES, "--engine")
     _check_choice(device, ("auto", "cpu", "cuda"), "--device")
     targets = _langs(to)
+    protector = _protector(glossary) if glossary is not None else None
     if infile is not None:
         if source is None:
             raise typer.BadParameter("file mode needs the source language", param_hint="--from")
@@ -110,9 +119,12 @@ def translate(
             task = bar.add_task(f"{source}→{targets[0]}", total=sum(1 for x in lines if x.strip()))
             results = translate_lines(
                 lines, source.strip().lower(), targets[0], engine, batch_size=batch_size,
-                device=device, progress=lambda done, total: bar.update(task, completed=done),
+                device=device, glossary=protector,
+                progress=lambda done, total: bar.update(task, completed=done),
             )
         _write_output(outfile, [r.text for r in results])
+        if protector is not None:
+            _print_term_accuracy(protector, lines, [r.text for r in results], targets[0])
         used = next((r for r in results if r.engine), None)
         if used is not None:
             console.print(f"{len(results)} lines, {used.engine} {escape(used.model)} "
@@ -129,14 +141,37 @@ def translate(
             bar.update(tasks[tgt], completed=done, total=total)
 
         result = translate_project(proj, targets, engine, batch_size=batch_size,
-                                   device=device, progress=report)
-    for pr in result.pairs:
-        console.print(
-            f"{pr.src}→{pr.tgt} [bold]{pr.engine}[/] {escape(pr.model)} {escape(pr.model_version)}: "
-            f"{pr.translated} translated, {pr.from_memory} from memory, "
-            f"{pr.up_to_date} up to date ({pr.segments} segments)")
+                                   device=device, glossary=protector, progress=report)
+        for pr in result.pairs:
+            console.print(
+                f"{pr.src}→{pr.tgt} [bold]{pr.engine}[/] {escape(pr.model)} {escape(pr.model_version)}: "
+                f"{pr.translated} translated, {pr.from_memory} from memory, "
+                f"{pr.up_to_date} up to date ({pr.segments} segments)")
+            if protector is not None:
+                rows = proj.translations(pr.tgt).filter(
+                    (pl.col("engine") == pr.engine) & (pl.col("model_version") == pr.model_version))
+                _print_term_accuracy(protector, rows["source"].to_list(), rows["target"].to_list(), pr.tgt)
     for note in result.skipped:
         console.print(f"[dim]skipped: {escape(note)}[/]")
+
+
+def _protector(path: Path) -> Any:
+    """A term protector for ``--glossary`` whose mode follows the engine of each pair."""
+    from workbench.cli.glossary import load_glossary
+    from workbench.glossary.protect import TermProtector
+
+    return TermProtector(load_glossary(path), mode="auto")
+
+
+def _print_term_accuracy(protector: Any, sources: list[str], targets: list[str], tgt: str) -> None:
+    """One line: share of source concept mentions whose preferred ``tgt`` form is in the output."""
+    from workbench.glossary.protect import term_accuracy
+
+    acc = term_accuracy(sources, targets, protector.glossary, "", tgt)
+    line = f"term accuracy →{tgt}: {acc.correct}/{acc.mentions} = {acc.accuracy:.1%}"
+    if acc.misses:
+        line += " (missing: " + ", ".join(sorted({m.expected for m in acc.misses})[:8]) + ")"
+    console.print(escape(line))
 
 
 @models_app.command("list")

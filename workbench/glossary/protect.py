@@ -13,6 +13,11 @@ has a preferred form in the target language is replaced:
   (Argos/CTranslate2) copy names they see in the source far more reliably
   than they copy made-up tokens; use this where placeholders get mangled.
 
+``mode="auto"`` picks one of the two for the engine that really runs
+(:func:`default_mode`): ``translate_project`` / ``translate_lines`` call
+:meth:`TermProtector.for_engine` once the engine of each pair is known.
+Used directly, without ``for_engine``, ``auto`` behaves as ``placeholder``.
+
 After restoring, the output is normalised with :meth:`Glossary.apply` in the
 target language, which also fixes any source form the engine copied. Tokens
 are matched leniently on the way back (``xterm0x``, ``XTERM 0 X``, Apertium's
@@ -30,13 +35,13 @@ from typing import Any, Literal
 from workbench.errors import GlossaryError
 from workbench.glossary.model import Glossary
 
-Mode = Literal["placeholder", "inline"]
-MODES: tuple[str, ...] = ("placeholder", "inline")
+Mode = Literal["placeholder", "inline", "auto"]
+MODES: tuple[str, ...] = ("placeholder", "inline", "auto")
 _TOKEN = "XTERM{}X"
 _TOKEN_RE = re.compile(r"(?<![^\W_])[*@#]{0,3}X[ \t]?TERM[ \t]?(\d{1,4})[ \t]?X(?![^\W_])", re.IGNORECASE)
 
 
-def default_mode(engine: str) -> Mode:
+def default_mode(engine: str) -> Literal["placeholder", "inline"]:
     """The protection mode that suits an engine: placeholders for Apertium (it copies unknown
     tokens but mangles known words inside names), inline target forms for neural engines."""
     return "placeholder" if engine.startswith("apertium") else "inline"
@@ -87,6 +92,13 @@ class TermProtector:
         """Glossary content hash (short) plus the mode: part of the translation-memory key."""
         return f"{self.glossary.version}:{self.mode}"
 
+    def for_engine(self, engine: str) -> TermProtector:
+        """The protector to use with ``engine``: ``mode="auto"`` becomes that engine's
+        :func:`default_mode`; any other mode is kept (returns ``self``)."""
+        if self.mode != "auto":
+            return self
+        return TermProtector(self.glossary, self.src, self.tgt, default_mode(engine))
+
     # -- one segment -----------------------------------------------------------
 
     def protect_text(self, text: str, src: str, tgt: str) -> tuple[str, list[Placeholder]]:
@@ -100,7 +112,7 @@ class TermProtector:
         pos = 0
         for i, m in enumerate(matches):
             target = self.glossary.target_form(m, tgt)
-            token = _TOKEN.format(i) if self.mode == "placeholder" else target
+            token = target if self.mode == "inline" else _TOKEN.format(i)
             placeholders.append(Placeholder(token, m.concept, m.text, target))
             parts.append(text[pos:m.start])
             parts.append(token)
@@ -110,7 +122,7 @@ class TermProtector:
 
     def restore_text(self, text: str, placeholders: Sequence[Placeholder], tgt: str) -> str:
         """Tokens back to target forms, then target-language normalisation."""
-        if self.mode == "placeholder" and placeholders:
+        if self.mode != "inline" and placeholders:
             by_index = {str(i): p.target for i, p in enumerate(placeholders)}
 
             def repl(m: re.Match[str]) -> str:

@@ -40,6 +40,56 @@ def test_documents_refused_file_is_a_message_not_a_traceback(app_at, tmp_path):
     assert not at.exception and any("1 refused" in w.value for w in at.warning)
 
 
+def _select_first_document(at) -> None:
+    """What clicking the first row of the documents table leaves in the session."""
+    at.session_state["doc_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    assert "selected: 1" in " ".join(c.value for c in at.caption)
+
+
+def test_documents_translates_the_selection_with_progress(app_at, project_dir, monkeypatch):
+    from workbench.engines import TranslationResult
+
+    calls = []
+
+    def fake_translate_lines(lines, src, tgt, engine="auto", **_):
+        calls.append((len(lines), src, tgt, engine))
+        return [TranslationResult(f"[{tgt}] {line}", "fake", "fake-fr-es", "1") for line in lines]
+
+    monkeypatch.setattr("workbench.translate.translate_lines", fake_translate_lines)
+    at = app_at("documents")
+    assert at.button(key="doc_translate").disabled  # nothing selected yet
+    _select_first_document(at)
+    at.text_input(key="doc_to").input("es").run()
+    at.button(key="doc_translate").click().run()
+    assert not at.exception and calls == [(7, "fr", "es", "auto")]
+    assert any("fr→es: 7 translated (fake), 0 already translated" in s.value for s in at.success)
+    with Project(project_dir) as p:
+        assert len(p.translations("es")) == 7
+        assert p.review(1, "es")["text"].startswith("[es] Le président")
+    at.button(key="doc_translate").click().run()  # again: nothing left to do
+    assert len(calls) == 1 and any("0 translated, 7 already" in s.value for s in at.success)
+
+
+def test_documents_normalises_the_selection_leaving_approved_text(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(6, "en", text="Mr Poutin is then expected to visit the Louvre museum.",
+                      expected_version=1)
+        p.save_review(2, "en", text="Poutin discussed the war.", status="approved",
+                      expected_version=1)
+    (project_dir / "glossaries").mkdir()
+    (project_dir / "glossaries" / "names.csv").write_text(GLOSSARY, encoding="utf-8")
+    at = app_at("documents")
+    _select_first_document(at)
+    at.button(key="doc_normalise").click().run()
+    assert not at.exception
+    assert any("1 of 7 final translations normalised" in s.value for s in at.success)
+    with Project(project_dir) as p:
+        assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
+        assert p.review(2, "en")["text"] == "Poutin discussed the war."  # the reviewer's word
+        assert p.history(6, "en")["author"].to_list()[-1] == "app"
+
+
 def _glossary_app(app_at, project_dir: Path, text: str = GLOSSARY):
     folder = project_dir / "glossaries"
     folder.mkdir(exist_ok=True)

@@ -15,7 +15,8 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import db, open_or_stop, project_root, show_error
+from workbench.app.common import AUTHOR, db, load_glossary, open_or_stop, project_root, show_error
+from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
 ss = st.session_state
@@ -63,26 +64,40 @@ def _ingest_section() -> None:
 
 
 def _translate(doc_ids: list[int], target: str, engine: str) -> None:
-    try:
-        from workbench.translate import translate_project
-    except ImportError:
-        st.warning("Translation is not available in this build.")
-        return
+    from workbench.app.actions import translate_documents
+
     bar = st.progress(0.0, text="starting…")
 
-    def progress(done: int, total: int, tgt: str) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{tgt}: {done} of {total}")
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{target}: {done} of {total} segments")
 
     with db() as project:
         try:
-            report = translate_project(project, [target], engine, progress=progress)
+            counts = translate_documents(project, doc_ids, target, engine, progress=progress)
         except WorkbenchError as exc:
             show_error(exc)
             return
     bar.progress(1.0, text="done")
-    for pr in report.pairs:
-        st.success(f"{pr.src}→{pr.tgt}: {pr.translated} translated, {pr.from_memory} from "
-                   f"memory, {pr.up_to_date} already up to date ({pr.engine})")
+    if not counts:
+        st.info(f"Nothing to translate into {target} in the selection.")
+    for c in counts:
+        st.success(f"{c.src}→{c.tgt}: {c.translated} translated"
+                   + (f" ({c.engine})" if c.engine else "") + f", {c.up_to_date} already translated")
+
+
+def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
+    from workbench.app.actions import UNREVIEWED, normalise_documents
+
+    glossary, note = load_glossary()
+    if glossary is None:
+        st.warning(md_escape(f"No glossary to normalise with ({note})."))
+        return
+    statuses = (*UNREVIEWED, "approved") if include_approved else UNREVIEWED
+    with st.spinner("normalising…"), db() as project:
+        checked, changed, conflicts = normalise_documents(project, glossary, doc_ids, target,
+                                                          statuses, author=AUTHOR)
+    st.success(f"{changed} of {checked} final translations normalised"
+               + (f"; {conflicts} edited meanwhile, left alone" if conflicts else ""))
 
 
 def _align(doc_ids: list[int], src: str, tgt: str) -> None:
@@ -147,13 +162,13 @@ def main() -> None:
                + (f"selected: {', '.join(map(str, selected))}" if selected
                   else "select rows to act on them"))
     st.subheader("Run on the selection")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     with c1:
         to = st.text_input("Translate into", value=target, key="doc_to", max_chars=2)
         engine = st.selectbox("Engine", ["auto", "argos", "apertium"], key="doc_engine")
-        if st.button("Translate all documents", key="doc_translate",
-                     help="Translates every current document; segments already translated "
-                          "by the same engine and model are skipped"):
+        if st.button("Translate", disabled=not selected, key="doc_translate",
+                     help="Machine-translates the selected documents' segments that have no "
+                          "translation into this language yet"):
             _translate(selected, to.strip().lower(), engine)
     with c2:
         src = docs.filter(pl.col("id").is_in(selected))["lang"].to_list()[:1] or ["fr"]
@@ -161,6 +176,12 @@ def main() -> None:
                             max_chars=2)
         if st.button("Align", disabled=not selected, key="doc_align"):
             _align(selected, src[0], tgt.strip().lower())
+    with c3:
+        approved = st.checkbox("Include approved translations", key="doc_norm_approved")
+        if st.button("Normalise names", disabled=not selected, key="doc_normalise",
+                     help="Apply the project glossary to the final translations "
+                          f"({target}) of the selected documents"):
+            _normalise(selected, target, approved)
     if selected:
         st.page_link("pages/review.py", label="Review the first selected document", icon=":material/edit_note:")
         ss["rv_doc"] = selected[0]

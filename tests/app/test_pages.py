@@ -160,34 +160,26 @@ def test_export_writes_inside_the_project_and_offers_download(app_at, project_di
     assert at.get("download_button")
 
 
-def test_quality_shows_post_edit_effort(app_at, project_dir):
+def test_quality_shows_post_edit_effort_term_accuracy_and_charts(app_at, project_dir):
+    import json
+
     with Project(project_dir) as p:
         p.save_review(1, "en", text="Macron welcomed Putin in Versailles on Monday.",
                       status="approved", expected_version=1)
         p.save_review(2, "en", status="approved", expected_version=1)
+        p.save_review(6, "en", text="Mr Poutin is then expected to visit the Louvre museum.",
+                      expected_version=1)
+    (project_dir / "glossaries").mkdir()
+    (project_dir / "glossaries" / "names.csv").write_text(GLOSSARY, encoding="utf-8")
     at = app_at("quality")
     assert not at.exception and at.title[0].value == "Quality"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Segments reviewed"] == "2 / 7"
-    assert metrics["Edited by reviewers"] == "1"
+    assert metrics["Edited by reviewers"] == "2"
     assert 0 < float(metrics["Post-edit TER"]) < 100
-
-
-def test_glossary_variant_suggestions_accept_and_reject(app_at, project_dir):
-    with Project(project_dir) as p:
-        p.save_review(6, "en", text="Mr Putine is then expected to visit the Louvre museum.",
-                      expected_version=1)
-        p.save_review(5, "en", text="Vladimir Poutina said nothing.", expected_version=1)
-    at, path = _glossary_app(app_at, project_dir)
-    at.selectbox(key="gl_sug_lang").set_value("en")
-    at.button(key="gl_sug_run").click().run()
-    shown = [m.value for m in at.markdown if "score" in m.value]
-    assert len(shown) == 2 and "Putine" in shown[0] and "Poutina" in shown[1]  # best first
-    at.button(key="gl_sug_ok_0").click().run()  # accept "Putine"
-    assert not at.exception
-    assert "putin,en,Putine,variant" in path.read_text(encoding="utf-8")
-    at.button(key="gl_sug_no_0").click().run()  # reject "Poutina": the file is unchanged
-    assert "Poutina" not in path.read_text(encoding="utf-8")
-    assert any("No suggestions left" in c.value for c in at.caption)
-    at.button(key="gl_sug_run").click().run()  # found again: neither comes back
-    assert not [m for m in at.markdown if "score" in m.value]
+    assert metrics["Term accuracy (final text)"] == "50.0%"  # Putin right once, Poutin once
+    table = at.dataframe[0].value
+    assert table["term_accuracy"].tolist() == [0.5]
+    charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert len(charts) == 4  # reviewed share, TER, term accuracy, confidence histogram
+    assert charts[-1]["encoding"]["x"]["bin"]  # the confidence distribution is binned

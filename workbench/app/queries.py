@@ -191,6 +191,25 @@ def quality(project: Project, target_lang: str) -> pl.DataFrame:
                                                 "mean_confidence": pl.Float64})
 
 
+def term_accuracy_by_document(pairs: pl.DataFrame, glossary, lang: str
+                              ) -> tuple[dict[int, float | None], float | None, int]:
+    """Term accuracy of the final texts: per document id (None: no glossary term in its
+    source), overall, and the number of source mentions counted."""
+    from workbench.glossary.protect import term_accuracy
+
+    per_doc: dict[int, float | None] = {}
+    correct = mentions = 0
+    if pairs.is_empty():
+        return per_doc, None, 0
+    for (doc_id,), grp in pairs.group_by(["document_id"], maintain_order=True):
+        acc = term_accuracy(grp["source"].to_list(), grp["target"].to_list(), glossary,
+                            grp["source_lang"][0], lang)
+        per_doc[int(doc_id)] = acc.correct / acc.mentions if acc.mentions else None
+        correct += acc.correct
+        mentions += acc.mentions
+    return per_doc, (correct / mentions if mentions else None), mentions
+
+
 def texts_in(project: Project, lang: str) -> list[str]:
     """Every translatable text of the project in ``lang``: source segments and final translations."""
     rows = project.conn.execute(

@@ -15,6 +15,8 @@ import streamlit as st
 
 from workbench.app import queries
 from workbench.app.common import db, load_glossary, open_or_stop
+from workbench.app.text import md_escape
+from workbench.errors import WorkbenchError
 
 
 def main() -> None:
@@ -42,34 +44,43 @@ def main() -> None:
     cols[3].metric("chrF (MT vs final)", "—" if chrf is None else f"{chrf:.1f}")
 
     glossary, note = load_glossary()
+    term_acc: dict[int, float | None] = {}
     if glossary is not None and not pairs.is_empty():
         try:
-            from workbench.glossary.protect import term_accuracy
-
-            src = pairs["source_lang"][0]
-            acc = term_accuracy(pairs["source"].to_list(), pairs["target"].to_list(), glossary,
-                                src, lang)
-            st.metric("Term accuracy (final text)", f"{float(acc):.1%}", help=note)
-        except (ImportError, TypeError, ValueError) as exc:
-            st.caption(f"Term accuracy not available: {exc}")
+            term_acc, overall, mentions = queries.term_accuracy_by_document(pairs, glossary, lang)
+        except (ImportError, WorkbenchError) as exc:
+            st.caption(md_escape(f"Term accuracy not available: {exc}"))
+        else:
+            st.metric("Term accuracy (final text)", "—" if overall is None else f"{overall:.1%}",
+                      help=f"{mentions} glossary mentions in the source; {note}")
+    else:
+        st.caption(md_escape(f"Term accuracy: {note}"))
+    per_doc = per_doc.with_columns(pl.Series(
+        "term_accuracy", [term_acc.get(i) for i in per_doc["document_id"].to_list()],
+        dtype=pl.Float64))
 
     st.subheader("Per document")
     chart = per_doc.with_columns(
         pl.col("document").str.slice(0, 40).alias("doc"),
         (pl.col("reviewed") / pl.col("units")).alias("reviewed share"),
     )
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     with left:
         st.caption("Reviewed share")
         st.bar_chart(chart.select("doc", "reviewed share"), x="doc", y="reviewed share",
                      horizontal=True)
-    with right:
+    with middle:
         st.caption("Post-edit TER (lower: less editing)")
         st.bar_chart(chart.select("doc", "ter").drop_nulls(), x="doc", y="ter", horizontal=True)
+    with right:
+        st.caption("Term accuracy of the final text")
+        st.bar_chart(chart.select("doc", "term_accuracy").drop_nulls(), x="doc",
+                     y="term_accuracy", horizontal=True)
     st.dataframe(per_doc, hide_index=True, width="stretch", column_config={
         "ter": st.column_config.NumberColumn("TER", format="%.1f"),
         "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
         "mean_confidence": st.column_config.NumberColumn("Mean confidence", format="%.2f"),
+        "term_accuracy": st.column_config.NumberColumn("Term accuracy", format="percent"),
     })
 
     st.subheader("Alignment confidence")

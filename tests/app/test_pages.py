@@ -183,3 +183,28 @@ def test_quality_shows_post_edit_effort_term_accuracy_and_charts(app_at, project
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(charts) == 4  # reviewed share, TER, term accuracy, confidence histogram
     assert charts[-1]["encoding"]["x"]["bin"]  # the confidence distribution is binned
+
+
+def test_export_filters_by_document_and_confidence_in_preview_and_file(app_at, project_dir):
+    from projects import add_translated_document
+
+    with Project(project_dir) as p:
+        add_translated_document(p, "Autre article", [("Il pleut.", "It is raining.")],
+                                confidences=[0.95])
+    at = app_at("export")
+    at.multiselect(key="ex_status").set_value([])  # any status
+    at.multiselect(key="ex_docs").set_value([1]).run()
+    assert "7 segment(s) match" in " ".join(c.value for c in at.caption)
+    at.checkbox(key="ex_use_conf").check().run()
+    at.slider(key="ex_conf").set_value(0.5).run()
+    preview = at.dataframe[0].value
+    assert len(preview) == 6 and min(preview["confidence"]) >= 0.5  # the 0.3 bead is out
+    at.selectbox(key="ex_fmt").set_value("moses")  # a prefix: one file per language
+    at.text_input(key="ex_name").input("pairs").run()
+    at.button(key="ex_run").click().run()
+    assert not at.exception and not at.error
+    fr = (project_dir / "exports" / "pairs.fr").read_text(encoding="utf-8").splitlines()
+    en = (project_dir / "exports" / "pairs.en").read_text(encoding="utf-8").splitlines()
+    assert len(fr) == len(en) == 6 and "Il pleut." not in fr
+    assert not any("Kremlin" in line for line in fr)  # its bead is at 0.3
+    assert len(at.get("download_button")) == 2

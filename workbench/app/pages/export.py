@@ -69,9 +69,9 @@ def main() -> None:
     st.dataframe(preview.select("document_id", "idx", "source", "target", "status",
                                 "confidence").head(20), hide_index=True, width="stretch")
 
-    ext = FORMATS[fmt].extensions[0]
-    out = project_root() / "exports" / f"{safe_stem(stem)}{ext}"
-    st.caption("Writes " + md_escape(str(out)))
+    exts = FORMATS[fmt].extensions
+    out = project_root() / "exports" / f"{safe_stem(stem)}{exts[0] if exts else ''}"
+    st.caption("Writes " + md_escape(str(out) if exts else f"{out}.<lang> (one file per language)"))
     if st.button("Export", type="primary", key="ex_run", disabled=preview.is_empty()):
         out.parent.mkdir(parents=True, exist_ok=True)
         try:

@@ -198,8 +198,16 @@ def test_cli_translate_seeds_project_with_apertium(tmp_path, argos_home):
     again = wb("translate", "--to", "en", "--project", str(project), env=env)
     assert again.returncode == 0 and "0 translated" in again.stderr
 
-    # --glossary: protected terms (placeholders with Apertium), a new memory key, term accuracy
+    # the consistency check on the project's segments finds what Apertium got wrong
     glossary = Path(__file__).resolve().parents[1] / "glossaries" / "seeds.csv"
+    check = wb("glossary", "check", "-g", str(glossary), "--project", str(project), "--to", "en")
+    assert check.returncode == 0, check.stderr
+    rows = [line.split("\t") for line in check.stdout.splitlines()]
+    assert rows[0][:3] == ["segment", "concept", "problem"] and len(rows) > 5
+    assert {r[0] for r in rows[1:]} <= {str(i) for i in wanted}
+    assert ["shoigu-full", "non-preferred", "Sergei Shoigu"] in [r[1:4] for r in rows]
+
+    # --glossary: protected terms (placeholders with Apertium), a new memory key, term accuracy
     protected = wb("translate", "--to", "en", "--project", str(project), "--glossary", str(glossary), env=env)
     assert protected.returncode == 0, protected.stderr
     assert "term accuracy →en:" in protected.stderr and "= 100.0%" in protected.stderr

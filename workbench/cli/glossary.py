@@ -15,14 +15,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from workbench.cli.common import console
+from workbench.cli.common import ProjectOpt, console, open_project
 from workbench.errors import InputError, WorkbenchError
 from workbench.glossary import Glossary, load_csv, save_csv
-from workbench.glossary.check import check_lines
+from workbench.glossary.check import check, check_lines
 from workbench.glossary.suggest import accept as accept_suggestions
 from workbench.glossary.suggest import suggest as find_suggestions
 from workbench.glossary.tbx import read_tbx, save_tbx
 from workbench.glossary.textio import apply_stream, read_lines
+from workbench.store import DEFAULT_PROJECT
 
 glossary_app = typer.Typer(
     help="Transliteration glossary: normalise names, check translations, discover variants, TBX.",
@@ -131,23 +132,44 @@ def validate_cmd(
 @glossary_app.command("check")
 def check_cmd(
     glossary: GlossaryOpt,
-    src: Annotated[Path, typer.Option("--src", help="Source text, one segment per line.")],
-    tgt: Annotated[Path, typer.Option("--tgt", help="Target text, line-aligned with --src.")],
+    src: Annotated[Path | None, typer.Option("--src", help="Source text, one segment per line.")] = None,
+    tgt: Annotated[Path | None, typer.Option("--tgt", help="Target text, line-aligned with --src.")] = None,
     src_lang: Annotated[str, typer.Option("--src-lang", help="Source language.")] = "fr",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language.")] = "en",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", "--to", help="Target language.")] = "en",
+    project: ProjectOpt = DEFAULT_PROJECT,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when any issue is found.")] = False,
 ) -> None:
-    """List, per line, source concepts missing or non-preferred in the target.
+    """List, per segment, source concepts missing or non-preferred in the target.
 
-    Output is TSV: line, concept, problem (missing / non-preferred), expected,
-    found, source.
+    Files (--src and --tgt, line-aligned) or, without them, the project's
+    segments and their current target text (the review text) in --to.
+    Output is TSV: line (or segment id), concept, problem (missing /
+    non-preferred), expected, found, source.
     """
     g = load_glossary(glossary)
-    issues = check_lines(g, read_lines(src), read_lines(tgt), _lang(src_lang), _lang(tgt_lang))
-    out = ["line\tconcept\tproblem\texpected\tfound\tsource\n"] + [i.tsv() + "\n" for i in issues]
+    if src is not None or tgt is not None:
+        if src is None or tgt is None:
+            raise typer.BadParameter("give both --src and --tgt (or neither, for the project)")
+        issues = check_lines(g, read_lines(src), read_lines(tgt), _lang(src_lang), _lang(tgt_lang))
+        head, ids = "line", None
+    else:
+        with open_project(project) as proj:
+            rows = proj.pairs(_lang(tgt_lang))
+        if rows.height == 0:
+            raise InputError(f"project {project} has no translations into {tgt_lang}; "
+                             f"run `workbench translate --to {tgt_lang}` first")
+        issues = check(g, zip(rows["source"].to_list(), rows["target"].fill_null("").to_list()),
+                       _lang(src_lang), _lang(tgt_lang))
+        head, ids = "segment", rows["segment_id"].to_list()
+    out = [f"{head}\tconcept\tproblem\texpected\tfound\tsource\n"]
+    for issue in issues:
+        line = issue.tsv()
+        if ids is not None:
+            line = f"{ids[issue.index]}\t{line.split(chr(9), 1)[1]}"
+        out.append(line + "\n")
     sys.stdout.write("".join(out))
     lines = len({i.index for i in issues})
-    console.print(f"{len(issues)} issue(s) on {lines} line(s); glossary sha256:{g.version}")
+    console.print(f"{len(issues)} issue(s) on {lines} {head}(s); glossary sha256:{g.version}")
     if strict and issues:
         raise typer.Exit(1)
 

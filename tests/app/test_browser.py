@@ -23,6 +23,27 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian chromium is not installed at /usr/bin/chromium")
 
 
+GLOSSARY = """concept,lang,term,status,note
+putin,fr,Vladimir Poutine,preferred,
+putin,en,Vladimir Putin,preferred,
+macron,fr,Emmanuel Macron,preferred,
+macron,en,Emmanuel Macron,preferred,
+afp,fr,AFP,preferred,
+afp,en,AFP,preferred,
+"""
+
+
+def _outside_address() -> str | None:
+    """This machine's non-loopback address, if it has one (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 9))
+            addr = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if addr.startswith("127.") or addr == "0.0.0.0" else addr
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -35,6 +56,8 @@ def served(tmp_path: Path):
     from projects import XSS
 
     root = build_project(tmp_path / "proj", extra=[(XSS, XSS)])
+    (root / "glossaries").mkdir()
+    (root / "glossaries" / "names.csv").write_text(GLOSSARY, encoding="utf-8")
     port = _free_port()
     env = {**os.environ, "HOME": str(tmp_path)}  # Streamlit writes ~/.streamlit
     proc = subprocess.Popen(
@@ -52,6 +75,10 @@ def served(tmp_path: Path):
                 time.sleep(0.5)
         else:
             pytest.fail("workbench serve did not start: " + proc.stdout.read1(20000).decode())
+        outside = _outside_address()
+        if outside:  # bound to 127.0.0.1 only: the other address refuses the connection
+            with pytest.raises(OSError):
+                socket.create_connection((outside, port), timeout=2).close()
         yield url, root
     finally:
         os.killpg(proc.pid, 15)
@@ -87,6 +114,8 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
             assert shown.first.inner_text() == XSS
             assert page.locator('img[src="x"]').count() == 0
             assert page.locator("script", has_text="alert").count() == 0
+            # Glossary terms are highlighted (a styled span around the escaped text).
+            expect(first.locator("span", has_text="Vladimir Poutine").first).to_be_visible()
 
             box.fill("President Macron welcomed Vladimir Putin to Versailles on Monday.")
             box.press("Tab")  # the text area saves when it loses focus
@@ -102,6 +131,12 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
             ARTIFACTS.mkdir(exist_ok=True)
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=False)
+
+            # The Beads view shows the same hostile text literally too.
+            page.get_by_text("Beads", exact=True).click()
+            bead = page.locator(".st-key-rv_bead_6")
+            expect(bead.get_by_text(XSS, exact=True)).to_have_count(2, timeout=20_000)
+            assert page.locator('img[src="x"]').count() == 0
         finally:
             browser.close()
     assert dialogs == [], f"a dialog fired: {dialogs}"

@@ -130,3 +130,26 @@ def test_markup_in_segments_is_shown_literally(app_at):
         assert "<img" not in value.replace("\\<", "")
         assert unescape(value) == XSS
     assert at.text_area(key="rv_text_7_1").value == XSS
+
+
+GLOSSARY = """concept,lang,term,status,note
+putin,fr,Poutine,preferred,
+putin,en,Putin,preferred,
+putin,en,Poutin,variant,misspelling
+"""
+
+
+def test_glossary_terms_highlighted_and_warnings_filter(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(6, "en", text="Mr Poutin is then expected to visit the Louvre museum.",
+                      expected_version=1)
+    (project_dir / "glossaries").mkdir()
+    (project_dir / "glossaries" / "names.csv").write_text(GLOSSARY, encoding="utf-8")
+    at = app_at()
+    assert not at.exception
+    src = next(m.value for m in at.markdown if m.value.startswith("Le président"))
+    assert ":blue-background[Poutine]" in src  # the term, highlighted, in the source column
+    warnings = [unescape(c.value) for c in at.caption if "glossary:" in unescape(c.value)]
+    assert warnings == [":material/menu_book: glossary: putin: “Poutin” should be “Putin”"]
+    at.sidebar.toggle(key="rv_gloss").set_value(True).run()
+    assert [t.key for t in at.text_area] == ["rv_text_6_2"]  # only the segment with a warning

@@ -65,9 +65,36 @@ def test_mixed_folder_reports_each_file(tmp_path):
     assert sorted(d["encoding"] for d in docs) == ["cp1252", "utf-8"]
 
 
-@pytest.mark.parametrize("cmd", [[], ["ingest"], ["status"], ["eval"]])
-def test_help_everywhere(cmd):
-    out = wb(*cmd, "--help")
+def _command_paths() -> list[list[str]]:
+    """Every command and subcommand of the real CLI, walked from click's tree."""
+    import typer.main
+
+    from workbench.cli import app
+
+    def walk(cmd, path):
+        yield path
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, path + [name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+def test_every_command_has_help():
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+
+    paths = _command_paths()
+    assert ["run"] in paths and ["glossary", "apply"] in paths and ["eval", "align"] in paths
+    runner = CliRunner()
+    for path in paths:
+        out = runner.invoke(app, [*path, "--help"])
+        assert out.exit_code == 0 and "Usage" in out.output, path
+        assert "--help" in out.output
+
+
+def test_help_from_the_console_script():
+    out = wb("--help")
     assert out.returncode == 0 and "Usage" in out.stdout
 
 

@@ -108,6 +108,24 @@ def test_line_count_and_order_preserved_with_empty_lines():
 
 
 @needs_apertium
+def test_one_apertium_process_per_hop_per_batch(monkeypatch):
+    from workbench.engines import apertium
+
+    engine = ApertiumEngine()
+    engine.describe("fr", "en")  # mode listing and versions are cached before counting
+    real, runs = subprocess.run, []
+
+    def counting(args, *a, **kw):
+        if "-f" in args:
+            runs.append(args[-1])
+        return real(args, *a, **kw)
+
+    monkeypatch.setattr(apertium.subprocess, "run", counting)
+    results = engine.translate([f"Phrase numéro {n}." for n in range(40)], "fr", "en")
+    assert len(results) == 40 and runs == ["fr-es", "spa-eng"]
+
+
+@needs_apertium
 def test_unknown_words_are_unmarked_and_recorded():
     [res] = ApertiumEngine().translate(["Macron a rencontré zzblorf à Paris."], "fr", "en")
     assert not any(mark in res.text for mark in "*#@")

@@ -208,3 +208,31 @@ def test_export_filters_by_document_and_confidence_in_preview_and_file(app_at, p
     assert len(fr) == len(en) == 6 and "Il pleut." not in fr
     assert not any("Kremlin" in line for line in fr)  # its bead is at 0.3
     assert len(at.get("download_button")) == 2
+
+
+def test_documents_aligns_the_selection_and_review_shows_its_beads(app_at, project_dir):
+    from projects import SENTENCES
+
+    from workbench.store import NewParagraph, NewSegment
+
+    with Project(project_dir) as p:  # the published English article
+        english = [t for _, t in SENTENCES]
+        p.add_document(source_path="/tmp/macron.en.txt", title="Macron receives Putin",
+                       lang="en", lang_confidence=0.99, fmt="text", encoding="utf-8",
+                       content_hash="en-article", paragraphs=[NewParagraph(
+                           " ".join(english), "text", [NewSegment(t, True) for t in english])])
+    at = app_at("documents")
+    _select_first_document(at)
+    at.button(key="doc_align").click().run()
+    assert not at.exception and any("aligned 1 document pair" in s.value for s in at.success)
+    with Project(project_dir) as p:
+        kinds = [r[0] for r in p.conn.execute("SELECT target_kind FROM alignments ORDER BY id")]
+    assert kinds == ["mt", "document"]
+    at.switch_page("pages/review.py").run()
+    at.sidebar.radio(key="rv_view").set_value("Beads").run()
+    assert not at.exception
+    assert "document 2" in at.selectbox(key="rv_alignment").format_func(
+        at.selectbox(key="rv_alignment").value)  # the newest alignment is shown first
+    assert "Translation (document 2)" in [c.value for c in at.caption]
+    shown = [m.value for m in at.markdown]
+    assert "The Kremlin welcomed \\\"a frank and direct dialogue\\\"\\." in shown

@@ -137,6 +137,17 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
             bead = page.locator(".st-key-rv_bead_6")
             expect(bead.get_by_text(XSS, exact=True)).to_have_count(2, timeout=20_000)
             assert page.locator('img[src="x"]').count() == 0
+
+            # Keyboard: one segment at a time, Ctrl+Enter approves and moves to the next.
+            page.get_by_text("Segments", exact=True).click()
+            page.get_by_text("One segment at a time", exact=True).click()
+            expect(page.locator(".st-key-rv_seg_1")).to_be_visible(timeout=20_000)
+            page.locator("h1").click()  # focus on the page, not in a field
+            page.keyboard.press("Control+Enter")
+            expect(page.locator(".st-key-rv_seg_2")).to_be_visible(timeout=20_000)
+            page.locator("h1").click()
+            page.keyboard.press("Control+Enter")
+            expect(page.locator(".st-key-rv_seg_3")).to_be_visible(timeout=20_000)
         finally:
             browser.close()
     assert dialogs == [], f"a dialog fired: {dialogs}"
@@ -144,3 +155,4 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
         row = p.review(1, "en")
         assert (row["text"], row["status"]) == (
             "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")
+        assert p.review(2, "en")["status"] == "approved"  # by the keyboard

@@ -31,6 +31,22 @@ def test_documents_lists_progress_and_ingests_a_path(app_at, project_dir, tmp_pa
         assert p.documents()["title"].to_list()[-1].startswith("Le gouvernement")
 
 
+def test_documents_upload_is_ingested_under_a_safe_name(app_at, project_dir):
+    at = app_at("documents")
+    text = "La ministre a présenté le budget. Il sera débattu en octobre.\n".encode()
+    at.file_uploader(key="doc_upload").set_value(
+        [("../../evil name.fr.txt", text, "text/plain")]).run()
+    at.text_input(key="doc_lang").input("fr").run()
+    at.button(key="doc_ingest_up").click().run()
+    assert not at.exception and any("1 added" in s.value for s in at.success)
+    assert [p.name for p in (project_dir / "uploads").iterdir()] == ["evil_name.fr.txt"]
+    assert not (project_dir.parent / "evil name.fr.txt").exists()
+    with Project(project_dir) as p:
+        docs = p.documents()
+        assert docs["title"].to_list()[-1].startswith("La ministre") and len(docs) == 2
+        assert len(p.segments(int(docs["id"][-1]))) == 2
+
+
 def test_documents_refused_file_is_a_message_not_a_traceback(app_at, tmp_path):
     at = app_at("documents")
     binary = tmp_path / "photo.txt"

@@ -137,6 +137,28 @@ def test_glossary_saves_a_valid_draft_atomically(app_at, project_dir):
     assert not list(path.parent.glob(".*.tmp"))  # the temporary file was renamed away
 
 
+def test_glossary_editor_cell_edits_and_added_row_are_saved(app_at, project_dir):
+    at, path = _glossary_app(app_at, project_dir)
+    assert at.data_editor[0].value["term"].tolist() == ["Poutine", "Putin", "Poutin"]
+    # What the browser's grid sends: one edited cell, one added row, one deleted row.
+    at.session_state["gl_ed_names.csv_0"] = {
+        "edited_rows": {1: {"note": "as in English news"}},
+        "added_rows": [{"concept": "putin", "lang": "en", "term": "Poutine", "status": "variant",
+                        "note": "French spelling"}],
+        "deleted_rows": [2]}
+    at.run()
+    assert "Unsaved changes." in [c.value for c in at.caption]
+    at.button(key="gl_save").click().run()
+    assert not at.exception and not at.error
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "concept,lang,term,status,note",
+        "putin,fr,Poutine,preferred,",
+        "putin,en,Putin,preferred,as in English news",  # the edited cell
+        "putin,en,Poutine,variant,French spelling",  # the added row; "Poutin" deleted
+    ]
+    assert not list(path.parent.glob(".*.tmp"))
+
+
 def test_glossary_invalid_draft_is_refused_and_file_kept(app_at, project_dir):
     at, path = _glossary_app(app_at, project_dir)
     bad = pl.DataFrame({"concept": ["putin", "has space"], "lang": ["fr", "french"],

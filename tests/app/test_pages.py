@@ -182,6 +182,26 @@ def test_glossary_renormalises_final_translations(app_at, project_dir):
         assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
 
 
+def test_glossary_variant_suggestions_accept_and_reject(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(6, "en", text="Mr Putine is then expected to visit the Louvre museum.",
+                      expected_version=1)
+        p.save_review(5, "en", text="Vladimir Poutina said nothing.", expected_version=1)
+    at, path = _glossary_app(app_at, project_dir)
+    at.selectbox(key="gl_sug_lang").set_value("en")
+    at.button(key="gl_sug_run").click().run()
+    shown = [m.value for m in at.markdown if "score" in m.value]
+    assert len(shown) == 2 and "Putine" in shown[0] and "Poutina" in shown[1]  # best first
+    at.button(key="gl_sug_ok_0").click().run()  # accept "Putine"
+    assert not at.exception
+    assert "putin,en,Putine,variant" in path.read_text(encoding="utf-8")
+    at.button(key="gl_sug_no_0").click().run()  # reject "Poutina": the file is unchanged
+    assert "Poutina" not in path.read_text(encoding="utf-8")
+    assert any("No suggestions left" in c.value for c in at.caption)
+    at.button(key="gl_sug_run").click().run()  # found again: neither comes back
+    assert not [m for m in at.markdown if "score" in m.value]
+
+
 def test_export_writes_inside_the_project_and_offers_download(app_at, project_dir):
     with Project(project_dir) as p:
         p.save_review(1, "en", status="approved", expected_version=1)

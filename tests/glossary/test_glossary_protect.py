@@ -62,6 +62,13 @@ def test_mode_per_engine_and_placeholder_detection() -> None:
     assert is_placeholder("XTERM12X") and is_placeholder("*xterm0x") and not is_placeholder("XTERMINATOR")
 
 
+def test_placeholders_glued_to_punctuation_get_a_space(small: Glossary) -> None:
+    # Apertium reads "armes.XTERM0X" as one unknown word and mangles the token
+    assert protect(small, "armes.Choïgou et Kiev.Suite", "fr", "en")[0] == "armes. XTERM0X et XTERM1X. Suite"
+    assert protect(small, "Choïgou.Kiev", "fr", "en")[0] == "XTERM0X. XTERM1X"
+    assert protect(small, "armes.Choïgou", "fr", "en", mode="inline")[0] == "armes.Shoigu"
+
+
 def test_auto_mode_follows_the_engine(small: Glossary) -> None:
     auto = TermProtector(small, mode="auto")
     assert auto.for_engine("apertium").mode == "placeholder"
@@ -188,8 +195,10 @@ def test_translate_lines_with_the_protector(apertium, seeds_glossary: Glossary) 
     from workbench.translate import translate_lines
 
     lines = ["Le ministre russe de la Défense Sergueï Choïgou a rencontré Kim Jong-un à Pyongyang.",
-             "", "Kim et Poutine se rencontreront en Russie."]
+             "", "Kim et Poutine se rencontreront en Russie.",
+             "pour des armes.Vladimir Poutine et Kim.Suite"]  # glued, as in article 001
     protector = TermProtector(seeds_glossary, "fr", "en")
     results = translate_lines(lines, "fr", "en", engine=apertium, glossary=protector)
     assert "Sergei Shoigu" in results[0].text and "Kim Jong Un" in results[0].text
     assert "Kim" in results[2].text and "Putin" in results[2].text
+    assert term_accuracy(lines, [r.text for r in results], seeds_glossary, "fr", "en").accuracy == 1.0

@@ -41,6 +41,12 @@ _TOKEN = "XTERM{}X"
 _TOKEN_RE = re.compile(r"(?<![^\W_])[*@#]{0,3}X[ \t]?TERM[ \t]?(\d{1,4})[ \t]?X(?![^\W_])", re.IGNORECASE)
 
 
+#: Punctuation that glues a placeholder to the next word ("armes.XTERM2X", "XTERM0X.Suivant"):
+#: a space is put in between, or the rule-based engine mangles the token.
+_GLUE = ".!?;:,"
+_GLUED_AFTER = re.compile(r"[.!?;:,](?=[^\W\d_])")
+
+
 def default_mode(engine: str) -> Literal["placeholder", "inline"]:
     """The protection mode that suits an engine: placeholders for Apertium (it copies unknown
     tokens but mangles known words inside names), inline target forms for neural engines."""
@@ -114,9 +120,15 @@ class TermProtector:
             target = self.glossary.target_form(m, tgt)
             token = target if self.mode == "inline" else _TOKEN.format(i)
             placeholders.append(Placeholder(token, m.concept, m.text, target))
+            glued = self.mode != "inline" and m.start > pos and text[m.start - 1] in _GLUE
             parts.append(text[pos:m.start])
+            if glued:
+                parts.append(" ")  # "armes.XTERM2X" is one unknown word to Apertium, and mangled
             parts.append(token)
             pos = m.end
+            if self.mode != "inline" and _GLUED_AFTER.match(text, pos):
+                parts.append(text[pos] + " ")  # "XTERM0X.Suivant": likewise
+                pos += 1
         parts.append(text[pos:])
         return "".join(parts), placeholders
 

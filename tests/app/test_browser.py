@@ -50,11 +50,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(tmp_path: Path):
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
     """``workbench serve`` on a free port against a fresh project; yields (url, project dir)."""
     from projects import XSS
 
+    tmp_path = tmp_path_factory.mktemp("served")
     root = build_project(tmp_path / "proj", extra=[(XSS, XSS)])
     (root / "glossaries").mkdir()
     (root / "glossaries" / "names.csv").write_text(GLOSSARY, encoding="utf-8")
@@ -156,3 +157,44 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
         assert (row["text"], row["status"]) == (
             "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")
         assert p.review(2, "en")["status"] == "approved"  # by the keyboard
+
+
+def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, tmp_path: Path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from workbench.store import Project
+
+    url, root = served
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch_persistent_context(
+            str(tmp_path / "chrome-profile"), executable_path=str(CHROMIUM), args=ARGS,
+            headless=True, viewport={"width": 1400, "height": 1000})
+        try:
+            tab_a, tab_b = browser.new_page(), browser.new_page()
+            boxes = []
+            for tab in (tab_a, tab_b):
+                tab.goto(url, wait_until="domcontentloaded")
+                box = tab.locator(".st-key-rv_seg_3 textarea")
+                expect(box).to_have_value("According to AFP, the meeting lasted more than three "
+                                          "hours.", timeout=60_000)
+                boxes.append(box)
+            boxes[0].fill("Tab A: the meeting lasted over three hours, AFP said.")
+            boxes[0].press("Tab")
+            expect(tab_a.locator(".st-key-rv_seg_3").get_by_text("v2")).to_be_visible(
+                timeout=20_000)
+            boxes[1].fill("Tab B: according to AFP, the talks lasted three hours.")
+            boxes[1].press("Tab")  # B still holds version 1
+            seg_b = tab_b.locator(".st-key-rv_seg_3")
+            expect(seg_b.get_by_text("was saved elsewhere")).to_be_visible(timeout=20_000)
+            expect(seg_b.locator("p").get_by_text(
+                "Tab A: the meeting lasted over three hours, AFP said.", exact=True)).to_be_visible()
+            with Project(root) as p:  # nothing was overwritten
+                assert p.review(3, "en")["text"].startswith("Tab A:")
+            seg_b.get_by_role("button", name="Overwrite with mine").click()
+            expect(seg_b.get_by_text("was saved elsewhere")).to_have_count(0, timeout=20_000)
+        finally:
+            browser.close()
+    with Project(root) as p:
+        row = p.review(3, "en")
+        assert (row["text"], row["version"]) == (
+            "Tab B: according to AFP, the talks lasted three hours.", 3)

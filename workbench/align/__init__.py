@@ -29,6 +29,9 @@ DEFAULT_BEADS: tuple[tuple[int, int], ...] = (
 #: The default shapes plus 1-4, 4-1, 2-3 and 3-2, which literary and loose news
 #: translations need (the MT-guided aligner searches these by default).
 EXTENDED_BEADS: tuple[tuple[int, int], ...] = DEFAULT_BEADS + ((1, 4), (4, 1), (2, 3), (3, 2))
+#: The extended shapes plus 2-4, 4-2, 1-5 and 5-1, for abridged or loosely
+#: rendered literary translations (the MT-guided aligner searches these by default).
+WIDE_BEADS: tuple[tuple[int, int], ...] = EXTENDED_BEADS + ((2, 4), (4, 2), (1, 5), (5, 1))
 
 #: Confidence under which a bead is flagged for review by default.
 DEFAULT_REVIEW_THRESHOLD = 0.5
@@ -143,5 +146,6 @@ def align(
 
 __all__ = [
     "ALIGNERS", "Aligner", "Alignment", "Bead", "ConceptExtractor", "DEFAULT_BEADS",
-    "DEFAULT_REVIEW_THRESHOLD", "EXTENDED_BEADS", "align", "flag_low_confidence", "get_aligner", "register_aligner",
+    "DEFAULT_REVIEW_THRESHOLD", "EXTENDED_BEADS", "WIDE_BEADS", "align", "flag_low_confidence",
+    "get_aligner", "register_aligner",
 ]

@@ -82,27 +82,59 @@ def _hash_ngrams(texts: Sequence[str], orders: Sequence[int]) -> tuple[np.ndarra
     return np.concatenate(ids), np.concatenate(hashes)
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _hash_words(texts: Sequence[str], vocab: dict[str, int], prefix: int,
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Word tokens of normalised ``texts``, cut to their first ``prefix`` characters
+    (a crude stemmer: *married* and *marriage* share *marri*), as (sentence id, hash)."""
+    ids: list[int] = []
+    toks: list[int] = []
+    for k, t in enumerate(texts):
+        for w in _WORD.findall(t):
+            toks.append(vocab.setdefault(w[:prefix], len(vocab)))
+            ids.append(k)
+    h = np.asarray(toks, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        h = (h + np.uint64(0x5851F42D4C957F2D)) * _GOLD
+        h ^= h >> np.uint64(31)
+        h *= _GOLD
+    return np.asarray(ids, dtype=np.int64), h
+
+
 def ngram_vectors(
     sides: Sequence[Sequence[str]],
     *,
     orders: Sequence[int] = (3, 4),
     dim_bits: int = 12,
+    word_weight: float = 0.0,
+    word_prefix: int = 5,
 ) -> list[SparseRows]:
     """Hashed tf-idf character n-gram vectors for each side, with one shared idf.
 
     Signed hashing keeps collision noise zero-mean; ``dim_bits`` sets the
-    vector size (2**dim_bits) used for the dense block products.
+    vector size (2**dim_bits) used for the dense block products. With
+    ``word_weight > 0`` word tokens (cut to ``word_prefix`` characters) are
+    added, weighted by ``word_weight``: lexical evidence that character
+    n-grams spread thin.
     """
     dim = 1 << dim_bits
     shift = np.uint64(64 - dim_bits)
     per_side = []
     n_docs = 0
     df = np.zeros(dim, dtype=np.float64)
+    vocab: dict[str, int] = {}
     for texts in sides:
         norm = [normalise(t) for t in texts]
         sid, h = _hash_ngrams(norm, orders)
+        wt = np.ones(len(h))
+        if word_weight > 0:
+            wid, wh = _hash_words(norm, vocab, word_prefix)
+            sid, h = np.concatenate((sid, wid)), np.concatenate((h, wh))
+            wt = np.concatenate((wt, np.full(len(wh), word_weight)))
         feat = (h >> shift).astype(np.int64)
-        sign = np.where((h & np.uint64(1)) == 1, 1.0, -1.0)
+        sign = np.where((h & np.uint64(1)) == 1, 1.0, -1.0) * wt
         key = sid * dim + feat
         uniq, inv = np.unique(key, return_inverse=True)
         vals = np.bincount(inv, weights=sign, minlength=len(uniq))

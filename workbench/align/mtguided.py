@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.align import EXTENDED_BEADS, Alignment, Bead
+from workbench.align import WIDE_BEADS, Alignment, Bead
 from workbench.align.dp import Band, BeadType, banded_dp, hugging_rows, path_span, widen
 from workbench.align.features import (
     SparseRows,
@@ -53,9 +53,11 @@ class Weights:
     skip: float = 3.2          # cost of a 1-0 / 0-1 bead
     weak: float = 0.5          # penalty for the least covered sentence of a many-sentence bead
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
+    words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
     prior: dict[str, float] = field(default_factory=lambda: {
         "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,
         "1-4": 4.0, "4-1": 4.0, "2-3": 4.0, "3-2": 4.0,
+        "2-4": 5.0, "4-2": 5.0, "1-5": 5.0, "5-1": 5.0,
     })
 
 
@@ -88,6 +90,7 @@ class _Units:
     anc: SparseRows
     anc_sq: np.ndarray
     anc_near: np.ndarray
+
 
 
 def _side(lengths: np.ndarray, vec: SparseRows | None, anc: SparseRows, span: int) -> _Units:
@@ -204,10 +207,12 @@ class _Scorer:
                 s1, t1 = self.s.sq, self.t.sq
                 for p in range(a if a > 1 else 0):
                     part = sum(pairs[(p, q)] for q in range(b))
-                    weak = np.minimum(weak, _contain(part, s1[np.clip(ic - 1 - p, 0, self.n - 1)]))
+                    own = s1[np.clip(ic - 1 - p, 0, self.n - 1)]
+                    weak = np.minimum(weak, _contain(part, own))
                 for q in range(b if b > 1 else 0):
                     part = sum(pairs[(p, q)] for p in range(a))
-                    weak = np.minimum(weak, _contain(part, t1[np.clip(jc - 1 - q, 0, self.m - 1)]))
+                    own = t1[np.clip(jc - 1 - q, 0, self.m - 1)]
+                    weak = np.minimum(weak, _contain(part, own))
             else:
                 weak = sim
         else:
@@ -257,12 +262,12 @@ def _length_diagonal(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
 def _prepare(src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None,
              concepts: Callable[[str], set[str]] | None,
              tgt_concepts: Callable[[str], set[str]] | None,
-             dim_bits: int, span: int) -> tuple[_Units, _Units]:
+             dim_bits: int, span: int, words: float = 0.0) -> tuple[_Units, _Units]:
     """Lengths, n-gram vectors (MT of source vs target) and anchors of both sides."""
     ls = np.fromiter((len(" ".join(x.split())) for x in src), dtype=np.float64, count=len(src))
     lt = np.fromiter((len(" ".join(x.split())) for x in tgt), dtype=np.float64, count=len(tgt))
     if src_mt is not None:
-        vs, vt = ngram_vectors([src_mt, tgt], dim_bits=dim_bits)
+        vs, vt = ngram_vectors([src_mt, tgt], dim_bits=dim_bits, word_weight=words)
     else:
         vs = vt = None
     as_, at = anchor_sets(src, tgt, concepts, tgt_concepts)
@@ -338,7 +343,7 @@ class MTGuidedAligner:
         confidence: ConfidenceModel | None = None,
         concepts: Callable[[str], set[str]] | None = None,
         tgt_concepts: Callable[[str], set[str]] | None = None,
-        bead_types: Sequence[BeadType] = EXTENDED_BEADS,
+        bead_types: Sequence[BeadType] = WIDE_BEADS,
         half_width: int | None = None,
         use_paragraphs: bool = True,
         dim_bits: int = 12,
@@ -382,7 +387,7 @@ class MTGuidedAligner:
             raw = self._by_paragraph(src, tgt, src_mt, list(src_paragraphs), list(tgt_paragraphs))
         else:
             s_units, t_units = _prepare(src, tgt, src_mt, self.concepts, self.tgt_concepts,
-                                        self.dim_bits, self.span)
+                                        self.dim_bits, self.span, w.words)
             raw = _align_units(s_units, t_units, w, use_sim, self.bead_types, self.half_width)
         if self.merge_nulls:
             raw = _merge_nulls(raw)
@@ -420,7 +425,7 @@ class MTGuidedAligner:
         ps, pt = join(src, s_groups), join(tgt, t_groups)
         pmt = join(src_mt, s_groups) if src_mt is not None else None
         pu_s, pu_t = _prepare(ps, pt, pmt, self.concepts, self.tgt_concepts, self.dim_bits,
-                              self.span)
+                              self.span, self.weights.words)
         para_w = replace(self.weights, skip=self.weights.skip * 1.5)
         para_beads = _align_units(pu_s, pu_t, para_w, src_mt is not None, self.bead_types,
                                   self.half_width)
@@ -432,7 +437,7 @@ class MTGuidedAligner:
             sub_t = [tgt[j] for j in t_ids]
             sub_mt = [src_mt[i] for i in s_ids] if src_mt is not None else None
             su, tu = _prepare(sub_s, sub_t, sub_mt, self.concepts, self.tgt_concepts,
-                              self.dim_bits, self.span)
+                              self.dim_bits, self.span, self.weights.words)
             for r in _align_units(su, tu, self.weights, src_mt is not None, self.bead_types,
                                   self.half_width):
                 out.append(_Raw(tuple(s_ids[i] for i in r.src), tuple(t_ids[j] for j in r.tgt),

@@ -180,3 +180,70 @@ def test_every_ladder_is_monotone_and_covers_each_sentence_once(seed: int) -> No
     for name in ALIGNERS:
         result = get_aligner(name, half_width=4).align(src, tgt, src_mt=mt)
         assert ladder_problems(result.beads, len(src), len(tgt)) == []
+
+
+# -- word-prefix evidence and wide beads ------------------------------------------
+
+
+def _cosine(a: str, b: str, word_weight: float) -> float:
+    import numpy as np
+
+    from workbench.align.features import ngram_vectors
+
+    vs, vt = ngram_vectors([[a], [b]], word_weight=word_weight)
+    x, y = vs.dense(0, 1)[0], vt.dense(0, 1)[0]
+    return float(x @ y / (np.linalg.norm(x) * np.linalg.norm(y)))
+
+
+@pytest.mark.parametrize("mt, tgt", [
+    ("The governess married Mr. Weston in the spring.",
+     "In spring the governesses were marrying Mr. Weston."),
+    ("The strike of the railway workers continues.", "The railwaymen's strikes continued."),
+    ("Los trabajadores ferroviarios continúan la huelga.",
+     "Les travailleurs ferroviaires continuent la grève."),
+])
+def test_word_prefixes_raise_similarity_of_inflected_translations(mt: str, tgt: str) -> None:
+    plain, with_words = _cosine(mt, tgt, 0.0), _cosine(mt, tgt, 2.0)
+    assert with_words > plain
+    unrelated = _cosine(mt, "Il pleuvait sur Brest depuis trois jours.", 2.0)
+    assert with_words > unrelated + 0.1
+
+
+# Two French sentences rendered as four English ones whose content crosses the
+# French sentence boundary (English 2 mixes both, English 3 goes back to the
+# first): only a 2-4 bead is right.
+FR_24 = FR[:2] + [
+    "Le ministre a annoncé un plan de 12 milliards pour les hôpitaux, les écoles et les "
+    "routes, ainsi qu'une baisse des impôts.",
+    "Il a ajouté que les premières mesures entreraient en vigueur dès janvier, avant les "
+    "élections régionales de mars.",
+] + FR[3:]
+MT_24 = MT[:2] + [
+    "The minister announced a plan of 12 billion for the hospitals, the schools and the "
+    "roads, as well as a cut of the taxes.",
+    "He added that the first measures would come into force from January, before the "
+    "regional elections of March.",
+] + MT[3:]
+EN_24 = EN[:2] + [
+    "The minister announced a 12 billion plan.",
+    "It covers hospitals, schools and roads, and he added that the first measures would "
+    "come into force in January.",
+    "Taxes will also be cut.",
+    "All of this comes before the regional elections in March.",
+] + EN[3:]
+
+
+@pytest.mark.parametrize("bead_types, found", [
+    (None, True),             # default shapes (WIDE_BEADS) include 2-4
+    ("extended", False),      # EXTENDED_BEADS stop at 1-4 / 2-3
+])
+def test_two_to_four_bead_found_with_wide_shapes(bead_types: str | None, found: bool) -> None:
+    from workbench.align import EXTENDED_BEADS, WIDE_BEADS
+
+    assert (2, 4) in WIDE_BEADS and (2, 4) not in EXTENDED_BEADS
+    options = {} if bead_types is None else {"bead_types": EXTENDED_BEADS}
+    result = get_aligner("mtguided", **options).align(FR_24, EN_24, src_mt=MT_24)
+    pairs = _pairs(result)
+    assert (((2, 3), (2, 3, 4, 5)) in pairs) is found
+    assert ((0,), (0,)) in pairs and ((4,), (6,)) in pairs
+    assert not ladder_problems(result.beads, len(FR_24), len(EN_24))

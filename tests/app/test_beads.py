@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from projects import XSS
 
 from workbench.app import beads
 from workbench.app.text import unescape
@@ -75,6 +76,8 @@ def test_review_beads_view_merges_and_splits(app_at, project_dir):
     assert "Selon l'AFP, la rencontre a duré plus de trois heures." in shown
     assert "According to AFP, the meeting lasted more than three hours." in shown
     assert any("low confidence 0.30" in m.value for m in at.markdown)  # bead 4 stands out
+    hostile = [m.value for m in at.markdown if "onerror" in m.value]
+    assert len(hostile) == 2 and all(unescape(v) == XSS and "\\<img" in v for v in hostile)
     at.button(key="rv_merge_2").click().run()
     assert not at.exception
     assert [len(s) for s, _, _ in _ladder(project_dir)][:4] == [1, 1, 2, 1]

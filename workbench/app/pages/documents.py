@@ -79,10 +79,11 @@ def _translate(doc_ids: list[int], target: str, engine: str) -> None:
             return
     bar.progress(1.0, text="done")
     if not counts:
-        st.info(f"Nothing to translate into {target} in the selection.")
+        st.info(md_escape(f"Nothing to translate into {target} in the selection."))
     for c in counts:
-        st.success(f"{c.src}→{c.tgt}: {c.translated} translated"
-                   + (f" ({c.engine})" if c.engine else "") + f", {c.up_to_date} already translated")
+        st.success(md_escape(f"{c.src}→{c.tgt}: {c.translated} translated"
+                             + (f" ({c.engine})" if c.engine else "")
+                             + f", {c.up_to_date} already translated"))
 
 
 def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
@@ -110,8 +111,9 @@ def _align(doc_ids: list[int], src: str, tgt: str) -> None:
         pairs = [p for p in pair_documents(project.documents().to_dicts(), src, tgt)
                  if p[0] in doc_ids]
         if not pairs:
-            st.warning(f"No {tgt} counterpart found for the selected {src} documents "
-                       "(translations are paired by file name, e.g. a.fr.txt / a.en.txt).")
+            st.warning(md_escape(f"No {tgt} counterpart found for the selected {src} documents "
+                                 "(translations are paired by file name, e.g. a.fr.txt / "
+                                 "a.en.txt)."))
             return
         bar = st.progress(0.0, text="aligning…")
         done = []

@@ -148,7 +148,7 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focus: bool) -
             st.caption("Source")
             st.markdown(highlight(row["source"], src_spans))
         with c_mt:
-            st.caption(f"Machine translation ({row['engine'] or '—'})")
+            st.caption(md_escape(f"Machine translation ({row['engine'] or '—'})"))
             st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—")
         with c_final:
             st.text_area("Final translation", value=row["target"], key=key,

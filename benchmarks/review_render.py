@@ -3,7 +3,8 @@
 Builds a project through the Project API (1,000 translated, aligned segments),
 then times AppTest runs of the whole app (navigation + Review page, 20
 segments per page): the first run (cold: imports, connection) and warm reruns
-(what each click costs), plus a page change and a save. Target: under 1 s.
+(what each click costs), plus a page change, a save, the glossary-warnings
+filter, the Beads view and a bead merge. Target: under 1 s.
 
     python benchmarks/review_render.py [--segments 1000] [--runs 10]
 """
@@ -62,6 +63,15 @@ def main() -> None:
         at.sidebar.toggle(key="rv_gloss").set_value(True).run()
         gloss_filter = time.perf_counter() - t0
         assert not at.exception
+        at.sidebar.toggle(key="rv_gloss").set_value(False)
+        t0 = time.perf_counter()
+        at.sidebar.radio(key="rv_view").set_value("Beads").run()
+        beads_view = time.perf_counter() - t0
+        assert not at.exception and at.button(key="rv_merge_0")
+        t0 = time.perf_counter()
+        at.button(key="rv_merge_0").click().run()
+        merge = time.perf_counter() - t0
+        assert not at.exception and any("merged" in i.value for i in at.info)
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}")
     print(f"document: {args.segments} segments, 20 per page, glossary "
@@ -72,7 +82,9 @@ def main() -> None:
     print(f"go to page 50:        {page_change:.3f} s")
     print(f"approve (save+rerun): {approve:.3f} s")
     print(f"glossary warnings filter over all segments: {gloss_filter:.3f} s")
-    worst = max(cold, max(warm), page_change, approve, gloss_filter)
+    print(f"beads view (all {args.segments} beads loaded, one page shown): {beads_view:.3f} s")
+    print(f"merge two beads (rewrite + rerun): {merge:.3f} s")
+    worst = max(cold, max(warm), page_change, approve, gloss_filter, beads_view, merge)
     print(f"{'PASS' if worst < 1.0 else 'FAIL'}: worst {worst:.3f} s (target < 1 s)")
 
 

@@ -168,6 +168,9 @@ def _print_term_accuracy(protector: Any, sources: list[str], targets: list[str],
     from workbench.glossary.protect import term_accuracy
 
     acc = term_accuracy(sources, targets, protector.glossary, "", tgt)
+    if not acc.mentions:
+        console.print(f"term accuracy →{escape(tgt)}: no mention of a concept with a {escape(tgt)} form")
+        return
     line = f"term accuracy →{tgt}: {acc.correct}/{acc.mentions} = {acc.accuracy:.1%}"
     if acc.misses:
         line += " (missing: " + ", ".join(sorted({m.expected for m in acc.misses})[:8]) + ")"

@@ -169,7 +169,8 @@ def _print_term_accuracy(protector: Any, sources: list[str], targets: list[str],
 
     acc = term_accuracy(sources, targets, protector.glossary, "", tgt)
     if not acc.mentions:
-        console.print(f"term accuracy →{escape(tgt)}: no mention of a concept that has a form in {escape(tgt)}")
+        console.print(f"term accuracy →{escape(tgt)}: no mention of a concept "
+                      f"that has a form in {escape(tgt)}")
         return
     line = f"term accuracy →{tgt}: {acc.correct}/{acc.mentions} = {acc.accuracy:.1%}"
     if acc.misses:

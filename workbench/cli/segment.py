@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from workbench.cli.common import eval_app
-from workbench.errors import InputError
+from workbench.errors import BinaryFileError, EncodingError, InputError
 from workbench.segment import (
     DEFAULT_SEGMENTER,
     SEGMENTERS,
@@ -35,12 +35,26 @@ def segment_text(text: str, lang: str, segmenter: str = DEFAULT_SEGMENTER) -> st
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
+def read_stdin_text(data: bytes) -> str:
+    """Stdin bytes as text: UTF-8 (a BOM dropped), or UTF-16 with a BOM; else a clear error."""
+    utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    try:
+        text = data.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"<stdin>: not valid {'UTF-16' if utf16 else 'UTF-8'} (byte "
+                            f"{exc.start}); convert the text to UTF-8 first") from None
+    if "\x00" in text:
+        raise BinaryFileError("<stdin>: NUL characters; this looks like a binary file, not text")
+    return text
+
+
 def segment(
     lang: LangOpt = "fr",
     segmenter: SegmenterOpt = SegmenterName(DEFAULT_SEGMENTER),
 ) -> None:
     """Read text on stdin, print one sentence per line, a blank line between paragraphs."""
-    sys.stdout.write(segment_text(sys.stdin.read(), lang, segmenter.value))
+    text = read_stdin_text(sys.stdin.buffer.read())
+    sys.stdout.write(segment_text(text, lang, segmenter.value))
 
 
 def _pairs(gold: Path, source: Path | None) -> list[tuple[Path, Path | None]]:

@@ -4,8 +4,8 @@
 the page lets a reviewer pick documents, so these do the same jobs for a set
 of document ids: translate the segments that have no machine translation
 yet (through :func:`workbench.translate.translate_lines`, saved batch by
-batch so a stop keeps what is done), and normalise final translations with
-the glossary (each change a versioned review edit, approved text left alone).
+batch so a stop keeps what is done). Normalising selected documents is
+:func:`workbench.glossary.project.normalise_project` with ``document_ids``.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from workbench.errors import ConflictError
 from workbench.store import Project
 
 #: Segments sent to the engine per saved batch.
 BATCH = 32
-#: Statuses normalised by default: approved text is the reviewer's word.
-UNREVIEWED = ("todo", "flagged", "rejected")
 
 
 @dataclass
@@ -78,31 +75,3 @@ def translate_documents(project: Project, document_ids: Sequence[int], tgt: str,
                 progress(finished, total)
         out.append(count)
     return out
-
-
-def normalise_documents(project: Project, glossary, document_ids: Sequence[int], tgt: str,
-                        statuses: Sequence[str] = UNREVIEWED,
-                        author: str = "app") -> tuple[int, int, int]:
-    """Apply the glossary to the final ``tgt`` translations of ``document_ids`` whose status
-    is in ``statuses``; returns (checked, changed, left alone as edited meanwhile)."""
-    ids = list(document_ids)
-    if not ids:
-        return 0, 0, 0
-    rows = project.conn.execute(
-        f"""SELECT r.segment_id, r.text, r.version, r.status FROM reviews r
-            JOIN segments s ON s.id = r.segment_id
-            WHERE r.target_lang = ? AND s.document_id IN ({','.join('?' * len(ids))})
-            ORDER BY r.segment_id""", (tgt, *ids)).fetchall()
-    changed = conflicts = 0
-    for seg, text, version, status in rows:
-        if status not in statuses:
-            continue
-        new = glossary.apply(text, tgt)
-        if new == text:
-            continue
-        try:
-            project.save_review(seg, tgt, text=new, expected_version=version, author=author)
-            changed += 1
-        except ConflictError:
-            conflicts += 1
-    return len(rows), changed, conflicts

@@ -219,33 +219,3 @@ def texts_in(project: Project, lang: str) -> list[str]:
         (lang, lang),
     )
     return [r[0] for r in rows]
-
-
-def renormalise_preview(project: Project, glossary, lang: str) -> pl.DataFrame:
-    """Final translations in ``lang`` that the glossary would change: segment_id, version,
-    target, normalised (``glossary.apply`` is idempotent, so applying twice changes nothing)."""
-    rows = []
-    for seg, text, version in project.conn.execute(
-            "SELECT segment_id, text, version FROM reviews WHERE target_lang = ? ORDER BY segment_id",
-            (lang,)):
-        new = glossary.apply(text, lang)
-        if new != text:
-            rows.append((seg, version, text, new))
-    return pl.DataFrame(rows, schema=["segment_id", "version", "target", "normalised"],
-                        orient="row")
-
-
-def apply_renormalise(project: Project, changes: pl.DataFrame, lang: str,
-                      author: str) -> tuple[int, int]:
-    """Save the ``normalised`` texts with version checks; (saved, left alone as changed meanwhile)."""
-    from workbench.errors import ConflictError
-
-    saved = conflicts = 0
-    for row in changes.iter_rows(named=True):
-        try:
-            project.save_review(row["segment_id"], lang, text=row["normalised"],
-                                expected_version=row["version"], author=author)
-            saved += 1
-        except ConflictError:
-            conflicts += 1
-    return saved, conflicts

@@ -32,13 +32,24 @@ class NormaliseReport:
     glossary: str  # glossary version (provenance)
 
 
+def _reviews(project: Any, lang: str, document_ids: Sequence[int] | None) -> list[tuple]:
+    sql = """SELECT r.segment_id, r.text, r.version, r.status FROM reviews r
+             JOIN segments s ON s.id = r.segment_id WHERE r.target_lang = ?"""
+    params: list[Any] = [lang]
+    if document_ids is not None:
+        sql += f" AND s.document_id IN ({','.join('?' * len(document_ids))})"
+        params += list(document_ids)
+    return project.conn.execute(sql + " ORDER BY r.segment_id", params).fetchall()
+
+
 def normalise_preview(project: Any, glossary: Glossary, lang: str,
-                      statuses: Sequence[str] | None = UNREVIEWED) -> pl.DataFrame:
+                      statuses: Sequence[str] | None = UNREVIEWED,
+                      document_ids: Sequence[int] | None = None) -> pl.DataFrame:
     """Final translations in ``lang`` the glossary would change:
-    ``segment_id, version, target, normalised`` (``statuses=None``: every status)."""
-    sql = "SELECT segment_id, text, version, status FROM reviews WHERE target_lang = ?"
+    ``segment_id, version, target, normalised`` (``statuses=None``: every status;
+    ``document_ids=None``: every document)."""
     rows = []
-    for seg, text, version, status in project.conn.execute(sql + " ORDER BY segment_id", (lang,)):
+    for seg, text, version, status in _reviews(project, lang, document_ids):
         if statuses is not None and status not in statuses:
             continue
         new = glossary.apply(text, lang)
@@ -66,10 +77,11 @@ def apply_normalisation(project: Any, changes: pl.DataFrame, lang: str,
 
 def normalise_project(project: Any, glossary: Glossary, lang: str, *,
                       statuses: Sequence[str] | None = UNREVIEWED,
+                      document_ids: Sequence[int] | None = None,
                       author: str = "glossary") -> NormaliseReport:
-    """Normalise every final ``lang`` translation with one of ``statuses``."""
-    checked = project.conn.execute(
-        "SELECT COUNT(*) FROM reviews WHERE target_lang = ?", (lang,)).fetchone()[0]
-    changes = normalise_preview(project, glossary, lang, statuses)
+    """Normalise the final ``lang`` translations with one of ``statuses`` (of ``document_ids``,
+    or all documents)."""
+    checked = len(_reviews(project, lang, document_ids))
+    changes = normalise_preview(project, glossary, lang, statuses, document_ids)
     saved, conflicts = apply_normalisation(project, changes, lang, author)
-    return NormaliseReport(lang, int(checked), saved, conflicts, glossary.version)
+    return NormaliseReport(lang, checked, saved, conflicts, glossary.version)

@@ -87,7 +87,7 @@ def _translate(doc_ids: list[int], target: str, engine: str) -> None:
 
 
 def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
-    from workbench.app.actions import UNREVIEWED, normalise_documents
+    from workbench.glossary.project import UNREVIEWED, normalise_project
 
     glossary, note = load_glossary()
     if glossary is None:
@@ -95,10 +95,10 @@ def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
         return
     statuses = (*UNREVIEWED, "approved") if include_approved else UNREVIEWED
     with st.spinner("normalising…"), db() as project:
-        checked, changed, conflicts = normalise_documents(project, glossary, doc_ids, target,
-                                                          statuses, author=AUTHOR)
-    st.success(f"{changed} of {checked} final translations normalised"
-               + (f"; {conflicts} edited meanwhile, left alone" if conflicts else ""))
+        done = normalise_project(project, glossary, target, statuses=statuses,
+                                 document_ids=doc_ids, author=AUTHOR)
+    st.success(f"{done.changed} of {done.checked} final translations normalised"
+               + (f"; {done.conflicts} edited meanwhile, left alone" if done.conflicts else ""))
 
 
 def _align(doc_ids: list[int], src: str, tgt: str) -> None:

@@ -17,6 +17,7 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
+from workbench.glossary.project import apply_normalisation, normalise_preview
 from workbench.app.common import (AUTHOR, db, flash, glossary_dir, open_or_stop, show_error,
                                   show_flashes)
 from workbench.app.text import md_escape
@@ -95,14 +96,14 @@ def _renormalise_section(glossary, name: str) -> None:
             return
         lang = st.selectbox("Target language", langs, key="gl_norm_lang")
         with db() as project:
-            changes = queries.renormalise_preview(project, glossary, lang)
+            changes = normalise_preview(project, glossary, lang, statuses=None)
         st.caption(f"{len(changes)} final translation(s) would change (approved ones included).")
         if len(changes):
             st.dataframe(changes.select("segment_id", "target", "normalised").head(50),
                          hide_index=True, width="stretch")
             if st.button("Apply to these translations", key="gl_norm_apply"):
                 with db() as project:
-                    done, conflicts = queries.apply_renormalise(project, changes, lang, AUTHOR)
+                    done, conflicts = apply_normalisation(project, changes, lang, AUTHOR)
                 st.success(f"{done} translation(s) updated"
                            + (f"; {conflicts} changed meanwhile and were left alone"
                               if conflicts else ""))

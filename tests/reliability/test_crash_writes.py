@@ -1,0 +1,168 @@
+"""SIGKILL during glossary saves and exports (issue 8, item 2).
+
+* Glossary saves: a process saves two different glossaries in turn as fast
+  as it can and is killed at 20 moments; the CSV on disk is then byte for
+  byte the old or the new file, never a mix, and loads.
+* Exports: ``workbench export`` is killed while it writes (its temporary
+  file exists) in 10 trials over every format; nothing is left under the
+  requested name but a complete file: the previous export untouched, or the
+  new one whole. The project database passes ``PRAGMA integrity_check``.
+
+What a kill does leave is the hidden temporary file next to the target
+(``.NAME.XXXX.tmp`` / ``.part``); it is never read as a glossary or export.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from workbench.glossary import load_csv, parse_csv, to_csv
+from workbench.io import FORMATS
+from workbench.io.project import export_project
+from workbench.store import NewParagraph, NewSegment, Project
+
+# -- glossary saves -----------------------------------------------------------------------------
+
+NAMES = [("Choïgou", "Shoigu"), ("Kim Jong-un", "Kim Jong Un"), ("Zelensky", "Zelenskyy"),
+         ("Pyongyang", "Pyongyang"), ("Kiev", "Kyiv"), ("Loukachenko", "Lukashenko")]
+
+
+def _glossary_text(n: int, note: str) -> str:
+    rows = ["concept,lang,term,status,note"]
+    for i in range(n):
+        fr, en = NAMES[i % len(NAMES)]
+        rows += [f"c{i},fr,{fr} {i},preferred,{note}", f"c{i},en,{en} {i},preferred,{note}"]
+    return "\n".join(rows) + "\n"
+
+
+OLD_GLOSSARY = to_csv(parse_csv(_glossary_text(4000, "ancienne version"), "old"))
+NEW_GLOSSARY = to_csv(parse_csv(_glossary_text(4500, "nouvelle version « révisée »"), "new"))
+
+SAVER = """
+import sys
+from workbench.glossary import parse_csv, save_csv
+old, new = (parse_csv(open(p, encoding="utf-8").read(), p) for p in sys.argv[2:4])
+save_csv(old, sys.argv[1])
+print("ready", flush=True)
+while True:
+    save_csv(new, sys.argv[1])
+    save_csv(old, sys.argv[1])
+"""
+
+
+def test_killed_glossary_saves_leave_the_old_or_the_new_file(tmp_path):
+    (tmp_path / "old.csv").write_text(OLD_GLOSSARY, encoding="utf-8")
+    (tmp_path / "new.csv").write_text(NEW_GLOSSARY, encoding="utf-8")
+    target = tmp_path / "work" / "glossary.csv"
+    seen, mid_write = set(), 0
+    for trial in range(20):
+        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(target),
+                                 str(tmp_path / "old.csv"), str(tmp_path / "new.csv")],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout.readline() == "ready\n"
+        time.sleep(0.005 + 0.011 * trial)  # 5 ms to 214 ms into the save loop
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+        data = target.read_text(encoding="utf-8")
+        assert data in (OLD_GLOSSARY, NEW_GLOSSARY), f"trial {trial}: a mix of two saves"
+        seen.add(data == NEW_GLOSSARY)
+        assert len(load_csv(target)) in (4000, 4500)
+        leftovers = list(target.parent.glob(".glossary.csv.*.tmp"))
+        mid_write += bool(leftovers)
+        for p in leftovers:
+            p.unlink()
+        assert [p.name for p in target.parent.iterdir()] == ["glossary.csv"]
+    assert seen == {True, False}  # kills landed in both kinds of save
+    assert mid_write >= 5  # and most of them while a temporary file was being written
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+DOCS, PER_DOC = 3, 3000
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("export") / "p"
+    with Project(root) as proj:
+        for d in range(DOCS):
+            sentences = [f"Phrase {i} : Sergueï Choïgou rencontre Kim Jong-un 👨‍👩‍👧 ({d})."
+                         for i in range(PER_DOC)]
+            paragraphs = [NewParagraph(" ".join(sentences[i:i + 10]), "text",
+                                       [NewSegment(s, True) for s in sentences[i:i + 10]])
+                          for i in range(0, PER_DOC, 10)]
+            doc = proj.add_document(source_path=f"d{d}.txt", title=f"Article {d}", lang="fr",
+                                    lang_confidence=1.0, fmt="text", encoding="utf-8",
+                                    content_hash=f"h{d}", paragraphs=paragraphs)
+            segs = proj.segments(doc)
+            proj.save_translations(
+                engine="apertium", model="m", model_version="1", source_lang="fr",
+                target_lang="en",
+                rows=[(sid, t, f"Sentence {i}: Sergei Shoigu meets Kim Jong Un ({d}).", {})
+                      for i, (sid, t) in enumerate(zip(segs["id"], segs["text"]))])
+    return root
+
+
+# trial -> (format, --out name, delay after the temporary file appears)
+TRIALS = [("tmx", "out.tmx", 0.0), ("jsonl", "out.jsonl", 0.02), ("csv", "out.csv", 0.04),
+          ("parquet", "out.parquet", 0.0), ("xliff", "out.xlf", 0.06),
+          ("xliff", "xliff-folder", 0.05), ("moses", "corpus", 0.03), ("tsv", "out.tsv", 0.08),
+          ("tmx", "out.tmx", 0.15), ("jsonl", "out.jsonl", 0.1)]
+
+
+def _files(fmt: str, out: Path) -> list[Path]:
+    """The files an export to ``out`` publishes (all documents)."""
+    if fmt == "moses":
+        return [out.with_name(f"{out.name}.fr"), out.with_name(f"{out.name}.en")]
+    if fmt == "xliff" and out.suffix != ".xlf":
+        return [out / f"doc{d}.fr-en.xlf" for d in range(1, DOCS + 1)]
+    return [out]
+
+
+def _units(fmt: str, path: Path) -> int:
+    """How many units a published file holds (it must parse to the end)."""
+    if fmt == "moses":
+        text = path.read_text(encoding="utf-8")
+        assert text.endswith("\n")
+        return text.count("\n")
+    return sum(1 for _ in FORMATS[fmt].read(path))
+
+
+@pytest.mark.parametrize(("fmt", "name", "delay"), TRIALS)
+def test_killed_export_leaves_no_partial_file(project, tmp_path, fmt, name, delay):
+    out = tmp_path / name
+    with Project(project) as proj:  # the previous export: document 1 only
+        export_project(proj, fmt, out, documents=[1])
+    old = {p: p.read_bytes() for p in _files(fmt, out) if p.exists()}
+    assert old
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "export", "-f", fmt, "-o",
+                             str(out), "-p", str(project)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = out if out.is_dir() else out.parent
+    deadline = time.monotonic() + 60
+    while not list(folder.glob(".*.part")):
+        assert proc.poll() is None, "export finished before it was killed"
+        assert time.monotonic() < deadline
+        time.sleep(0.002)
+    time.sleep(delay)
+    assert proc.poll() is None, "export finished before it was killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    for path in _files(fmt, out):
+        visible = [p.name for p in path.parent.iterdir() if not p.name.startswith(".")]
+        assert all(not n.endswith((".part", ".tmp")) for n in visible)
+        if not path.exists():
+            assert path not in old
+            continue
+        if path.read_bytes() != old.get(path):  # not the old file: the whole new one
+            assert _units(fmt, path) == (PER_DOC if path.parent == out else DOCS * PER_DOC)
+    with sqlite3.connect(project / "workbench.sqlite") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

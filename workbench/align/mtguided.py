@@ -48,7 +48,7 @@ class Weights:
     length_var: float = 13.6   # variance of target chars per source char (Gale–Church s²)
     length_dof: float = 9.0    # Student-t degrees of freedom (heavier tail than a Gaussian)
     sim: float = 3.84          # (1 - cosine) of MT vs target, per (a+b)/2 sentences
-    anchor: float = 1.5        # reward for the cosine of shared anchors
+    anchor: float = 1.95       # reward for the cosine of shared anchors
     anchor_miss: float = 0.0   # penalty when both sides have anchors and share none
     skip: float = 3.2          # cost of a 1-0 / 0-1 bead
     weak: float = 0.5          # penalty for the least covered sentence of a many-sentence bead
@@ -57,7 +57,7 @@ class Weights:
     prior: dict[str, float] = field(default_factory=lambda: {
         "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,
         "1-4": 4.0, "4-1": 4.0, "2-3": 4.0, "3-2": 4.0,
-        "2-4": 5.0, "4-2": 5.0, "1-5": 5.0, "5-1": 5.0,
+        "2-4": 4.17, "4-2": 4.17, "1-5": 5.0, "5-1": 5.0,
     })
 
 

@@ -27,7 +27,7 @@ def app_at(project_dir: Path):
         at.session_state["project_root"] = str(project_dir)
         at.run()
         if page != "review":
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"views/{page}.py")
             at.run()
         return at
 

@@ -118,9 +118,9 @@ def _glossary_app(app_at, project_dir: Path, text: str = GLOSSARY):
 
 def _come_back_with_draft(at, draft: pl.DataFrame) -> None:
     """Leave the page (the editor widget is dropped), hold ``draft`` as the kept edits, return."""
-    at.switch_page("pages/review.py").run()
+    at.switch_page("views/review.py").run()
     at.session_state["gl_draft"] = {"names.csv": draft}
-    at.switch_page("pages/glossary.py").run()
+    at.switch_page("views/glossary.py").run()
 
 
 def test_glossary_saves_a_valid_draft_atomically(app_at, project_dir):
@@ -289,7 +289,7 @@ def test_documents_aligns_the_selection_and_review_shows_its_beads(app_at, proje
     with Project(project_dir) as p:
         kinds = [r[0] for r in p.conn.execute("SELECT target_kind FROM alignments ORDER BY id")]
     assert kinds == ["mt", "document"]
-    at.switch_page("pages/review.py").run()
+    at.switch_page("views/review.py").run()
     at.sidebar.radio(key="rv_view").set_value("Beads").run()
     assert not at.exception
     assert "document 2" in at.selectbox(key="rv_alignment").format_func(

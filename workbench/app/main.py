@@ -1,6 +1,6 @@
 """Entry point of the review workbench: ``streamlit run workbench/app/main.py -- --project DIR``.
 
-Builds the multipage navigation; each page is a module under ``pages/``.
+Builds the multipage navigation; each page is a module under ``views/`` (not ``pages/``: Streamlit would also list that folder as pages of its own, with their file names, and serve them outside this navigation).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ HERE = Path(__file__).parent
 st.set_page_config(page_title="Workbench", page_icon=":material/translate:", layout="wide")
 
 pages = [
-    st.Page(HERE / "pages" / "documents.py", title="Documents", icon=":material/description:", url_path="documents"),
-    st.Page(HERE / "pages" / "review.py", title="Review", icon=":material/edit_note:", url_path="review",
+    st.Page(HERE / "views" / "documents.py", title="Documents", icon=":material/description:", url_path="documents"),
+    st.Page(HERE / "views" / "review.py", title="Review", icon=":material/edit_note:", url_path="review",
             default=True),
-    st.Page(HERE / "pages" / "glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary"),
-    st.Page(HERE / "pages" / "export.py", title="Export", icon=":material/download:", url_path="export"),
-    st.Page(HERE / "pages" / "quality.py", title="Quality", icon=":material/monitoring:", url_path="quality"),
+    st.Page(HERE / "views" / "glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary"),
+    st.Page(HERE / "views" / "export.py", title="Export", icon=":material/download:", url_path="export"),
+    st.Page(HERE / "views" / "quality.py", title="Quality", icon=":material/monitoring:", url_path="quality"),
 ]
 nav = st.navigation(pages)
 st.sidebar.caption("Project: " + md_escape(str(project_root())))

@@ -185,7 +185,7 @@ def main() -> None:
                           f"({target}) of the selected documents"):
             _normalise(selected, target, approved)
     if selected:
-        st.page_link("pages/review.py", label="Review the first selected document", icon=":material/edit_note:")
+        st.page_link("views/review.py", label="Review the first selected document", icon=":material/edit_note:")
         ss["rv_doc"] = selected[0]
 
 

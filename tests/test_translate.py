@@ -217,7 +217,11 @@ def test_cli_translate_seeds_project_with_apertium(tmp_path, argos_home):
         assert all("+glossary:" in v and v.endswith(":placeholder") for v in rows["model_version"])
         assert not any("XTERM" in t.upper() for t in [*rows["target"], *rows["meta"]])
         english = " ".join(rows["target"])
+        # untouched reviews follow the new MT, so check and export see the glossary's forms
+        assert p.pairs("en")["target"].to_list() == p.pairs("en")["mt"].to_list()
     assert "Sergei Shoigu" in english and "Kim Jong Un" in english
+    check = wb("glossary", "check", "-g", str(glossary), "--project", str(project), "--to", "en")
+    assert check.returncode == 0 and check.stdout.splitlines()[1:] == [], check.stdout
 
 
 @needs_apertium

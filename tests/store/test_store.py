@@ -103,6 +103,18 @@ def test_translations_memory_and_reviews(project):
     assert project.review(ids[0], "en")["text"] == "Kim rarely travels."
 
 
+def test_untouched_reviews_follow_a_new_machine_translation(project):
+    doc = _doc(project)
+    ids = _translate(project, doc)
+    project.save_review(ids[1], "en", status="approved", expected_version=1)
+    rows = [(sid, "x", f"NEW {sid}", {}) for sid in ids]
+    project.save_translations(engine="apertium", model="m", model_version="3.9+glossary:g",
+                              source_lang="fr", target_lang="en", rows=rows)
+    assert project.review(ids[0], "en")["text"] == f"NEW {ids[0]}"  # untouched: follows
+    assert project.review(ids[0], "en")["version"] == 2  # open editors see the change
+    assert project.review(ids[1], "en")["text"] == "EN Il prend le train."  # reviewed: kept
+
+
 def test_review_versions_conflict_history_and_undo(project):
     doc = _doc(project)
     seg = _translate(project, doc)[0]

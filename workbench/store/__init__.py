@@ -256,6 +256,18 @@ class Project:
         with self.transaction() as conn:
             for seg_id, source, target, meta in rows:
                 meta_json = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+                # A review nobody touched (still an earlier MT, status todo, no edits)
+                # follows the new MT, e.g. a rerun with a glossary; reviewers' text never moves.
+                conn.execute(
+                    """UPDATE reviews SET text = ?, version = version + 1,
+                           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+                       WHERE segment_id = ? AND target_lang = ? AND status = 'todo' AND text != ?
+                         AND text IN (SELECT text FROM translations
+                                       WHERE segment_id = ? AND target_lang = ?)
+                         AND NOT EXISTS (SELECT 1 FROM edits
+                                          WHERE segment_id = ? AND target_lang = ?)""",
+                    (target, seg_id, target_lang, target, seg_id, target_lang, seg_id, target_lang),
+                )
                 conn.execute(
                     """INSERT INTO translation_memory (engine, model_version, source_lang,
                            target_lang, source_text, target_text, meta)
@@ -274,7 +286,7 @@ class Project:
                            created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
                     (seg_id, target_lang, engine, model, model_version, target, meta_json),
                 )
-                # A fresh machine translation seeds the review text, never overwrites it.
+                # A fresh machine translation seeds the review text.
                 conn.execute(
                     """INSERT INTO reviews (segment_id, target_lang, text) VALUES (?, ?, ?)
                        ON CONFLICT DO NOTHING""",

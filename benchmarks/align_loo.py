@@ -66,8 +66,8 @@ def _score(args: tuple[str, str]) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path,
-                    default=Path(os.environ.get("ALIGN_GOLD", HERE.parent.parent / "shared" / "data" / "align-gold")))
+    default_gold = HERE.parent.parent / "shared" / "data" / "align-gold"
+    ap.add_argument("--gold", type=Path, default=Path(os.environ.get("ALIGN_GOLD", default_gold)))
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     _load(args.gold)
@@ -103,7 +103,7 @@ def main() -> int:
             held[book] = scores(kw)[book]
             print(f"{book:<30} held-out strict F1 {held[book]:.3f}  (defaults {scores(base)[book]:.3f})",
                   flush=True)
-    mean_d = sum(scores_ for scores_ in cache[json.dumps(base, sort_keys=True)].values()) / len(names)
+    mean_d = sum(cache[json.dumps(base, sort_keys=True)].values()) / len(names)
     print(f"{'mean':<30} held-out strict F1 {sum(held.values()) / len(held):.3f}  (defaults {mean_d:.3f})")
     return 0
 

@@ -4,7 +4,7 @@ The source side is machine translated into the target language beforehand
 (``src_mt``); each candidate bead is then scored by
 
 * how well its two lengths fit (Gale–Church, with a robust Student-t tail),
-* the cosine of hashed character n-gram tf-idf vectors of the MT of its
+* the cosine of hashed character n-gram and word-prefix tf-idf vectors of the MT of its
   source sentences and of its target sentences (Bleualign's idea with a
   chrF-like similarity, computed for every cell of the band at once),
 * anchors both sides share: numbers, names, quotations, glossary concepts —

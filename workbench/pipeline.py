@@ -34,14 +34,6 @@ class PipelineReport:
     term_accuracy: dict[str, float] = field(default_factory=dict)  # target -> share correct
 
 
-def _protector(glossary: Any, engine: Any, src: str, tgt: str) -> Any:
-    """Term protection in the mode that suits the engine that will translate ``src→tgt``."""
-    from workbench.engines import engine_for
-    from workbench.glossary.protect import TermProtector, default_mode
-
-    return TermProtector(glossary, src, tgt, default_mode(engine_for(engine, src, tgt).name))
-
-
 def run_pipeline(
     project: Project,
     paths: Sequence[Path],
@@ -63,6 +55,7 @@ def run_pipeline(
     from workbench.align.project import align_machine_translations
     from workbench.engines import get_engine
     from workbench.glossary.project import normalise_project
+    from workbench.glossary.protect import TermProtector
     from workbench.ingest import ingest_paths
     from workbench.translate import translate_project
 
@@ -80,12 +73,12 @@ def run_pipeline(
 
     ingest_paths(project, paths, on_result=ingested)
     eng = get_engine(engine, device=device)
+    protector = TermProtector(glossary, mode="auto") if glossary is not None else None
     src_langs = sorted(set(project.documents()["lang"].to_list()))
     for tgt in targets:
         sources = [s for s in src_langs if s != tgt]
         if not sources:
             continue
-        protector = _protector(glossary, eng, sources[0], tgt) if glossary is not None else None
         tr = translate_project(project, [tgt], eng, device=device, glossary=protector,
                                progress=on_progress)
         report.translated[tgt] = tr.translated

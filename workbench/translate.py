@@ -135,9 +135,11 @@ def translate_project(
     batch_size: int = DEFAULT_BATCH_SIZE,
     device: str = "auto",
     glossary: TermProtection | None = None,
+    document_ids: Sequence[int] | None = None,
     progress: ProgressCallback | None = None,
 ) -> TranslateReport:
-    """Translate every translatable segment of the current documents into ``targets``.
+    """Translate every translatable segment of the current documents (or of
+    ``document_ids``) into ``targets``.
 
     The source language of a segment is its document's language; documents
     already in a target language are skipped for it. Raises
@@ -156,6 +158,8 @@ def translate_project(
     if len(docs) == 0 or len(segments) == 0:
         raise EmptyInputError(f"project {project.root} has no documents; run `workbench ingest` first")
     lang_of = dict(zip(docs["id"].to_list(), docs["lang"].to_list()))
+    if document_ids is not None:
+        lang_of = {d: lang for d, lang in lang_of.items() if d in set(document_ids)}
     by_src: dict[str, list[tuple[int, str]]] = {}
     for row in segments.iter_rows(named=True):
         src = lang_of.get(row["document_id"])  # None: an older version of a document
@@ -163,7 +167,8 @@ def translate_project(
             continue
         by_src.setdefault(src, []).append((row["id"], row["text"]))
     if not by_src:
-        raise EmptyInputError(f"project {project.root} has no translatable segments")
+        where = "the selected documents have" if document_ids is not None else f"project {project.root} has"
+        raise EmptyInputError(f"{where} no translatable segments")
 
     report = TranslateReport()
     plan: list[tuple[str, str, Engine, TermProtection | None, Provenance, list[tuple[int, str]]]] = []

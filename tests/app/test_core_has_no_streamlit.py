@@ -10,8 +10,7 @@ import workbench
 
 
 #: App modules that hold the logic of the pages; they stay testable without Streamlit.
-PURE_APP = ["workbench.app.queries", "workbench.app.text", "workbench.app.beads",
-            "workbench.app.actions"]
+PURE_APP = ["workbench.app.queries", "workbench.app.text", "workbench.app.beads"]
 
 
 def _core_modules() -> list[str]:

@@ -65,29 +65,49 @@ def _select_first_document(at) -> None:
     assert "selected: 1" in " ".join(c.value for c in at.caption)
 
 
+class FakeEngine:
+    """An engine that tags its input: the page's wiring is under test, not MT."""
+
+    name = "fake"
+
+    def __init__(self, calls: list) -> None:
+        self.calls = calls
+
+    def pairs(self):
+        from workbench.engines import Pair
+
+        return [Pair("fr", "es")]
+
+    def describe(self, src, tgt):
+        from workbench.engines import Provenance
+
+        return Provenance("fake", "fake-fr-es", "1")
+
+    def translate(self, texts, src, tgt):
+        from workbench.engines import TranslationResult
+
+        self.calls.append((len(texts), src, tgt))
+        return [TranslationResult(f"[{tgt}] {t}", "fake", "fake-fr-es", "1") for t in texts]
+
+
 def test_documents_translates_the_selection_with_progress(app_at, project_dir, monkeypatch):
-    from workbench.engines import TranslationResult
-
-    calls = []
-
-    def fake_translate_lines(lines, src, tgt, engine="auto", **_):
-        calls.append((len(lines), src, tgt, engine))
-        return [TranslationResult(f"[{tgt}] {line}", "fake", "fake-fr-es", "1") for line in lines]
-
-    monkeypatch.setattr("workbench.translate.translate_lines", fake_translate_lines)
+    calls: list = []
+    monkeypatch.setattr("workbench.translate.get_engine",
+                        lambda name, **_: FakeEngine(calls) if name == "auto" else None)
     at = app_at("documents")
     assert at.button(key="doc_translate").disabled  # nothing selected yet
     _select_first_document(at)
     at.text_input(key="doc_to").input("es").run()
     at.button(key="doc_translate").click().run()
-    assert not at.exception and calls == [(7, "fr", "es", "auto")]
-    assert any("fr→es: 7 translated (fake), 0 already translated" in unescape(s.value)
-               for s in at.success)
+    assert not at.exception and calls == [(7, "fr", "es")]
+    assert any("fr→es: 7 translated (fake), 0 from memory, 0 already translated"
+               in unescape(s.value) for s in at.success)
     with Project(project_dir) as p:
         assert len(p.translations("es")) == 7
         assert p.review(1, "es")["text"].startswith("[es] Le président")
     at.button(key="doc_translate").click().run()  # again: nothing left to do
-    assert len(calls) == 1 and any("0 translated, 7 already" in unescape(s.value) for s in at.success)
+    assert len(calls) == 1 and any("0 translated (fake), 0 from memory, 7 already"
+                                   in unescape(s.value) for s in at.success)
 
 
 def test_documents_normalises_the_selection_leaving_approved_text(app_at, project_dir):

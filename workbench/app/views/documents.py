@@ -64,26 +64,29 @@ def _ingest_section() -> None:
 
 
 def _translate(doc_ids: list[int], target: str, engine: str) -> None:
-    from workbench.app.actions import translate_documents
+    from workbench.glossary.protect import TermProtector
+    from workbench.translate import translate_project
 
+    glossary, _ = load_glossary()
+    protector = TermProtector(glossary, mode="auto") if glossary is not None else None
     bar = st.progress(0.0, text="starting…")
 
-    def progress(done: int, total: int) -> None:
-        bar.progress(done / total if total else 1.0, text=f"{target}: {done} of {total} segments")
+    def progress(done: int, total: int, tgt: str) -> None:
+        bar.progress(done / total if total else 1.0, text=f"{tgt}: {done} of {total} segments")
 
     with db() as project:
         try:
-            counts = translate_documents(project, doc_ids, target, engine, progress=progress)
+            report = translate_project(project, [target], engine, glossary=protector,
+                                       document_ids=doc_ids, progress=progress)
         except WorkbenchError as exc:
             show_error(exc)
             return
     bar.progress(1.0, text="done")
-    if not counts:
-        st.info(md_escape(f"Nothing to translate into {target} in the selection."))
-    for c in counts:
-        st.success(md_escape(f"{c.src}→{c.tgt}: {c.translated} translated"
-                             + (f" ({c.engine})" if c.engine else "")
-                             + f", {c.up_to_date} already translated"))
+    for note in report.skipped:
+        st.info(md_escape(note))
+    for c in report.pairs:
+        st.success(md_escape(f"{c.src}→{c.tgt}: {c.translated} translated ({c.engine}), "
+                             f"{c.from_memory} from memory, {c.up_to_date} already translated"))
 
 
 def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:

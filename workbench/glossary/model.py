@@ -31,9 +31,11 @@ STATUSES = (PREFERRED, VARIANT)
 _CONCEPT_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _LANG = re.compile(r"[a-z]{2}")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
-#: apply() repeats while the line still changes (a replacement can create a new
-#: longer match next to it); real glossaries need one pass, this bounds odd ones.
-MAX_PASSES = 3
+#: apply() repeats until the line no longer changes (a replacement can create a new
+#: longer match next to it, and that one another: a chain); real glossaries need one
+#: pass. The bound, with the cycle check in apply(), only stops glossaries whose
+#: rewrites go round in circles.
+MAX_PASSES = 100
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,7 @@ class Glossary:
     def apply(self, line: str, lang: str) -> str:
         """Normalise one line of ``lang`` text (see the module docstring); idempotent."""
         matcher = self.matcher(lang)
+        seen = {line}
         for _ in range(MAX_PASSES):
             matches = matcher.find(line)
             if not matches:
@@ -268,6 +271,9 @@ class Glossary:
                 return line
             parts.append(line[pos:])
             line = "".join(parts)
+            if line in seen:  # the rewrites go round in a cycle: there is no fixed point
+                return line
+            seen.add(line)
         return line
 
     # -- editing -------------------------------------------------------------

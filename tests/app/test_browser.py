@@ -86,6 +86,18 @@ def served(tmp_path_factory):
         proc.wait(timeout=20)
 
 
+def _approve_by_keyboard(page) -> None:
+    """Ctrl+Enter once the app is idle: a key pressed during a rerun can land before
+    the new page binds its shortcuts (seen under load in CI)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
+        0, timeout=20_000)
+    page.wait_for_timeout(300)
+    page.locator("h1").click()  # focus on the page, not in a field
+    page.keyboard.press("Control+Enter")
+
+
 def test_review_edit_approve_reload_persists(served, tmp_path: Path):
     from playwright.sync_api import expect, sync_playwright
 
@@ -143,11 +155,9 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
             page.get_by_text("Segments", exact=True).click()
             page.get_by_text("One segment at a time", exact=True).click()
             expect(page.locator(".st-key-rv_seg_1")).to_be_visible(timeout=20_000)
-            page.locator("h1").click()  # focus on the page, not in a field
-            page.keyboard.press("Control+Enter")
+            _approve_by_keyboard(page)
             expect(page.locator(".st-key-rv_seg_2")).to_be_visible(timeout=20_000)
-            page.locator("h1").click()
-            page.keyboard.press("Control+Enter")
+            _approve_by_keyboard(page)
             expect(page.locator(".st-key-rv_seg_3")).to_be_visible(timeout=20_000)
         finally:
             browser.close()

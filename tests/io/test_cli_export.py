@@ -68,3 +68,19 @@ def test_import_conflicts_exit_1_and_are_listed(tmp_path):
     run = wb("import", str(out), "-p", str(tmp_path / "proj"))
     assert run.returncode == 1
     assert f"conflict s{first['segment_id']} (en): changed in the project" in run.stderr
+
+
+def test_import_tbx_adds_a_project_glossary(tmp_path):
+    from workbench.glossary import parse_csv
+    from workbench.glossary.tbx import save_tbx
+
+    with Project(tmp_path / "proj"):
+        pass
+    tbx = save_tbx(parse_csv("concept,lang,term,status,note\nkim,fr,Kim Jong-un,preferred,\n"
+                             "kim,en,Kim Jong Un,preferred,\nkim,en,Kim Jong-un,variant,\n"),
+                   tmp_path / "names.tbx")
+    run = wb("import", str(tbx), "--project", str(tmp_path / "proj"))
+    assert run.returncode == 0, run.stderr
+    assert "1 concepts, 3 forms" in run.stderr
+    csv = (tmp_path / "proj" / "glossaries" / "names.csv").read_text(encoding="utf-8")
+    assert "kim,en,Kim Jong-un,variant" in csv

@@ -1,5 +1,6 @@
 """Hostile XML is refused before anything is read or written: external
-entities (XXE), parameter entities and entity-expansion bombs (billion laughs)."""
+entities (XXE), parameter entities and entity-expansion bombs (billion laughs),
+in TMX and XLIFF imports and in TBX glossaries imported into a project."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import threading
 
 import pytest
 
-from workbench.errors import FormatError
+from workbench.errors import FormatError, InputError
+from workbench.glossary.project import import_tbx
 from workbench.io.project import import_file
 
 TMX_BODY = ('<tmx version="1.4"><header creationtool="x" creationtoolversion="1" '
@@ -18,6 +20,12 @@ TMX_BODY = ('<tmx version="1.4"><header creationtool="x" creationtoolversion="1"
 XLIFF_BODY = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="fr" '
               'trgLang="en"><file id="f1"><unit id="u1"><segment state="final">'
               '<source>{src}</source><target>{tgt}</target></segment></unit></file></xliff>')
+TBX_BODY = ('<tbx xmlns="urn:iso:std:iso:30042:ed-2" style="dca" type="TBX-Basic" xml:lang="en">'
+            '<text><body><conceptEntry id="kim"><langSec xml:lang="fr"><termSec><term>{src}</term>'
+            '</termSec></langSec><langSec xml:lang="en"><termSec><term>{tgt}</term></termSec>'
+            '</langSec></conceptEntry></body></text></tbx>')
+BODIES = {"tmx": ("tmx", TMX_BODY, ".tmx"), "xliff": ("xliff", XLIFF_BODY, ".xlf"),
+          "tbx": ("tbx", TBX_BODY, ".tbx")}
 LAUGHS = ('<!ENTITY lol "lol">'
           + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
                     for i in range(1, 10)))
@@ -36,27 +44,34 @@ def hostile_cases(secret: str) -> dict[str, tuple[str, str, str]]:
 
 def write_case(tmp_path, kind: str, name: str, secret: str):
     subset, src = hostile_cases(secret)[name]
-    root, body, ext = (("tmx", TMX_BODY, ".tmx") if kind == "tmx" else
-                       ("xliff", XLIFF_BODY, ".xlf"))
+    root, body, ext = BODIES[kind]
     path = tmp_path / f"{name}{ext}"
     path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE {root} [{subset}]>\n'
                     + body.format(src=src, tgt="Kim"), encoding="utf-8")
     return path
 
 
-@pytest.mark.parametrize("kind", ["tmx", "xliff"])
+def _import(project, path):
+    """What ``workbench import PATH`` does for the extension."""
+    if path.suffix == ".tbx":
+        return import_tbx(project.root, path)
+    return import_file(project, path)
+
+
+@pytest.mark.parametrize("kind", list(BODIES))
 @pytest.mark.parametrize("name", list(hostile_cases("s")))
 def test_entities_are_refused_and_nothing_is_imported(fresh, tmp_path, kind, name):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-PASSWORD", encoding="utf-8")
     path = write_case(tmp_path, kind, name, str(secret))
     with pytest.raises(FormatError, match="refused: the DOCTYPE declares entities"):
-        import_file(fresh, path)
+        _import(fresh, path)
     assert fresh.documents().is_empty()
     assert fresh.conn.execute("SELECT COUNT(*) FROM reviews").fetchone()[0] == 0
+    assert not (fresh.root / "glossaries").exists()
 
 
-@pytest.mark.parametrize("kind", ["tmx", "xliff"])
+@pytest.mark.parametrize("kind", list(BODIES))
 @pytest.mark.parametrize("name", ["xxe-file", "parameter-entity"])
 def test_no_local_file_is_even_opened(fresh, tmp_path, kind, name):
     """The entity points at a FIFO: opening it for reading would block until a
@@ -68,7 +83,7 @@ def test_no_local_file_is_even_opened(fresh, tmp_path, kind, name):
 
     def run() -> None:
         try:
-            import_file(fresh, path)
+            _import(fresh, path)
         except BaseException as exc:  # noqa: BLE001 - handed to the test thread
             outcome.append(exc)
 
@@ -113,3 +128,16 @@ def test_a_doctype_without_entities_is_fine(fresh, tmp_path):
     report = import_file(fresh, path)
     assert report.added_reviews == 1 and report.status_defaulted == 1
     assert fresh.pairs("en")["target"].to_list() == ["Kim travels."]
+
+
+def test_a_clean_tbx_becomes_the_project_glossary(fresh, tmp_path):
+    path = tmp_path / "names.tbx"
+    path.write_text(TBX_BODY.format(src="Kim Jong-un", tgt="Kim Jong Un"), encoding="utf-8")
+    first = import_tbx(fresh.root, path)
+    assert first.written and first.path == fresh.root / "glossaries" / "names.csv"
+    assert "kim,en,Kim Jong Un,preferred" in first.path.read_text(encoding="utf-8")
+    assert not import_tbx(fresh.root, path).written  # the same glossary again: no-op
+    path.write_text(TBX_BODY.format(src="Kim Jong-oun", tgt="Kim Jong Un"), encoding="utf-8")
+    with pytest.raises(InputError, match="already exists with other terms"):
+        import_tbx(fresh.root, path)
+    assert "Kim Jong-un" in first.path.read_text(encoding="utf-8")  # not replaced

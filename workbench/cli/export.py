@@ -63,7 +63,8 @@ def export(
 
 def import_(
     path: Annotated[Path, typer.Argument(help="A .tmx, .xlf/.xliff, .tsv, .csv, .jsonl or "
-                                             ".parquet file (format from the extension).")],
+                                             ".parquet file (format from the extension), or a "
+                                             ".tbx glossary.")],
     default_status: Annotated[str, typer.Option(
         help="Review status of imported targets that carry none.")] = "approved",
     project: ProjectOpt = DEFAULT_PROJECT,
@@ -72,7 +73,13 @@ def import_(
     (conflicts are listed, not applied); pairs from elsewhere become new documents
     with reviewed translations. All or nothing; hostile XML is refused.
 
+    A .tbx file becomes the project glossary glossaries/NAME.csv (what the review
+    app highlights and checks against).
+
     Exit code 1 when any conflict was found (everything else is still applied)."""
+    if path.suffix.lower() == ".tbx":
+        _import_glossary(project, path)
+        return
     with open_project(project) as proj, progress() as bar:
         task = bar.add_task("import", total=None)
         report = import_file(proj, path, default_status=default_status,
@@ -86,6 +93,18 @@ def import_(
         console.print(f"… and {len(report.conflicts) - 50} more conflicts")
     if report.conflicts:
         raise typer.Exit(1)
+
+
+def _import_glossary(project: Path, path: Path) -> None:
+    from workbench.glossary.project import import_tbx
+
+    with open_project(project) as proj:
+        done = import_tbx(proj.root, path)
+    for notice in done.notices:
+        console.print(f"note: {escape(str(path))}: {escape(notice)}", soft_wrap=True)
+    verb = "wrote" if done.written else "already there:"
+    console.print(f"{verb} {escape(str(done.path))}: {done.concepts} concepts, {done.forms} forms "
+                  f"(sha256:{done.version})", soft_wrap=True)
 
 
 export.__doc__ = (export.__doc__ or "") + "\n\n" + "\n\n".join(

@@ -85,3 +85,42 @@ def normalise_project(project: Any, glossary: Glossary, lang: str, *,
     changes = normalise_preview(project, glossary, lang, statuses, document_ids)
     saved, conflicts = apply_normalisation(project, changes, lang, author)
     return NormaliseReport(lang, checked, saved, conflicts, glossary.version)
+
+
+@dataclass(frozen=True)
+class GlossaryImport:
+    """Where an imported TBX landed in the project, and what the reader noticed."""
+
+    path: Any  # Path of the written CSV
+    concepts: int
+    forms: int
+    version: str
+    written: bool  # False when the same glossary was already there
+    notices: tuple[str, ...]
+
+
+def import_tbx(project_root: Any, tbx: Any) -> GlossaryImport:
+    """Add a TBX file to the project's glossaries as ``glossaries/<name>.csv``.
+
+    The TBX is validated like any glossary (entity declarations refused before
+    anything is read); an existing, different CSV of that name is not replaced.
+    """
+    from pathlib import Path
+
+    from workbench.errors import InputError
+    from workbench.glossary.csvio import atomic_write_text, load_csv, to_csv
+    from workbench.glossary.tbx import read_tbx
+
+    glossary, notices = read_tbx(tbx)
+    target = Path(project_root) / "glossaries" / f"{Path(tbx).stem}.csv"
+    if target.exists():
+        if load_csv(target).version != glossary.version:
+            raise InputError(f"{target} already exists with other terms; remove or rename it, "
+                             f"or convert with `workbench glossary import-tbx {tbx} --out FILE`")
+        written = False
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(target, to_csv(glossary))
+        written = True
+    return GlossaryImport(target, len(glossary), len(glossary.terms()), glossary.version,
+                          written, tuple(notices))

@@ -28,6 +28,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbench.errors import FormatError
+from workbench.io.xmlsafe import safe_parse
 from workbench.glossary.csvio import atomic_write_text
 from workbench.glossary.model import PREFERRED, VARIANT, Glossary, Term
 
@@ -49,18 +50,7 @@ def _parse(path: Path) -> etree._ElementTree:
         raise FormatError(f"{source}: no such TBX file")
     if path.stat().st_size > MAX_BYTES:
         raise FormatError(f"{source}: larger than {MAX_BYTES // 2**20} MiB; refused")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
-    try:
-        tree = etree.parse(source, parser)
-    except etree.XMLSyntaxError as exc:
-        raise FormatError(f"{source}: not well-formed XML ({exc}); is it really a TBX file?") from None
-    dtd = tree.docinfo.internalDTD
-    names = [e.name for e in dtd.iterentities()] if dtd is not None else []
-    if names:
-        raise FormatError(f"{source}: refused: the DOCTYPE declares entities ({', '.join(names[:5])}); "
-                          "entity declarations can read local files or expand without bound "
-                          "(XXE, billion laughs). Remove the internal DTD subset and try again.")
+    tree = safe_parse(path)
     for node in tree.getroot().iter():
         if isinstance(node, etree._Entity):
             raise FormatError(f"{source}:{node.sourceline}: refused: undeclared entity reference "

@@ -1,6 +1,6 @@
 """Reading XML that may be hostile: no external entities, no entity expansion.
 
-Every XML import goes through :func:`safe_iterparse`. The lxml parser runs
+Every XML import (TMX, XLIFF, TBX) goes through :func:`safe_iterparse`. The lxml parser runs
 with ``resolve_entities=False``, ``load_dtd=False``, ``no_network=True`` and
 ``huge_tree=False``, so it never opens a file or URL named by the document
 (a ``<!DOCTYPE tmx SYSTEM "tmx14.dtd">`` line is fine and ignored). On top of
@@ -42,6 +42,17 @@ def safe_iterparse(path: Path, events: tuple[str, ...] = ("end",)) -> Iterator[t
                 yield event, elem
     except etree.XMLSyntaxError as exc:
         raise FormatError(f"{path}: not well-formed XML ({exc}); is it really this format?") from None
+
+
+def safe_parse(path: Path) -> etree._ElementTree:
+    """The whole tree of a small XML file, read through :func:`safe_iterparse`."""
+    root = None
+    for _, elem in safe_iterparse(path, events=("start",)):
+        if root is None:
+            root = elem
+    if root is None:
+        raise FormatError(f"{path}: no XML element in the file")
+    return root.getroottree()
 
 
 def _refuse_entities(root: etree._Element, path: Path) -> None:

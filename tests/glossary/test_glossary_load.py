@@ -85,7 +85,8 @@ def test_semicolon_file_with_a_stray_field_is_refused_with_the_line(tmp_path: Pa
     (b"   \n\n", "the glossary is empty"),
     (b"concept,language,term\n", "the header must be"),
     (b"concept,lang,term,status,note,source\n", "unknown column(s) 'source'"),
-    ("concept,lang,term,status\nkiev,fr,Kiev,preferred\n".encode("utf-16"), "NUL byte"),
+    ("concept,lang,term,status\nkiev,fr,Kiev,preferred\n".encode("utf-16-le"), "NUL byte"),
+    (b"\xff\xfec\x00o\x00\x00\xd8", "not valid UTF-16"),
     (b"concept,lang,term,status\nkiev,fr,Ki\xe9v,preferred\n", ":2: not valid UTF-8"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "NUL byte"),
 ])

@@ -34,10 +34,17 @@ MAX_BYTES = 64 * 1024 * 1024
 
 
 def _decode(data: bytes, source: str) -> str:
+    """UTF-8 (BOM or not) or UTF-16 with a BOM (Excel's "Unicode text"); nothing else."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise GlossaryError(f"{source}: starts with a UTF-16 byte-order mark but is not "
+                                "valid UTF-16; save the glossary as UTF-8 CSV") from None
     if b"\x00" in data:
         line = data[:data.index(b"\x00")].count(b"\n") + 1
         raise GlossaryError(f"{source}:{line}: NUL byte: this is not a text CSV file "
-                            "(UTF-16 or binary?); save the glossary as UTF-8 CSV")
+                            "(binary?); save the glossary as UTF-8 CSV")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

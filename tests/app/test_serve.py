@@ -11,11 +11,11 @@ from workbench.cli.serve import APP, serve_command
 
 
 def test_command_binds_localhost_and_passes_the_project(tmp_path: Path):
-    cmd = serve_command(tmp_path, 8600, "127.0.0.1", open_browser=False)
+    cmd = serve_command(tmp_path, 8600, "127.0.0.1")
     assert cmd[cmd.index("run") + 1] == str(APP) and APP.is_file()
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--server.port") + 1] == "8600"
-    assert cmd[cmd.index("--server.headless") + 1] == "true"
+    assert cmd[cmd.index("--server.headless") + 1] == "true"  # no e-mail prompt, ever
     assert cmd[cmd.index("--browser.gatherUsageStats") + 1] == "false"
     assert cmd[cmd.index("--") + 1:] == ["--project", str(tmp_path.resolve())]
 
@@ -32,3 +32,40 @@ def test_missing_project_is_a_message(tmp_path: Path):
     result = CliRunner().invoke(app, ["serve", "--project", str(tmp_path / "nope"), "--no-browser"])
     assert result.exit_code != 0
     assert "no project at" in str(result.exception) or "no project at" in result.output
+
+
+def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
+    """A first start on a machine (fresh HOME): no Streamlit e-mail prompt, and the
+    browser (here a script named by $BROWSER) is sent to the app once it answers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from projects import build_project
+
+    root = build_project(tmp_path / "proj")
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.py"
+    browser.write_text(f"import sys, urllib.request\n"
+                       f"up = urllib.request.urlopen(sys.argv[1] + '/_stcore/health').status\n"
+                       f"open({str(opened)!r}, 'w').write(f'{{sys.argv[1]}} {{up}}')\n")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "HOME": str(tmp_path), "BROWSER": f"{sys.executable} {browser} %s"}
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--project", str(root),
+                             "--port", str(port)], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not opened.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.3)
+        time.sleep(0.5)  # let the script finish writing
+        assert opened.read_text() == f"http://127.0.0.1:{port} 200"
+    finally:
+        os.killpg(proc.pid, 15)
+        out = proc.communicate(timeout=30)[0].decode()
+    assert "Email" not in out and "Welcome to Streamlit" not in out

@@ -100,13 +100,26 @@ def test_foreign_files_become_a_reviewed_document(fresh, tmp_path, name, content
     assert report.status_defaulted == 2
     doc = fresh.documents().row(0, named=True)
     assert doc["title"] == "foreign"
-    lang = "EN-GB" if name.endswith(".tmx") else "en"
-    pairs = fresh.pairs(lang)
+    assert doc["lang"] == "fr"
+    pairs = fresh.pairs("en")  # CAT tools' FR-FR / EN-GB are read as the codes fr / en
     assert pairs["source"].to_list() == ["Bonjour.", "Merci."]
     assert pairs["target"].to_list() == ["Hello.", "Thanks."]
     assert set(pairs["status"]) == {"approved"}
     if name.endswith(".tmx"):
         assert any("inline codes" in n for n in report.notes)
+        assert report.notes["language tag EN-GB read as en"] == 2
+
+
+def test_two_regional_targets_are_kept_apart(fresh, tmp_path):
+    path = tmp_path / "regions.jsonl"
+    path.write_text('{"source_lang": "fr-FR", "translation": {"fr-FR": "Courriel.", '
+                    '"en-GB": "E-mail.", "en-US": "Email.", "pt-BR": "E-mail."}}\n',
+                    encoding="utf-8")
+    report = import_file(fresh, path)
+    assert report.added_reviews == 3
+    assert fresh.pairs("en")["target"].to_list() == ["E-mail."]
+    assert fresh.pairs("en-US")["target"].to_list() == ["Email."]
+    assert fresh.pairs("pt")["target"].to_list() == ["E-mail."]
 
 
 @pytest.mark.parametrize("name,content,error,match", [

@@ -3,6 +3,10 @@
 Runs ``streamlit run workbench/app/main.py`` in a child process, bound to
 127.0.0.1 unless ``--host`` says otherwise, with the project passed after
 ``--``. Streamlit is never imported here: the CLI stays fast to start.
+
+Streamlit always runs headless: otherwise its first start on a machine stops
+at an interactive e-mail prompt. The browser tab is opened from here, once
+the server answers its health check.
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import urllib.request
+import webbrowser
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +29,12 @@ from workbench.store import DB_NAME, DEFAULT_PROJECT
 APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
 
 
-def serve_command(project: Path, port: int, host: str, open_browser: bool,
+def serve_command(project: Path, port: int, host: str,
                   glossaries: Path | None = None) -> list[str]:
     """The ``streamlit run`` command line for ``project`` (pure, for tests)."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
            "--server.address", host, "--server.port", str(port),
-           "--server.headless", "false" if open_browser else "true",
+           "--server.headless", "true",
            "--browser.gatherUsageStats", "false",
            "--browser.serverAddress", host,
            "--", "--project", str(project.resolve())]
@@ -51,14 +58,33 @@ def serve(
                             "`workbench ingest` first or pass --project")
     if glossaries is not None and not glossaries.is_dir():
         raise InputError(f"--glossaries {glossaries}: not a folder")
-    cmd = serve_command(project, port, host, not no_browser, glossaries)
-    console.print(f"workbench: serving {project} on http://{host}:{port} (Ctrl+C to stop)")
+    cmd = serve_command(project, port, host, glossaries)
+    url = f"http://{host}:{port}"
+    console.print(f"workbench: serving {project} on {url} (Ctrl+C to stop)")
     env = {**os.environ, "WORKBENCH_PROJECT": str(project.resolve())}
+    proc = subprocess.Popen(cmd, env=env)
     try:
-        code = subprocess.call(cmd, env=env)
+        if not no_browser and wait_until_up(url, proc):
+            webbrowser.open(url)
+        code = proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
         code = 130
     raise typer.Exit(code)
+
+
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> bool:
+    """Whether the app at ``url`` answered its health check before ``proc`` ended."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                if reply.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
 
 
 def register(app: typer.Typer) -> None:

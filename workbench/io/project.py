@@ -44,7 +44,7 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.errors import InputError, NotFoundError
@@ -345,7 +345,7 @@ def import_file(
     if default_status not in STATUSES:
         raise InputError(f"unknown status {default_status!r}; use one of {', '.join(STATUSES)}")
     report = ImportReport(path=path, format=fmt.name)
-    units = fmt.read(path, report.notes)
+    units = (language_codes(u, report.notes) for u in fmt.read(path, report.notes))
     try:
         with project.transaction() as conn:
             importer = _Importer(conn, path, default_status, author or f"import:{path.name}",
@@ -356,6 +356,35 @@ def import_file(
     except OSError as exc:  # unreadable file: the transaction was rolled back
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     return report
+
+
+def _primary(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def language_codes(unit: Unit, notes: Counter[str]) -> Unit:
+    """``unit`` with its language tags cut to the language code the project uses
+    (CAT tools write ``FR-FR``, ``en-GB``; engines and glossaries say ``fr``, ``en``).
+
+    A tag is kept whole where cutting it would merge two sides of the unit
+    (``en-GB`` and ``en-US`` both present). Each change is counted in ``notes``.
+    """
+    def code(tag: str, taken: set[str]) -> str:
+        short = _primary(tag) if tag else tag
+        if short in taken:
+            return tag
+        if short != tag:
+            notes[f"language tag {tag} read as {short}"] += 1
+        taken.add(short)
+        return short
+
+    taken: set[str] = set()
+    source_lang = code(unit.source_lang, taken)
+    targets = tuple(replace(t, lang=lang) if (lang := code(t.lang, taken)) != t.lang else t
+                    for t in unit.targets)
+    if source_lang == unit.source_lang and targets == unit.targets:
+        return unit
+    return replace(unit, source_lang=source_lang, targets=targets)
 
 
 def _counting(units: Iterable[Unit], report: ImportReport,

@@ -4,18 +4,23 @@
 Each change is an ordinary review edit: recorded in the edit history under
 ``author``, undoable, and written with a version check so an edit made
 meanwhile (in the review app) is left alone and counted as a conflict.
+
+Also: :func:`import_tbx` adds a TBX glossary to the project's ``glossaries/``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from workbench.errors import ConflictError
+from workbench.errors import ConflictError, InputError
+from workbench.glossary.csvio import atomic_write_text, load_csv, to_csv
 from workbench.glossary.model import Glossary
+from workbench.glossary.tbx import read_tbx
 
 #: Review statuses normalised by default: approved text is the reviewer's word.
 UNREVIEWED = ("todo", "flagged", "rejected")
@@ -91,7 +96,7 @@ def normalise_project(project: Any, glossary: Glossary, lang: str, *,
 class GlossaryImport:
     """Where an imported TBX landed in the project, and what the reader noticed."""
 
-    path: Any  # Path of the written CSV
+    path: Path  # the CSV in the project's glossaries folder
     concepts: int
     forms: int
     version: str
@@ -99,18 +104,12 @@ class GlossaryImport:
     notices: tuple[str, ...]
 
 
-def import_tbx(project_root: Any, tbx: Any) -> GlossaryImport:
+def import_tbx(project_root: Path | str, tbx: Path | str) -> GlossaryImport:
     """Add a TBX file to the project's glossaries as ``glossaries/<name>.csv``.
 
     The TBX is validated like any glossary (entity declarations refused before
     anything is read); an existing, different CSV of that name is not replaced.
     """
-    from pathlib import Path
-
-    from workbench.errors import InputError
-    from workbench.glossary.csvio import atomic_write_text, load_csv, to_csv
-    from workbench.glossary.tbx import read_tbx
-
     glossary, notices = read_tbx(tbx)
     target = Path(project_root) / "glossaries" / f"{Path(tbx).stem}.csv"
     if target.exists():

@@ -208,3 +208,22 @@ def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, tmp_path: 
         row = p.review(3, "en")
         assert (row["text"], row["version"]) == (
             "Tab B: according to AFP, the talks lasted three hours.", 3)
+
+
+def test_every_page_has_an_address_and_the_root_opens_review(served, tmp_path: Path):
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = served
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            for path, title in [("/", "Review"), ("/review", "Review"), ("/documents", "Documents"),
+                                ("/glossary", "Glossary"), ("/export", "Export"),
+                                ("/quality", "Quality")]:
+                page.goto(url + path)
+                expect(page.locator("h1").first).to_have_text(title, timeout=30_000)
+                assert page.url.endswith("/review" if path == "/" else path)
+                assert page.get_by_text("Page not found").count() == 0
+        finally:
+            browser.close()

@@ -51,6 +51,8 @@ class Weights:
     anchor: float = 1.95       # reward for the cosine of shared anchors
     anchor_miss: float = 0.0   # penalty when both sides have anchors and share none
     skip: float = 3.2          # cost of a 1-0 / 0-1 bead
+    skip_sim: float = 0.0      # null cost grows by this times (a sentence's best cosine - the median)
+    skip_floor: float = 0.3    # a null bead costs at least this share of ``skip``
     weak: float = 0.5          # penalty for the least covered sentence of a many-sentence bead
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
@@ -149,6 +151,29 @@ class _Scorer:
         self.ans = {a: _group_norms(src.anc_sq, src.anc_near, a) for a in sizes}
         self.ant = {b: _group_norms(tgt.anc_sq, tgt.anc_near, b) for b in sizes}
         self.band: Band | None = None
+
+    def skip_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cost of leaving each source / target unit out (1-0 / 0-1 beads).
+
+        With MT evidence and ``skip_sim > 0`` the cost follows how well a unit
+        matches its best single partner in the band, relative to the median of
+        those best matches (a sentence nothing translates is cheap to leave out;
+        one with a clear partner is dear). Needs :meth:`set_band` first."""
+        w = self.w
+        skip_s, skip_t = np.full(self.n, w.skip), np.full(self.m, w.skip)
+        if not self.use_sim or w.skip_sim == 0.0 or self.n == 0 or self.m == 0:
+            return skip_s, skip_t
+        cols = self.moff[:, None] + np.arange(self.mwidth)[None, :]
+        ok = cols < self.m
+        cc = np.minimum(cols, self.m - 1)
+        cos = np.where(ok, _cos(self.M, self.s.sq[:, None] * self.t.sq[cc]), 0.0)
+        best_s = cos.max(axis=1)
+        best_t = np.zeros(self.m)
+        np.maximum.at(best_t, cc[ok], cos[ok])
+        ref = float(np.median(np.concatenate((best_s, best_t))))
+        floor = w.skip_floor * w.skip
+        return (np.maximum(floor, w.skip + w.skip_sim * (best_s - ref)),
+                np.maximum(floor, w.skip + w.skip_sim * (best_t - ref)))
 
     # -- band-level products ---------------------------------------------------
     def set_band(self, band: Band) -> None:
@@ -303,8 +328,7 @@ def _align_units(src: _Units, tgt: _Units, w: Weights, use_sim: bool,
     margin = 3
     for rnd in range(max_rounds):
         scorer.set_band(band)
-        skip_s = np.full(n, w.skip)
-        skip_t = np.full(m, w.skip)
+        skip_s, skip_t = scorer.skip_costs()
         path = banded_dp(band, bead_types, scorer.cost, skip_s, skip_t)
         low, high = hugging_rows(path, band, margin)
         if len(low) == 0 and len(high) == 0:

@@ -16,10 +16,18 @@ HERE = Path(__file__).parent
 
 st.set_page_config(page_title="Workbench", page_icon=":material/translate:", layout="wide")
 
+review = st.Page(HERE / "views" / "review.py", title="Review", icon=":material/edit_note:", url_path="review")
+
+
+def _home() -> None:
+    """The root URL opens Review; a hidden default page, so that /review is a real address too."""
+    st.switch_page(review)
+
+
 pages = [
+    st.Page(_home, title="Workbench", url_path="home", default=True, visibility="hidden"),
     st.Page(HERE / "views" / "documents.py", title="Documents", icon=":material/description:", url_path="documents"),
-    st.Page(HERE / "views" / "review.py", title="Review", icon=":material/edit_note:", url_path="review",
-            default=True),
+    review,
     st.Page(HERE / "views" / "glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary"),
     st.Page(HERE / "views" / "export.py", title="Export", icon=":material/download:", url_path="export"),
     st.Page(HERE / "views" / "quality.py", title="Quality", icon=":material/monitoring:", url_path="quality"),

@@ -54,6 +54,8 @@ class Weights:
     skip_sim: float = 0.0      # null cost grows by this times (a sentence's best cosine - the median)
     skip_floor: float = 0.3    # a null bead costs at least this share of ``skip``
     weak: float = 0.5          # penalty for the least covered sentence of a many-sentence bead
+    tie: float = 0.0           # penalty for a many-to-many bead that splits cleanly in two
+    tie_ref: float = 0.35      # share of crossing similarity above which a bead is not penalised
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
     prior: dict[str, float] = field(default_factory=lambda: {
@@ -240,14 +242,21 @@ class _Scorer:
                     weak = np.minimum(weak, _contain(part, own))
             else:
                 weak = sim
+            tie = _tie(pairs, a, b) if a > 1 and b > 1 else np.ones(J.shape)
         else:
             sim = np.zeros(J.shape)
+            tie = np.ones(J.shape)
         anum = sum(self._pairs(self.A, a, b, I, J).values())
         asq_s, asq_t = self.ans[a][ic], self.ant[b][jc]
         aden = np.sqrt(asq_s * asq_t)
         anc = np.clip(np.where(aden > 0, anum / np.maximum(aden, 1e-12), 0.0), 0.0, 1.0)
+        import os
+        _k = float(os.environ.get("ASAT", "0"))
+        if _k > 0:
+            anc = anc * (1.0 - np.exp(-np.maximum(anum, 0.0) / _k))
         both = (asq_s > 0) & (asq_t > 0)
-        return {"sim": sim, "length": length, "anchor": anc, "both": both, "weak": weak}
+        return {"sim": sim, "length": length, "anchor": anc, "both": both, "weak": weak,
+                "tie": tie}
 
     def cost(self, t: BeadType, chunk: int = 2048) -> np.ndarray:
         """Cost of bead ``t`` at every band cell (+inf where impossible), float32.
@@ -265,13 +274,30 @@ class _Scorer:
         I, J = self.I[rows], self.J[rows]
         units = (a + b) / 2.0
         c = (w.prior.get(f"{a}-{b}", 3.0) + w.length * ev["length"]
-             - w.anchor * ev["anchor"] + w.anchor_miss * (ev["both"] & (ev["anchor"] == 0)))
+             - w.anchor * units ** float(__import__("os").environ.get("AUP", "0")) * ev["anchor"] + w.anchor_miss * (ev["both"] & (ev["anchor"] == 0)))
         valid = (J < self.band.hi[rows, None]) & (J <= self.m) & (J >= b) & (I >= a)
         if self.use_sim:
             c = c + w.sim * units ** w.size_power * (1.0 - ev["sim"])
             if a > 1 or b > 1:
                 c = c + w.weak * (1.0 - ev["weak"])
+            if a > 1 and b > 1 and w.tie:
+                c = c + w.tie * np.clip(1.0 - ev["tie"] / w.tie_ref, 0.0, 1.0)
         return np.where(valid, c, np.inf)
+
+
+def _tie(pairs: dict[tuple[int, int], np.ndarray], a: int, b: int) -> np.ndarray:
+    """How much a many-to-many bead holds together: over the ways to cut it into two
+    monotone sub-beads, the least share of its (positive) pair similarity that
+    crosses the cut. Near 0: the bead is two beads side by side."""
+    pos = {k: np.maximum(v, 0.0) for k, v in pairs.items()}
+    total = sum(pos.values())
+    best = None
+    for ps in range(1, a):
+        for qs in range(1, b):
+            # pair (p, q) counts from the bead's end: p < ps is the later source part
+            cut = sum(v for (p, q), v in pos.items() if (p < ps) != (q < qs))
+            best = cut if best is None else np.minimum(best, cut)
+    return np.where(total > 0, best / np.maximum(total, 1e-12), 0.0)
 
 
 def _length_diagonal(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:

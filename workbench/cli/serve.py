@@ -36,6 +36,7 @@ def serve_command(project: Path, port: int, host: str,
            "--server.address", host, "--server.port", str(port),
            "--server.headless", "true",
            "--browser.gatherUsageStats", "false",
+           "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
            "--browser.serverAddress", host,
            "--", "--project", str(project.resolve())]
     if glossaries is not None:

@@ -66,16 +66,13 @@ def main() -> None:
     )
     left, middle, right = st.columns(3)
     with left:
-        st.caption("Reviewed share")
-        st.bar_chart(chart.select("doc", "reviewed share"), x="doc", y="reviewed share",
-                     horizontal=True)
+        _bars(chart, "reviewed share", "Reviewed share", ".0%", "", domain=(0, 1))
     with middle:
-        st.caption("Post-edit TER (lower: less editing)")
-        st.bar_chart(chart.select("doc", "ter").drop_nulls(), x="doc", y="ter", horizontal=True)
+        _bars(chart, "ter", "Post-edit TER (lower: less editing)", ".0f",
+              "No reviewed segment yet.")
     with right:
-        st.caption("Term accuracy of the final text")
-        st.bar_chart(chart.select("doc", "term_accuracy").drop_nulls(), x="doc",
-                     y="term_accuracy", horizontal=True)
+        _bars(chart, "term_accuracy", "Term accuracy of the final text", ".0%",
+              "No glossary mention in these documents.", domain=(0, 1))
     st.dataframe(per_doc, hide_index=True, width="stretch", column_config={
         "ter": st.column_config.NumberColumn("TER", format="%.1f"),
         "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
@@ -95,6 +92,23 @@ def main() -> None:
         st.altair_chart(hist, width="stretch")
         low = int((conf["confidence"] < queries.LOW_CONFIDENCE).sum())
         st.caption(f"{low} of {len(conf)} aligned segments below {queries.LOW_CONFIDENCE}")
+
+
+def _bars(frame: pl.DataFrame, value: str, title: str, fmt: str, empty: str,
+          domain: tuple[float, float] | None = None) -> None:
+    """One horizontal bar per document, or a line saying why there is none."""
+    st.caption(title)
+    data = frame.select("doc", value).drop_nulls()
+    if data.is_empty():
+        st.caption(empty)
+        return
+    scale = alt.Scale(domain=list(domain)) if domain else alt.Undefined
+    chart = alt.Chart(data.to_pandas()).mark_bar().encode(
+        alt.X(f"{value}:Q", title=None, axis=alt.Axis(format=fmt), scale=scale),
+        alt.Y("doc:N", title=None, sort=None),
+        tooltip=["doc", alt.Tooltip(f"{value}:Q", format=fmt)],
+    )
+    st.altair_chart(chart, width="stretch")
 
 
 main()

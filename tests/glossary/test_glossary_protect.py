@@ -12,7 +12,6 @@ from workbench.glossary.protect import (
     TermProtector,
     default_mode,
     is_placeholder,
-    make_term_hook,
     protect,
     restore,
     term_accuracy,
@@ -115,20 +114,6 @@ def test_protector_follows_the_translate_protocol(small: Glossary) -> None:
     texts, state = protector.protect(["Choïgou à Kiev", "rien", ""], "fr", "en")
     assert texts == ["XTERM0X à XTERM1X", "rien", ""]
     assert protector.restore(["XTERM0X in XTERM1X", "nothing", ""], state) == ["Shoigu in Kyiv", "nothing", ""]
-
-
-def test_make_term_hook_pairs_batches(small: Glossary) -> None:
-    pre, post = make_term_hook(small, "fr", "en")
-    first = pre(["Kiev", "Choïgou"])
-    second = pre(["Kim Jong-un"])
-    assert first == ["XTERM0X", "XTERM0X"] and second == ["XTERM0X"]
-    assert post(["XTERM0X", "XTERM0X!"]) == ["Kyiv", "Shoigu!"]
-    assert post(["XTERM0X"]) == ["Kim Jong Un"]
-    with pytest.raises(GlossaryError, match="without a matching pre"):
-        post(["x"])
-    pre(["a", "b"])
-    with pytest.raises(GlossaryError, match="1 translations for 2"):
-        post(["x"])
 
 
 def test_term_accuracy_counts_mentions(small: Glossary) -> None:

@@ -1,7 +1,6 @@
 """The bad-input matrix for ingest (issue 8): every input has a documented outcome,
 none produces a traceback or a partial write."""
 
-import codecs
 import gzip
 import subprocess
 import sys

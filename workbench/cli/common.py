@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from workbench.store import DEFAULT_PROJECT, Project
+from workbench.store import Project
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -20,7 +20,6 @@ ProjectOpt = Annotated[
         help="Project folder (holds workbench.sqlite).", show_default=True,
     ),
 ]
-DEFAULT_PROJECT_DIR = DEFAULT_PROJECT
 
 eval_app = typer.Typer(help="Evaluate segmentation, translation or alignment.", no_args_is_help=True)
 

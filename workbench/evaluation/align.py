@@ -33,9 +33,6 @@ class AlignScores:
     n_gold: int
     n_pred: int
 
-    def as_dict(self) -> dict[str, float | int]:
-        return dict(self.__dict__)
-
 
 def _as_ids(beads: Iterable) -> list[BeadIds]:
     """Accept :class:`~workbench.align.Bead` objects or ``(src, tgt)`` pairs."""

@@ -103,11 +103,6 @@ def key(term: str) -> str:
     return fold_line(term)[0].strip(" ")
 
 
-def is_word_char(ch: str) -> bool:
-    """Letters and digits: a match may not start or end next to one of these."""
-    return ch.isalnum()
-
-
 _KEY_WORD = re.compile(r"[^\W_]+")
 
 

@@ -28,7 +28,7 @@ shows up in :func:`term_accuracy` and the consistency check, never silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -171,33 +171,6 @@ def restore(glossary: Glossary, text: str, placeholders: Sequence[Placeholder], 
             mode: Mode = "placeholder") -> str:
     """Undo :func:`protect` on a translated segment and normalise it to ``tgt_lang``."""
     return TermProtector(glossary, None, tgt_lang, mode).restore_text(text, placeholders, tgt_lang)
-
-
-def make_term_hook(glossary: Glossary, src: str, tgt: str, mode: Mode = "placeholder",
-                   ) -> tuple[Callable[[list[str]], list[str]], Callable[[list[str]], list[str]]]:
-    """``(pre, post)`` callables over a batch of segments, for engines without the protocol.
-
-    ``pre`` protects a batch and remembers its placeholders; ``post`` restores
-    the translations of *that* batch. Call them in pairs, one batch at a time.
-    """
-    protector = TermProtector(glossary, src, tgt, mode)
-    pending: list[Any] = []
-
-    def pre(texts: list[str]) -> list[str]:
-        out, state = protector.protect(list(texts), src, tgt)
-        pending.append(state)
-        return out
-
-    def post(texts: list[str]) -> list[str]:
-        if not pending:
-            raise GlossaryError("term hook: post() called without a matching pre()")
-        state = pending.pop(0)
-        if len(texts) != len(state.placeholders):
-            raise GlossaryError(f"term hook: {len(texts)} translations for "
-                                f"{len(state.placeholders)} protected segments")
-        return protector.restore(list(texts), state)
-
-    return pre, post
 
 
 # -- term accuracy --------------------------------------------------------------

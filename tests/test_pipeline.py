@@ -27,7 +27,7 @@ def seeded(tmp_path_factory):
     root = tmp_path_factory.mktemp("pipeline") / "proj"
     with Project(root) as proj:
         report = run_pipeline(proj, [SEEDS], ["en"], engine="apertium",
-                              glossary=load_csv(GLOSSARY))
+                              glossary=load_csv(GLOSSARY), export_formats=("tmx", "parquet"))
     return root, report
 
 
@@ -54,6 +54,22 @@ def test_every_translatable_segment_is_translated_aligned_once_and_terms_right(s
     text = "\n".join(finals)
     assert "White House" in text and "North Korea" in text
     assert "Choïgou" not in text  # the English preferred form, not the French one
+
+
+def test_the_draft_corpus_is_exported_with_every_segment(seeded):
+    import polars as pl
+
+    from workbench.io import FORMATS
+
+    root, report = seeded
+    tmx, parquet = root / "exports" / "corpus.tmx", root / "exports" / "corpus.parquet"
+    assert report.exported == {"tmx": [tmx], "parquet": [parquet]}
+    units = list(FORMATS["tmx"].read(tmx))
+    with Project(root) as proj:
+        finals = dict(proj.conn.execute("SELECT segment_id, text FROM reviews"))
+    assert {u.segment_id: u.targets[0].text for u in units} == finals
+    frame = pl.read_parquet(parquet)
+    assert frame.height == len(finals) and set(frame["status"]) == {"todo"}
 
 
 def test_rerun_does_only_new_work(seeded):
@@ -100,6 +116,16 @@ def test_cli_run_without_app(tmp_path):
     assert "refused" in res.stderr and "file is empty" in res.stderr
     assert "Traceback" not in res.stderr
     assert "term accuracy 100.0%" in res.stderr
+    exports = sorted(p.name for p in (tmp_path / "proj" / "exports").iterdir())
+    assert exports == ["corpus.parquet", "corpus.tmx"]  # the default --export tmx,parquet
     with Project(tmp_path / "proj") as proj:
         assert len(proj.documents()) == 5
         assert len(proj.translations("en")) > 0
+
+
+def test_cli_run_refuses_an_unknown_export_format(tmp_path):
+    cmd = [sys.executable, "-m", "workbench", "run", str(SEEDS), "--export", "tmx,docx",
+           "--no-serve", "--project", str(tmp_path / "proj")]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and "docx: not one of" in res.stderr
+    assert not (tmp_path / "proj").exists()  # refused before anything is done

@@ -1,11 +1,14 @@
-"""The whole job on a set of articles: ingest → translate → align → normalise.
+"""The whole job on a set of articles: ingest → translate → align → normalise → export.
 
 ``run_pipeline`` chains the library functions each CLI command calls, on one
 project; every step is resumable on its own (ingest skips unchanged files,
 translation goes through the translation memory, alignment replaces its
-beads, normalisation is idempotent), so running it again after a kill or
-after adding articles only does the new work. Opening the review app is
-the CLI's business (``workbench run`` ends with ``workbench serve``).
+beads, normalisation is idempotent, exports are rewritten whole), so running
+it again after a kill or after adding articles only does the new work. The
+exports are the machine draft (every status, recorded in each unit); the
+reviewed corpus is exported later from the app or with ``workbench export``.
+Opening the review app is the CLI's business (``workbench run`` ends with
+``workbench serve``).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class PipelineReport:
     aligned: dict[str, tuple[int, int]] = field(default_factory=dict)  # target -> (beads, flagged)
     normalised: dict[str, int] = field(default_factory=dict)  # target -> changed texts
     term_accuracy: dict[str, float] = field(default_factory=dict)  # target -> share correct
+    exported: dict[str, list[Path]] = field(default_factory=dict)  # format -> files written
 
 
 def run_pipeline(
@@ -43,11 +47,13 @@ def run_pipeline(
     device: str = "auto",
     glossary: Any | None = None,
     review_threshold: float = 0.5,
+    export_formats: Sequence[str] = (),
     on_step: StepCallback | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> PipelineReport:
     """Ingest ``paths`` into ``project``, translate into ``targets`` (glossary terms
-    protected), align each document with its translation, normalise final texts.
+    protected), align each document with its translation, normalise final texts,
+    and write ``exports/corpus.<ext>`` in each of ``export_formats`` (all targets).
 
     Refused files are reported, not fatal, as with ``workbench ingest``; the
     other steps raise :class:`WorkbenchError` subclasses with actionable messages.
@@ -57,6 +63,8 @@ def run_pipeline(
     from workbench.glossary.project import normalise_project
     from workbench.glossary.protect import TermProtector
     from workbench.ingest import ingest_paths
+    from workbench.io import get_format
+    from workbench.io.project import export_project
     from workbench.translate import translate_project
 
     def say(step: str, message: str) -> None:
@@ -102,6 +110,14 @@ def run_pipeline(
             report.term_accuracy[tgt] = acc
             say("normalise", f"→{tgt}: {norm.changed} of {norm.checked} final texts normalised "
                 f"({norm.conflicts} edited meanwhile, left alone); term accuracy {acc:.1%}")
+    done = [t for t in targets if t in report.translated]
+    for name in export_formats if done else ():
+        fmt = get_format(name)
+        out = project.root / "exports" / f"corpus{fmt.extensions[0] if fmt.extensions else ''}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        exported = export_project(project, fmt, out, targets=done)
+        report.exported[fmt.name] = exported.files
+        say("export", exported.lines()[0])
     return report
 
 

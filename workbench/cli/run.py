@@ -1,5 +1,5 @@
 """Command: ``workbench run``, the whole job (ingest → translate → align → normalise →
-review app) on a set of articles; one call of :func:`workbench.pipeline.run_pipeline`."""
+export → review app) on a set of articles; one call of :func:`workbench.pipeline.run_pipeline`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from workbench.cli.common import ProjectOpt, console, open_project, progress
 from workbench.cli.serve import serve
+from workbench.io import FORMATS
 from workbench.store import DEFAULT_PROJECT
 
 
@@ -25,13 +26,17 @@ def run(
     review_threshold: Annotated[float, typer.Option(
         "--review-threshold", min=0.0, max=1.0,
         help="Beads under this alignment confidence are flagged for review.")] = 0.5,
+    export: Annotated[str, typer.Option(
+        "--export", help="Formats written to PROJECT/exports/corpus.* at the end (the machine "
+        "draft, every status), comma-separated; 'none' for none.")] = "tmx,parquet",
     open_app: Annotated[bool, typer.Option("--serve/--no-serve",
                                            help="Open the review app at the end.")] = True,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port of the app.")] = 8501,
     project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
     """Run the whole pipeline on PATHS: ingest, translate offline, align each document
-    with its translation, normalise names with the glossary, then open the review app.
+    with its translation, normalise names with the glossary, export the draft corpus
+    (TMX and Parquet by default), then open the review app.
 
     Every step is resumable: run it again after a kill, or after adding articles,
     and only new work is done. Exit code 1 if a file was refused or a step failed."""
@@ -44,6 +49,12 @@ def run(
     if device not in ("auto", "cpu", "cuda"):
         raise typer.BadParameter(f"{device!r} is not one of auto, cpu, cuda", param_hint="--device")
     targets = [t.strip().lower() for t in to.split(",") if t.strip()]
+    formats = [] if export.strip().lower() == "none" else \
+        [f.strip().lower() for f in export.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise typer.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(FORMATS)}",
+                                 param_hint="--export")
     g = load_csv(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar:
         tasks: dict[str, int] = {}
@@ -55,7 +66,7 @@ def run(
 
         report = run_pipeline(
             proj, paths, targets, engine=engine, device=device, glossary=g,
-            review_threshold=review_threshold, on_progress=on_progress,
+            review_threshold=review_threshold, export_formats=formats, on_progress=on_progress,
             on_step=lambda step, msg: console.print(f"[bold]{step:>9}[/] {escape(msg)}"),
         )
     for refused in report.refused:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -116,10 +115,8 @@ def test_hostile_tbx_is_refused_without_reading_files(tmp_path: Path, make) -> N
     path = tmp_path / "hostile.tbx"
     path.write_text(make(secret), encoding="utf-8")
     before = secret.stat().st_atime_ns
-    t0 = time.perf_counter()
     with pytest.raises(FormatError) as err:
         load_tbx(path)
-    assert time.perf_counter() - t0 < 2
     assert "TOP-SECRET" not in str(err.value)
     assert "refused" in str(err.value) or "not well-formed" in str(err.value)
     assert secret.stat().st_atime_ns == before

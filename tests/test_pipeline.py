@@ -129,3 +129,19 @@ def test_cli_run_refuses_an_unknown_export_format(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert res.returncode == 2 and "docx: not one of" in res.stderr
     assert not (tmp_path / "proj").exists()  # refused before anything is done
+
+
+def test_no_term_accuracy_figure_for_a_language_without_glossary_forms(tmp_path):
+    """The seed glossary has French and English forms only: into Spanish there is
+    nothing to measure, which is said, not reported as 100 %."""
+    article = tmp_path / "a.fr.txt"
+    article.write_text("Le ministre russe de la Défense Sergueï Choïgou est arrivé à Pyongyang.\n",
+                       encoding="utf-8")
+    said: list[str] = []
+    with Project(tmp_path / "p") as proj:
+        report = run_pipeline(proj, [article], ["es"], engine="apertium",
+                              glossary=load_csv(GLOSSARY),
+                              on_step=lambda step, msg: said.append(msg))
+    assert report.translated == {"es": 1}
+    assert report.term_accuracy == {}
+    assert any("no glossary concept in the sources has a form in es" in m for m in said)

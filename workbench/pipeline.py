@@ -16,10 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbench.errors import WorkbenchError
 from workbench.store import Project
+
+if TYPE_CHECKING:
+    from workbench.glossary.protect import TermAccuracy
 
 #: ``on_step(step, message)`` after each step (and for each ingested file).
 StepCallback = Callable[[str, str], None]
@@ -34,7 +37,8 @@ class PipelineReport:
     translated: dict[str, int] = field(default_factory=dict)  # target -> newly translated
     aligned: dict[str, tuple[int, int]] = field(default_factory=dict)  # target -> (beads, flagged)
     normalised: dict[str, int] = field(default_factory=dict)  # target -> changed texts
-    term_accuracy: dict[str, float] = field(default_factory=dict)  # target -> share correct
+    #: target -> share of glossary mentions right; absent when the source has none
+    term_accuracy: dict[str, float] = field(default_factory=dict)
     exported: dict[str, list[Path]] = field(default_factory=dict)  # format -> files written
 
 
@@ -107,9 +111,13 @@ def run_pipeline(
             norm = normalise_project(project, glossary, tgt)
             report.normalised[tgt] = norm.changed
             acc = _term_accuracy(project, glossary, sources[0], tgt)
-            report.term_accuracy[tgt] = acc
+            if acc.mentions:
+                report.term_accuracy[tgt] = acc.accuracy
+            measured = (f"term accuracy {acc.accuracy:.1%} over {acc.mentions} mentions"
+                        if acc.mentions else "no term accuracy: no glossary concept in the "
+                        f"sources has a form in {tgt}")
             say("normalise", f"→{tgt}: {norm.changed} of {norm.checked} final texts normalised "
-                f"({norm.conflicts} edited meanwhile, left alone); term accuracy {acc:.1%}")
+                f"({norm.conflicts} edited meanwhile, left alone); {measured}")
     done = [t for t in targets if t in report.translated]
     for name in export_formats if done else ():
         fmt = get_format(name)
@@ -121,7 +129,7 @@ def run_pipeline(
     return report
 
 
-def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> float:
+def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> TermAccuracy:
     """Term accuracy of the final ``tgt`` texts of the project's current documents."""
     from workbench.glossary.protect import term_accuracy
 
@@ -131,5 +139,4 @@ def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> float
            WHERE d.is_current = 1 AND r.target_lang = ? ORDER BY s.id""", (tgt,)).fetchall()
     if not rows:
         raise WorkbenchError(f"no {tgt} translations to measure term accuracy on")
-    result = term_accuracy([r[0] for r in rows], [r[1] for r in rows], glossary, src, tgt)
-    return float(result)
+    return term_accuracy([r[0] for r in rows], [r[1] for r in rows], glossary, src, tgt)

@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 #: Weight -> multiplicative step of the coordinate search ("p_A-B": prior of A-B and B-A).
-STEPS = {"words": 1.5, "sim": 1.2, "skip": 1.1, "length": 1.25, "anchor": 1.3, "weak": 1.5,
+STEPS = {"marks": 1.3, "words": 1.5, "sim": 1.2, "skip": 1.1, "length": 1.25, "anchor": 1.3, "weak": 1.5,
          "p_1-2": 1.25, "p_2-2": 1.25, "p_1-3": 1.2, "p_2-4": 1.2, "p_1-5": 1.2}
 _BOOKS: dict[str, tuple] = {}
 

@@ -247,3 +247,28 @@ def test_two_to_four_bead_found_with_wide_shapes(bead_types: str | None, found: 
     assert (((2, 3), (2, 3, 4, 5)) in pairs) is found
     assert ((0,), (0,)) in pairs and ((4,), (6,)) in pairs
     assert not ladder_problems(result.beads, len(FR_24), len(EN_24))
+
+
+def test_clause_marks_count_sentence_and_clause_punctuation() -> None:
+    from workbench.align.features import clause_marks
+
+    marks = clause_marks(["Il vint.", "Oui ; non : peut-être… -- fin !", "no marks here", "Why?!"])
+    assert marks.tolist() == [1.0, 5.0, 0.0, 1.0]
+
+
+def test_clause_mark_mismatch_is_evidence_against_a_bead() -> None:
+    """Two French sentences joined by a semicolon in English: the 2-1 bead's marks
+    agree (2 and 2), the 1-1 bead that leaves the second French sentence out does not."""
+    import numpy as np
+
+    from workbench.align.dp import Band
+    from workbench.align.mtguided import Weights, _prepare, _Scorer
+
+    src = ["Il pleuvait.", "Nous sommes restés à la maison."]
+    tgt = ["It was raining; we stayed at home."]
+    s_units, t_units = _prepare(src, tgt, None, None, None, 12, 2)
+    scorer = _Scorer(s_units, t_units, Weights(), False, 2)
+    scorer.set_band(Band.diagonal(2, 1, 2))
+    two_one = scorer.evidence_at(2, 1, np.array([2]), np.array([1]))["marks"][0]
+    one_one = scorer.evidence_at(1, 1, np.array([1]), np.array([1]))["marks"][0]
+    assert two_one == 0.0 < one_one

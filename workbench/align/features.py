@@ -153,6 +153,15 @@ def ngram_vectors(
     return out
 
 
+_CLAUSE = re.compile(r"[.!?;:…]+|--|—")
+
+
+def clause_marks(texts: Sequence[str]) -> np.ndarray:
+    """Number of clause marks (``. ! ? ; :``, ellipses and dashes) in each text: a
+    sentence split on one side is often a semicolon or a dash on the other."""
+    return np.fromiter((len(_CLAUSE.findall(t)) for t in texts), dtype=np.float64, count=len(texts))
+
+
 # -- anchors ------------------------------------------------------------------
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")

@@ -18,7 +18,7 @@ class GaleChurchAligner:
     name = "gale-church"
 
     def __init__(self, **options) -> None:
-        weights = Weights(sim=0.0, anchor=0.0, anchor_miss=0.0, length=1.0, skip=4.5,
+        weights = Weights(sim=0.0, anchor=0.0, anchor_miss=0.0, marks=0.0, length=1.0, skip=4.5,
                           prior={"1-1": 0.0, "1-2": 2.3, "2-1": 2.3, "2-2": 4.6})
         options.setdefault("bead_types", GC_BEADS)
         self._inner = MTGuidedAligner(weights=options.pop("weights", weights), **options)

@@ -9,6 +9,8 @@ The source side is machine translated into the target language beforehand
   chrF-like similarity, computed for every cell of the band at once),
 * anchors both sides share: numbers, names, quotations, glossary concepts —
   evidence added to the score, never a hard constraint,
+* how well its clause marks (``. ! ? ; :``, dashes) agree, in Gale–Church's form: a
+  sentence boundary on one side is usually a boundary or a semicolon on the other,
 * a prior per bead shape.
 
 A banded DP (``dp.py``) finds the cheapest ladder; the band starts around the
@@ -33,6 +35,7 @@ from workbench.align.features import (
     anchor_sets,
     anchor_vectors,
     banded_dots,
+    clause_marks,
     neighbour_dots,
     ngram_vectors,
 )
@@ -51,11 +54,8 @@ class Weights:
     anchor: float = 1.95       # reward for the cosine of shared anchors
     anchor_miss: float = 0.0   # penalty when both sides have anchors and share none
     skip: float = 3.2          # cost of a 1-0 / 0-1 bead
-    skip_sim: float = 0.0      # null cost grows by this times (a sentence's best cosine - the median)
-    skip_floor: float = 0.3    # a null bead costs at least this share of ``skip``
     weak: float = 0.5          # penalty for the least covered sentence of a many-sentence bead
-    tie: float = 0.0           # penalty for a many-to-many bead that splits cleanly in two
-    tie_ref: float = 0.35      # share of crossing similarity above which a bead is not penalised
+    marks: float = 0.3         # cost of clause-mark mismatch (. ! ? ; : dashes), Gale–Church style
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
     prior: dict[str, float] = field(default_factory=lambda: {
@@ -94,14 +94,16 @@ class _Units:
     anc: SparseRows
     anc_sq: np.ndarray
     anc_near: np.ndarray
+    marks: np.ndarray | None = None  # clause marks per unit (. ! ? ; : dashes)
 
 
 
-def _side(lengths: np.ndarray, vec: SparseRows | None, anc: SparseRows, span: int) -> _Units:
+def _side(lengths: np.ndarray, vec: SparseRows | None, anc: SparseRows, span: int,
+          marks: np.ndarray | None = None) -> _Units:
     gap = max(1, span - 1)
     sq = vec.row_sq_norms() if vec is not None else None
     near = neighbour_dots(vec, gap) if vec is not None else None
-    return _Units(lengths, vec, sq, near, anc, anc.row_sq_norms(), neighbour_dots(anc, gap))
+    return _Units(lengths, vec, sq, near, anc, anc.row_sq_norms(), neighbour_dots(anc, gap), marks)
 
 
 def _cos(num: np.ndarray, sq: np.ndarray) -> np.ndarray:
@@ -141,6 +143,8 @@ class _Scorer:
         self.n, self.m = n, m
         self.cs = np.concatenate(([0.0], np.cumsum(src.lengths)))
         self.ct = np.concatenate(([0.0], np.cumsum(tgt.lengths)))
+        self.ks = np.concatenate(([0.0], np.cumsum(src.marks))) if src.marks is not None else None
+        self.kt = np.concatenate(([0.0], np.cumsum(tgt.marks))) if tgt.marks is not None else None
         total_s, total_t = self.cs[-1], self.ct[-1]
         # Target chars per source char; clipped so that a side with extra material
         # (one text much longer) does not make every real pair look mismatched.
@@ -153,29 +157,6 @@ class _Scorer:
         self.ans = {a: _group_norms(src.anc_sq, src.anc_near, a) for a in sizes}
         self.ant = {b: _group_norms(tgt.anc_sq, tgt.anc_near, b) for b in sizes}
         self.band: Band | None = None
-
-    def skip_costs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Cost of leaving each source / target unit out (1-0 / 0-1 beads).
-
-        With MT evidence and ``skip_sim > 0`` the cost follows how well a unit
-        matches its best single partner in the band, relative to the median of
-        those best matches (a sentence nothing translates is cheap to leave out;
-        one with a clear partner is dear). Needs :meth:`set_band` first."""
-        w = self.w
-        skip_s, skip_t = np.full(self.n, w.skip), np.full(self.m, w.skip)
-        if not self.use_sim or w.skip_sim == 0.0 or self.n == 0 or self.m == 0:
-            return skip_s, skip_t
-        cols = self.moff[:, None] + np.arange(self.mwidth)[None, :]
-        ok = cols < self.m
-        cc = np.minimum(cols, self.m - 1)
-        cos = np.where(ok, _cos(self.M, self.s.sq[:, None] * self.t.sq[cc]), 0.0)
-        best_s = cos.max(axis=1)
-        best_t = np.zeros(self.m)
-        np.maximum.at(best_t, cc[ok], cos[ok])
-        ref = float(np.median(np.concatenate((best_s, best_t))))
-        floor = w.skip_floor * w.skip
-        return (np.maximum(floor, w.skip + w.skip_sim * (best_s - ref)),
-                np.maximum(floor, w.skip + w.skip_sim * (best_t - ref)))
 
     # -- band-level products ---------------------------------------------------
     def set_band(self, band: Band) -> None:
@@ -222,6 +203,12 @@ class _Scorer:
         w = self.w
         delta = (lt - self.ratio * ls) / np.sqrt(w.length_var * (self.ratio * ls + lt) / 2.0 + 1.0)
         length = (w.length_dof + 1) / 2 * np.log1p(delta * delta / w.length_dof)
+        if self.ks is not None and self.kt is not None:
+            ks = self.ks[ic] - self.ks[np.clip(ic - a, 0, self.n)]
+            kt = self.kt[jc] - self.kt[np.clip(jc - b, 0, self.m)]
+            marks = np.abs(kt - ks) / np.sqrt(ks + kt + 1.0)
+        else:
+            marks = np.zeros(J.shape)
         weak = np.zeros(J.shape)
         if self.use_sim:
             pairs = self._pairs(self.M, a, b, I, J)
@@ -242,21 +229,15 @@ class _Scorer:
                     weak = np.minimum(weak, _contain(part, own))
             else:
                 weak = sim
-            tie = _tie(pairs, a, b) if a > 1 and b > 1 else np.ones(J.shape)
         else:
             sim = np.zeros(J.shape)
-            tie = np.ones(J.shape)
         anum = sum(self._pairs(self.A, a, b, I, J).values())
         asq_s, asq_t = self.ans[a][ic], self.ant[b][jc]
         aden = np.sqrt(asq_s * asq_t)
         anc = np.clip(np.where(aden > 0, anum / np.maximum(aden, 1e-12), 0.0), 0.0, 1.0)
-        import os
-        _k = float(os.environ.get("ASAT", "0"))
-        if _k > 0:
-            anc = anc * (1.0 - np.exp(-np.maximum(anum, 0.0) / _k))
         both = (asq_s > 0) & (asq_t > 0)
         return {"sim": sim, "length": length, "anchor": anc, "both": both, "weak": weak,
-                "tie": tie}
+                "marks": marks}
 
     def cost(self, t: BeadType, chunk: int = 2048) -> np.ndarray:
         """Cost of bead ``t`` at every band cell (+inf where impossible), float32.
@@ -273,31 +254,14 @@ class _Scorer:
         w = self.w
         I, J = self.I[rows], self.J[rows]
         units = (a + b) / 2.0
-        c = (w.prior.get(f"{a}-{b}", 3.0) + w.length * ev["length"]
-             - w.anchor * units ** float(__import__("os").environ.get("AUP", "0")) * ev["anchor"] + w.anchor_miss * (ev["both"] & (ev["anchor"] == 0)))
+        c = (w.prior.get(f"{a}-{b}", 3.0) + w.length * ev["length"] + w.marks * ev["marks"]
+             - w.anchor * ev["anchor"] + w.anchor_miss * (ev["both"] & (ev["anchor"] == 0)))
         valid = (J < self.band.hi[rows, None]) & (J <= self.m) & (J >= b) & (I >= a)
         if self.use_sim:
             c = c + w.sim * units ** w.size_power * (1.0 - ev["sim"])
             if a > 1 or b > 1:
                 c = c + w.weak * (1.0 - ev["weak"])
-            if a > 1 and b > 1 and w.tie:
-                c = c + w.tie * np.clip(1.0 - ev["tie"] / w.tie_ref, 0.0, 1.0)
         return np.where(valid, c, np.inf)
-
-
-def _tie(pairs: dict[tuple[int, int], np.ndarray], a: int, b: int) -> np.ndarray:
-    """How much a many-to-many bead holds together: over the ways to cut it into two
-    monotone sub-beads, the least share of its (positive) pair similarity that
-    crosses the cut. Near 0: the bead is two beads side by side."""
-    pos = {k: np.maximum(v, 0.0) for k, v in pairs.items()}
-    total = sum(pos.values())
-    best = None
-    for ps in range(1, a):
-        for qs in range(1, b):
-            # pair (p, q) counts from the bead's end: p < ps is the later source part
-            cut = sum(v for (p, q), v in pos.items() if (p < ps) != (q < qs))
-            best = cut if best is None else np.minimum(best, cut)
-    return np.where(total > 0, best / np.maximum(total, 1e-12), 0.0)
 
 
 def _length_diagonal(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
@@ -323,7 +287,8 @@ def _prepare(src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | Non
         vs = vt = None
     as_, at = anchor_sets(src, tgt, concepts, tgt_concepts)
     avs, avt = anchor_vectors([as_, at])
-    return _side(ls, vs, avs, span), _side(lt, vt, avt, span)
+    return (_side(ls, vs, avs, span, clause_marks(src)),
+            _side(lt, vt, avt, span, clause_marks(tgt)))
 
 
 @dataclass(frozen=True)
@@ -354,7 +319,8 @@ def _align_units(src: _Units, tgt: _Units, w: Weights, use_sim: bool,
     margin = 3
     for rnd in range(max_rounds):
         scorer.set_band(band)
-        skip_s, skip_t = scorer.skip_costs()
+        skip_s = np.full(n, w.skip)
+        skip_t = np.full(m, w.skip)
         path = banded_dp(band, bead_types, scorer.cost, skip_s, skip_t)
         low, high = hugging_rows(path, band, margin)
         if len(low) == 0 and len(high) == 0:

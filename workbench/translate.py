@@ -37,7 +37,10 @@ class TermProtection(Protocol):
     A hook may also have ``for_engine(name)``, returning the hook to use with
     the concrete engine that translates a pair (for example placeholders for
     Apertium, target forms written inline for Argos); it is called once per
-    pair, after ``auto`` has been resolved.
+    pair, after ``auto`` has been resolved. A hook with
+    ``translate(call, text_of, texts, src, tgt)`` runs the engine calls itself
+    (to protect only what the engine gets wrong) and returns ``(final text,
+    engine result)`` pairs; ``protect``/``restore`` are then not used here.
     """
 
     version: str
@@ -107,20 +110,26 @@ def _kept_flags(meta: dict[str, Any], text: str) -> dict[str, Any]:
 
 def _run(engine: Engine, texts: list[str], src: str, tgt: str,
          glossary: TermProtection | None) -> list[TranslationResult]:
-    """One engine call on one batch, with optional term protection; checks the count."""
+    """Translate one batch, with optional term protection; every engine call is checked
+    to return one translation per segment."""
+    def call(batch: list[str]) -> list[TranslationResult]:
+        results = engine.translate(batch, src, tgt)
+        if len(results) != len(batch):
+            raise EngineError(f"{engine.name} returned {len(results)} translations for "
+                              f"{len(batch)} segments ({src}→{tgt}); nothing was saved for this batch")
+        return results
+
     if glossary is None:
-        results = engine.translate(texts, src, tgt)
+        return call(texts)
+    if callable(getattr(glossary, "translate", None)):  # the hook chooses what to protect
+        pairs = glossary.translate(call, lambda r: r.text, list(texts), src, tgt)
     else:
         protected, state = glossary.protect(list(texts), src, tgt)
-        raw = engine.translate(protected, src, tgt)
-        restored = glossary.restore([r.text for r in raw], state)
-        suffix = f"+glossary:{glossary.version}" if getattr(glossary, "version", "") else ""
-        results = [TranslationResult(t, r.engine, r.model, r.model_version + suffix, _kept_flags(r.meta, t))
-                   for t, r in zip(restored, raw)]
-    if len(results) != len(texts):
-        raise EngineError(f"{engine.name} returned {len(results)} translations for "
-                          f"{len(texts)} segments ({src}→{tgt}); nothing was saved for this batch")
-    return results
+        raw = call(protected)
+        pairs = list(zip(glossary.restore([r.text for r in raw], state), raw))
+    suffix = f"+glossary:{glossary.version}" if getattr(glossary, "version", "") else ""
+    return [TranslationResult(t, r.engine, r.model, r.model_version + suffix, _kept_flags(r.meta, t))
+            for t, r in pairs]
 
 
 def _as_engine(engine: str | Engine, device: str) -> Engine:

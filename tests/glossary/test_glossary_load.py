@@ -153,6 +153,6 @@ def test_to_csv_quotes_what_needs_quoting() -> None:
 
 def test_seed_glossary_is_valid(seeds_glossary: Glossary) -> None:
     assert len(seeds_glossary) >= 50
-    assert seeds_glossary.languages == ["en", "fr"]
+    assert seeds_glossary.languages == ["en", "es", "fr"]
     for concept in seeds_glossary.concepts.values():
-        assert concept.preferred("fr") and concept.preferred("en"), concept.id
+        assert all(concept.preferred(lang) for lang in ("fr", "en", "es")), concept.id

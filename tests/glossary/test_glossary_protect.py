@@ -99,7 +99,7 @@ def test_translate_uses_the_engine_mode_and_drops_flags_on_protected_words(small
     [res] = translate_lines(["Choïgou parle à Zorglub"], "fr", "en", Copy(),
                             glossary=TermProtector(small, mode="auto"))
     assert res.text == "Shoigu parle à Zorglub"
-    assert res.model_version.endswith(":placeholder")
+    assert res.model_version.endswith(":placeholder:minimal")
     assert res.meta["low_confidence"] == [{"word": "Zorglub", "reason": "unknown"}]
 
 
@@ -187,3 +187,52 @@ def test_translate_lines_with_the_protector(apertium, seeds_glossary: Glossary) 
     assert "Sergei Shoigu" in results[0].text and "Kim Jong Un" in results[0].text
     assert "Kim" in results[2].text and "Putin" in results[2].text
     assert term_accuracy(lines, [r.text for r in results], seeds_glossary, "fr", "en").accuracy == 1.0
+
+
+def test_translate_protects_only_what_the_engine_gets_wrong(small: Glossary) -> None:
+    """An engine that mangles "Kim Jong-un" and, as rule-based engines do around an
+    unknown token, loses the word "Kiev" next to one: pass 1 translates as is, pass 2
+    protects only Kim Jong-un, pass 3 everything; each pass only the segments still wrong."""
+    sent: list[list[str]] = []
+
+    def engine(texts: list[str]) -> list[str]:
+        sent.append(list(texts))
+        out = []
+        for t in texts:
+            t = t.replace("Kim Jong-un", "Kim Jong Uno").replace(" à ", " in ")
+            out.append(t.replace("Kiev", "") if "XTERM" in t else t)
+        return out
+
+    protector = TermProtector(small, "fr", "en")
+    texts = ["Kim Jong-un à Kiev", "Choïgou à Kiev", "rien"]
+    out = protector.translate(engine, str, texts, "fr", "en")
+    assert [t for t, _ in out] == ["Kim Jong Un in Kyiv", "Shoigu in Kyiv", "rien"]
+    assert sent == [texts, ["XTERM0X à Kiev"], ["XTERM0X à XTERM1X"]]
+    assert out[1][1] == "Choïgou in Kiev"  # the engine output it came from (pass 1)
+
+
+@needs_apertium
+def test_minimal_protection_keeps_apertium_fluent_and_every_term_right(
+        apertium, seeds_glossary: Glossary, seed_lines: list[str]) -> None:
+    """Placeholders everywhere make Apertium keep the article it drops before a country
+    ("la Russie" → "the Russia"); protecting only what it gets wrong avoids most of that."""
+    import re
+
+    article = re.compile(r"\bthe (Russia|North Korea|Ukraine|Japan|Iran|China|Cuba)\b")
+    protector = TermProtector(seeds_glossary, "fr", "en")
+    sizes: list[int] = []
+
+    def call(texts: list[str]) -> list[str]:
+        sizes.append(len(texts))
+        return [r.text for r in apertium.translate(texts, "fr", "en")]
+
+    minimal = [t for t, _ in protector.translate(call, str, seed_lines, "fr", "en")]
+    protected, state = protector.protect(seed_lines, "fr", "en")
+    everywhere = protector.restore(call(protected), state)
+    plain = call(seed_lines)
+
+    assert term_accuracy(seed_lines, minimal, seeds_glossary, "fr", "en").accuracy == 1.0
+    assert sizes[0] == len(seed_lines) and all(n < len(seed_lines) for n in sizes[1:-2])
+    found = {name: sum(len(article.findall(t)) for t in texts)
+             for name, texts in (("minimal", minimal), ("everywhere", everywhere), ("plain", plain))}
+    assert found["everywhere"] > 20 and found["minimal"] <= found["plain"] + 3, found

@@ -18,6 +18,15 @@ has a preferred form in the target language is replaced:
 :meth:`TermProtector.for_engine` once the engine of each pair is known.
 Used directly, without ``for_engine``, ``auto`` behaves as ``placeholder``.
 
+Protection changes what the engine sees, and a rule-based engine translates
+the sentence around a token less well (``la Russie`` → ``the Russia``: the
+article it drops before a country name stays before a token). So
+:meth:`TermProtector.translate` protects only what needs it: it translates
+the batch as is, normalises it, and retranslates only the segments whose
+preferred target forms are missing, protecting only the concepts that went
+wrong; a segment still wrong after that is retranslated with every mention
+protected (three engine calls at most, on shrinking subsets).
+
 After restoring, the output is normalised with :meth:`Glossary.apply` in the
 target language, which also fixes any source form the engine copied. Tokens
 are matched leniently on the way back (``xterm0x``, ``XTERM 0 X``, Apertium's
@@ -28,13 +37,14 @@ shows up in :func:`term_accuracy` and the consistency check, never silently.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from workbench.errors import GlossaryError
 from workbench.glossary.model import Glossary
 
+T = TypeVar("T")
 Mode = Literal["placeholder", "inline", "auto"]
 MODES: tuple[str, ...] = ("placeholder", "inline", "auto")
 _TOKEN = "XTERM{}X"
@@ -96,7 +106,7 @@ class TermProtector:
     @property
     def version(self) -> str:
         """Glossary content hash (short) plus the mode: part of the translation-memory key."""
-        return f"{self.glossary.version}:{self.mode}"
+        return f"{self.glossary.version}:{self.mode}:minimal"
 
     def for_engine(self, engine: str) -> TermProtector:
         """The protector to use with ``engine``: ``mode="auto"`` becomes that engine's
@@ -107,10 +117,12 @@ class TermProtector:
 
     # -- one segment -----------------------------------------------------------
 
-    def protect_text(self, text: str, src: str, tgt: str) -> tuple[str, list[Placeholder]]:
-        """``text`` with mentions replaced, and what each replacement stands for."""
+    def protect_text(self, text: str, src: str, tgt: str,
+                     only: AbstractSet[str] | None = None) -> tuple[str, list[Placeholder]]:
+        """``text`` with mentions replaced (of the concepts in ``only``, if given), and
+        what each replacement stands for."""
         del src  # mentions of any language's form count; kept for symmetry and future use
-        matches = self.glossary.find(text, tgt)
+        matches = [m for m in self.glossary.find(text, tgt) if only is None or m.concept in only]
         if not matches:
             return text, []
         parts: list[str] = []
@@ -145,11 +157,12 @@ class TermProtector:
 
     # -- batches (the translate.TermProtection protocol) -----------------------
 
-    def protect(self, texts: list[str], src: str, tgt: str) -> tuple[list[str], Any]:
+    def protect(self, texts: list[str], src: str, tgt: str,
+                only: Sequence[AbstractSet[str]] | None = None) -> tuple[list[str], Any]:
         out: list[str] = []
         state = Protected(tgt)
-        for text in texts:
-            protected, ph = self.protect_text(text, src, tgt)
+        for i, text in enumerate(texts):
+            protected, ph = self.protect_text(text, src, tgt, None if only is None else only[i])
             out.append(protected)
             state.placeholders.append(ph)
         return out, state
@@ -159,6 +172,31 @@ class TermProtector:
         if tgt is None:
             raise GlossaryError("restore() needs the target language of the protected batch")
         return [self.restore_text(t, ph, tgt) for t, ph in zip(texts, state.placeholders)]
+
+    def translate(self, call: Callable[[list[str]], list[T]], text_of: Callable[[T], str],
+                  texts: list[str], src: str, tgt: str) -> list[tuple[str, T]]:
+        """Translate ``texts`` with ``call``, protecting only what the engine gets wrong
+        (see the module doc). Returns each final text with the engine result it came
+        from (for its metadata)."""
+        out = [(self.glossary.apply(text_of(r), tgt), r) for r in call(texts)]
+        for protect_all in (False, True):  # the concepts that went wrong, then every mention
+            wrong = self._missing(texts, [t for t, _ in out], tgt)
+            redo = [i for i, concepts in enumerate(wrong) if concepts]
+            if not redo:
+                break
+            only = None if protect_all else [wrong[i] for i in redo]
+            protected, state = self.protect([texts[i] for i in redo], src, tgt, only)
+            raw = call(protected)
+            for i, text, r in zip(redo, self.restore([text_of(r) for r in raw], state), raw):
+                out[i] = (text, r)
+        return out
+
+    def _missing(self, sources: list[str], translations: list[str], tgt: str) -> list[set[str]]:
+        """Per segment: concepts whose preferred ``tgt`` form is missing from the translation."""
+        wrong: list[set[str]] = [set() for _ in sources]
+        for miss in term_accuracy(sources, translations, self.glossary, self.src or "", tgt).misses:
+            wrong[miss.index].add(miss.concept)
+        return wrong
 
 
 def protect(glossary: Glossary, text: str, src_lang: str, tgt_lang: str,

@@ -1,5 +1,7 @@
 """SIGKILL `workbench translate` at ten moments: the database stays consistent and a
 rerun ends with exactly the translations of an uninterrupted run (issue 8, item 2).
+Likewise `workbench run` killed in each of its steps: the rerun ends with the same
+final texts, beads and exported corpus.
 
 The killed runs save every 8 segments (fine-grained kill moments); the reference
 and the reruns use batches of 32, which is faster and also shows that batching
@@ -82,3 +84,71 @@ def test_kill_then_resume(ingested, reference, tmp_path, saved):
                                 "--batch-size", "32"), capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert _translations(project) == reference
+
+
+# -- the whole pipeline ------------------------------------------------------------------------
+
+def _run_cmd(project: Path) -> list[str]:
+    return _cmd(project, "run", str(SEEDS), "--engine", "apertium", "--glossary",
+                str(SEEDS.parent / "glossaries" / "seeds.csv"), "--no-serve")
+
+
+def _state(project: Path) -> dict[str, list[tuple]]:
+    """What a pipeline run leaves: final texts, beads, and the exported units."""
+    from workbench.io import FORMATS
+
+    with sqlite3.connect(project / "workbench.sqlite") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        reviews = conn.execute("SELECT segment_id, target_lang, text, status FROM reviews "
+                               "ORDER BY 1, 2").fetchall()
+        beads = conn.execute(
+            "SELECT a.document_id, a.target_kind, b.idx, b.src_ids, b.tgt_ids, b.confidence "
+            "FROM beads b JOIN alignments a ON a.id = b.alignment_id ORDER BY 1, 2, 3").fetchall()
+    units = [(u.segment_id, u.targets[0].text) for u in
+             FORMATS["tmx"].read(project / "exports" / "corpus.tmx")]
+    return {"reviews": reviews, "beads": beads, "tmx": units}
+
+
+def _rows(project: Path, table: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{project / 'workbench.sqlite'}?mode=ro", uri=True) as conn:
+            return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+@pytest.fixture(scope="module")
+def pipeline_reference(tmp_path_factory) -> dict[str, list[tuple]]:
+    ref = tmp_path_factory.mktemp("run-ref") / "p"
+    subprocess.run(_run_cmd(ref), check=True, capture_output=True)
+    state = _state(ref)
+    assert len(state["reviews"]) > 50 and len(state["beads"]) > 50
+    return state
+
+
+# A kill in each step: ingest, translate, align, export (condition checked every ms).
+MOMENTS = {
+    "ingest": lambda p: _rows(p, "documents") >= 2,
+    "translate": lambda p: _rows(p, "translations") >= 40,
+    "align": lambda p: _rows(p, "alignments") >= 2,
+    "export": lambda p: (p / "exports").is_dir(),
+}
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
+def test_kill_workbench_run_then_rerun(pipeline_reference, tmp_path, moment):
+    project = tmp_path / "p"
+    proc = subprocess.Popen(_run_cmd(project), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not MOMENTS[moment](project) and proc.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.001)
+    killed_midway = proc.poll() is None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    rerun = subprocess.run(_run_cmd(project), capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert _state(project) == pipeline_reference
+    assert killed_midway, f"the run ended before the {moment} step could be interrupted"

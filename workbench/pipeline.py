@@ -133,10 +133,7 @@ def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> TermA
     """Term accuracy of the final ``tgt`` texts of the project's current documents."""
     from workbench.glossary.protect import term_accuracy
 
-    rows = project.conn.execute(
-        """SELECT s.text, r.text FROM reviews r JOIN segments s ON s.id = r.segment_id
-           JOIN documents d ON d.id = s.document_id
-           WHERE d.is_current = 1 AND r.target_lang = ? ORDER BY s.id""", (tgt,)).fetchall()
-    if not rows:
+    pairs = project.pairs(tgt)
+    if pairs.is_empty():
         raise WorkbenchError(f"no {tgt} translations to measure term accuracy on")
-    return term_accuracy([r[0] for r in rows], [r[1] for r in rows], glossary, src, tgt)
+    return term_accuracy(pairs["source"].to_list(), pairs["target"].to_list(), glossary, src, tgt)

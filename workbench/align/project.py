@@ -112,18 +112,25 @@ def align_project(
             src_paragraphs=s["paragraph"].to_list(), tgt_paragraphs=t["paragraph"].to_list(),
         )
         alignment.provenance["mt_engine"] = mt_name
-        aid = save_alignment(
-            project, document_id=src_id, target_lang=tgt_doc["lang"], target_kind="document",
-            target_ref=str(tgt_id), alignment=alignment, src_segment_ids=s["id"].to_list(),
-            tgt_segment_ids=t["id"].to_list(), tgt_texts=tgt_texts,
-        )
-        res = ProjectAlignResult(aid, src_id, tgt_id, len(alignment.beads),
-                                 sum(b.confidence < review_threshold for b in alignment.beads),
-                                 mt_name)
-        results.append(res)
-        if on_pair:
-            on_pair(res)
+        results.append(_store(
+            project, alignment, review_threshold, on_pair, document_id=src_id,
+            target_document_id=tgt_id, target_lang=tgt_doc["lang"], target_kind="document",
+            target_ref=str(tgt_id), mt=mt_name, src_segment_ids=s["id"].to_list(),
+            tgt_segment_ids=t["id"].to_list(), tgt_texts=tgt_texts))
     return results
+
+
+def _store(project: Any, alignment: Any, review_threshold: float,
+           on_pair: Callable[[ProjectAlignResult], None] | None, *, document_id: int,
+           target_document_id: int, mt: str, **where: Any) -> ProjectAlignResult:
+    """Save one alignment (``where``: the rest of :func:`save_alignment`'s arguments) and
+    report it: beads, and how many fall under ``review_threshold``."""
+    aid = save_alignment(project, document_id=document_id, alignment=alignment, **where)
+    result = ProjectAlignResult(aid, document_id, target_document_id, len(alignment.beads),
+                                sum(b.confidence < review_threshold for b in alignment.beads), mt)
+    if on_pair:
+        on_pair(result)
+    return result
 
 
 def align_machine_translations(
@@ -165,15 +172,9 @@ def align_machine_translations(
             alignment = aligner.align(s["text"].to_list(), tgt_texts,
                                       src_paragraphs=paragraphs, tgt_paragraphs=paragraphs)
             alignment.provenance["mt_engine"] = engine
-            aid = save_alignment(
-                project, document_id=doc["id"], target_lang=tgt_lang, target_kind="mt",
-                target_ref=engine, alignment=alignment, src_segment_ids=ids,
-                tgt_segment_ids=None, tgt_texts=tgt_texts,
-            )
-            res = ProjectAlignResult(aid, doc["id"], doc["id"], len(alignment.beads),
-                                     sum(b.confidence < review_threshold for b in alignment.beads),
-                                     engine)
-            results.append(res)
-            if on_pair:
-                on_pair(res)
+            results.append(_store(
+                project, alignment, review_threshold, on_pair, document_id=doc["id"],
+                target_document_id=doc["id"], target_lang=tgt_lang, target_kind="mt",
+                target_ref=engine, mt=engine, src_segment_ids=ids, tgt_segment_ids=None,
+                tgt_texts=tgt_texts))
     return results

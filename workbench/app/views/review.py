@@ -262,17 +262,21 @@ def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: boo
     if not shown:
         st.info("No bead matches the filters.")
         return
-    page_count = max(1, -(-len(shown) // size))
-    if ss.get("rv_bpage", 1) > page_count:
-        ss.rv_bpage = page_count
-    page = st.columns([1, 4])[0].number_input(f"Page (of {page_count})", 1, page_count,
-                                              key="rv_bpage", step=1)
-    start = (int(page) - 1) * size
+    start = (_page_input(len(shown), size, "rv_bpage") - 1) * size
     st.caption(f"{len(all_beads)} beads, {n_low} below confidence {threshold:.2f} · "
                f"showing {start + 1}–{min(start + size, len(shown))} of {len(shown)}")
     for bead in shown[start:start + size]:
         following = all_beads[bead.idx + 1] if bead.idx + 1 < len(all_beads) else None
         _bead(bead, following, aid, lang, glossary, threshold, target_label)
+
+
+def _page_input(n: int, size: int, key: str) -> int:
+    """A page number input for ``n`` items, kept in range when filters shrink the list."""
+    page_count = max(1, -(-n // size))
+    if ss.get(key, 1) > page_count:
+        ss[key] = page_count
+    return int(st.columns([1, 4])[0].number_input(f"Page (of {page_count})", 1, page_count,
+                                                  key=key, step=1))
 
 
 def _move(delta: int) -> None:
@@ -343,14 +347,10 @@ def main() -> None:
         _segment(shown.row(ss.rv_cursor, named=True), lang, glossary, threshold, focus=True)
         return
 
-    page_count = max(1, -(-len(shown) // size))
-    if ss.get("rv_page", 1) > page_count:
-        ss.rv_page = page_count
-    page = st.columns([1, 4])[0].number_input(f"Page (of {page_count})", 1, page_count,
-                                              key="rv_page", step=1)
-    rows, _ = queries.page_of(shown, int(page), size)
+    page = _page_input(len(shown), size, "rv_page")
+    rows, _ = queries.page_of(shown, page, size)
     st.caption(f"{len(shown)} segments match · showing "
-               f"{(int(page) - 1) * size + 1}–{(int(page) - 1) * size + len(rows)}")
+               f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)}")
     for row in rows.iter_rows(named=True):
         _segment(row, lang, glossary, threshold, focus=False)
 

@@ -21,7 +21,7 @@ def run(
     engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos or apertium.")] = "auto",
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (Argos).")] = "auto",
     glossary: Annotated[Path | None, typer.Option(
-        "--glossary", "-g", help="Glossary CSV: protects names in MT, normalises the "
+        "--glossary", "-g", help="Glossary CSV (or .tbx): protects names in MT, normalises the "
         "translations, and is what the app's Glossary page edits.")] = None,
     review_threshold: Annotated[float, typer.Option(
         "--review-threshold", min=0.0, max=1.0,
@@ -40,7 +40,7 @@ def run(
 
     Every step is resumable: run it again after a kill, or after adding articles,
     and only new work is done. Exit code 1 if a file was refused or a step failed."""
-    from workbench.glossary.csvio import load_csv
+    from workbench.cli.glossary import load_glossary
     from workbench.pipeline import run_pipeline
 
     if engine not in ("auto", "argos", "apertium"):
@@ -55,7 +55,7 @@ def run(
     if unknown:
         raise typer.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(FORMATS)}",
                                  param_hint="--export")
-    g = load_csv(glossary) if glossary is not None else None
+    g = load_glossary(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar:
         tasks: dict[str, int] = {}
 

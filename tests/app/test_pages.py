@@ -157,7 +157,7 @@ def test_glossary_saves_a_valid_draft_atomically(app_at, project_dir):
     at.button(key="gl_save").click().run()
     assert not at.exception and not at.error
     assert "Emmanuel Macron" in path.read_text(encoding="utf-8")
-    assert not list(path.parent.glob(".*.tmp"))  # the temporary file was renamed away
+    assert not list(path.parent.glob(".*.part"))  # the temporary file was renamed away
 
 
 def test_glossary_editor_cell_edits_and_added_row_are_saved(app_at, project_dir):
@@ -179,7 +179,7 @@ def test_glossary_editor_cell_edits_and_added_row_are_saved(app_at, project_dir)
         "putin,en,Putin,preferred,as in English news",  # the edited cell
         "putin,en,Poutine,variant,French spelling",  # the added row; "Poutin" deleted
     ]
-    assert not list(path.parent.glob(".*.tmp"))
+    assert not list(path.parent.glob(".*.part"))
 
 
 def test_glossary_invalid_draft_is_refused_and_file_kept(app_at, project_dir):

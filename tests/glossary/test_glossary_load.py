@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,9 @@ def test_save_round_trip_and_atomic_write(tmp_path: Path, small: Glossary) -> No
     assert again.terms() == small.terms()
     assert again.hash == small.hash
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # readable like any saved file
 
 
 def test_hash_ignores_order_and_notes_but_not_content() -> None:

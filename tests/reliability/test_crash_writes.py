@@ -9,7 +9,7 @@
   new one whole. The project database passes ``PRAGMA integrity_check``.
 
 What a kill does leave is the hidden temporary file next to the target
-(``.NAME.XXXX.tmp`` / ``.part``); it is never read as a glossary or export.
+(``.NAME.XXXX.part``); it is never read as a glossary or export.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ def test_killed_glossary_saves_leave_the_old_or_the_new_file(tmp_path):
                                 stdout=subprocess.PIPE, text=True)
         assert proc.stdout.readline() == "ready\n"
         if trial % 2:  # half the kills land while a temporary file is being written
-            _wait_for(lambda: any(target.parent.glob(".glossary.csv.*.tmp")))
+            _wait_for(lambda: any(target.parent.glob(".glossary.csv.*.part")))
         else:  # the others at 5 ms to 200 ms into the save loop, wherever that is
             time.sleep(0.005 + 0.01 * trial)
         proc.send_signal(signal.SIGKILL)
@@ -84,7 +84,7 @@ def test_killed_glossary_saves_leave_the_old_or_the_new_file(tmp_path):
         assert data in (OLD_GLOSSARY, NEW_GLOSSARY), f"trial {trial}: a mix of two saves"
         seen.add(data == NEW_GLOSSARY)
         assert len(load_csv(target)) in (4000, 4500)
-        leftovers = list(target.parent.glob(".glossary.csv.*.tmp"))
+        leftovers = list(target.parent.glob(".glossary.csv.*.part"))
         mid_write += bool(leftovers)
         for p in leftovers:
             p.unlink()

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from workbench.errors import GlossaryError
@@ -139,16 +137,11 @@ def save_csv(glossary: Glossary, path: Path | str) -> Path:
 
 
 def atomic_write_text(path: Path, text: str) -> Path:
-    """Replace ``path`` with ``text`` so that readers see the old or the new file, never a mix."""
+    """Replace ``path`` with ``text`` so that readers see the old or the new file, never a mix
+    (the exports' :func:`~workbench.io.base.atomic_output`, creating the folder first)."""
+    from workbench.io.base import atomic_output
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_output(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
     return path

@@ -118,8 +118,7 @@ def import_tbx(project_root: Path | str, tbx: Path | str) -> GlossaryImport:
                              f"or convert with `workbench glossary import-tbx {tbx} --out FILE`")
         written = False
     else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(target, to_csv(glossary))
+        atomic_write_text(target, to_csv(glossary))  # creates glossaries/ if needed
         written = True
     return GlossaryImport(target, len(glossary), len(glossary.terms()), glossary.version,
                           written, tuple(notices))

@@ -24,11 +24,15 @@ if [ ! -x .venv/bin/python ]; then
   echo "setup: creating .venv with $PY"
   "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+# pip, quiet about index locations this machine lacks; a failed install still stops setup.
+pip_install() {
+  .venv/bin/python -m pip install -q "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }
+}
+pip_install --upgrade pip
+pip_install -e ".[test]"
 # argostranslate without its declared dependencies: they pull stanza, spaCy and
 # torch (gigabytes) for sentence splitting that the workbench does itself.
 # Its light dependencies are listed in pyproject.toml. Installed last, so that
 # pip's resolver does not report the deliberately missing ones as an ERROR.
-.venv/bin/python -m pip install -q --no-deps "argostranslate==1.11.0" 2>&1 | grep -v "^WARNING: Location" || true
+pip_install --no-deps "argostranslate==1.11.0"
 .venv/bin/workbench --version

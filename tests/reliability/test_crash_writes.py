@@ -46,14 +46,18 @@ OLD_GLOSSARY = to_csv(parse_csv(_glossary_text(4000, "ancienne version"), "old")
 NEW_GLOSSARY = to_csv(parse_csv(_glossary_text(4500, "nouvelle version « révisée »"), "new"))
 
 SAVER = """
-import sys
+import os, sys, time
 from workbench.glossary import parse_csv, save_csv
-old, new = (parse_csv(open(p, encoding="utf-8").read(), p) for p in sys.argv[2:4])
-save_csv(old, sys.argv[1])
+target, base, other, slow = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "slow"
+base, other = (parse_csv(open(p, encoding="utf-8").read(), p) for p in (base, other))
+save_csv(base, target)
+if slow:  # hold each save 200 ms between writing and publishing, so an aimed kill lands there
+    fsync = os.fsync
+    os.fsync = lambda fd: (time.sleep(0.2), fsync(fd))
 print("ready", flush=True)
 while True:
-    save_csv(new, sys.argv[1])
-    save_csv(old, sys.argv[1])
+    save_csv(other, target)
+    save_csv(base, target)
 """
 
 
@@ -69,11 +73,15 @@ def test_killed_glossary_saves_leave_the_old_or_the_new_file(tmp_path):
     target = tmp_path / "work" / "glossary.csv"
     seen, mid_write = set(), 0
     for trial in range(20):
-        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(target),
-                                 str(tmp_path / "old.csv"), str(tmp_path / "new.csv")],
+        # even trials start from the old file, odd ones from the new; the saves after
+        # "ready" alternate, the other one first
+        base, other = ("old.csv", "new.csv") if trial % 2 == 0 else ("new.csv", "old.csv")
+        aimed = trial % 4 < 2  # half the kills land while a temporary file is being written
+        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(target), str(tmp_path / base),
+                                 str(tmp_path / other), "slow" if aimed else "fast"],
                                 stdout=subprocess.PIPE, text=True)
         assert proc.stdout.readline() == "ready\n"
-        if trial % 2:  # half the kills land while a temporary file is being written
+        if aimed:
             _wait_for(lambda: any(target.parent.glob(".glossary.csv.*.part")))
         else:  # the others at 5 ms to 200 ms into the save loop, wherever that is
             time.sleep(0.005 + 0.01 * trial)
@@ -83,13 +91,15 @@ def test_killed_glossary_saves_leave_the_old_or_the_new_file(tmp_path):
         data = target.read_text(encoding="utf-8")
         assert data in (OLD_GLOSSARY, NEW_GLOSSARY), f"trial {trial}: a mix of two saves"
         seen.add(data == NEW_GLOSSARY)
+        if aimed:  # killed inside the first save after "ready": the file is still the base
+            assert data == (tmp_path / base).read_text(encoding="utf-8"), f"trial {trial}"
         assert len(load_csv(target)) in (4000, 4500)
         leftovers = list(target.parent.glob(".glossary.csv.*.part"))
         mid_write += bool(leftovers)
         for p in leftovers:
             p.unlink()
         assert [p.name for p in target.parent.iterdir()] == ["glossary.csv"]
-    assert seen == {True, False}  # kills landed in both kinds of save
+    assert seen == {True, False}  # both files were on disk at a kill
     assert mid_write >= 8  # and (nearly) all the aimed ones while a temporary file was being written
 
 

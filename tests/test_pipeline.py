@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -115,7 +116,7 @@ def test_cli_run_without_app(tmp_path):
     assert res.returncode == 1, res.stderr  # the empty file is refused, the rest is done
     assert "refused" in res.stderr and "file is empty" in res.stderr
     assert "Traceback" not in res.stderr
-    assert "term accuracy 100.0%" in res.stderr
+    assert re.search(r"term accuracy →en: (\d+)/\1 = 100.0%", res.stderr)
     exports = sorted(p.name for p in (tmp_path / "proj" / "exports").iterdir())
     assert exports == ["corpus.parquet", "corpus.tmx"]  # the default --export tmx,parquet
     with Project(tmp_path / "proj") as proj:

@@ -113,11 +113,8 @@ def run_pipeline(
             acc = _term_accuracy(project, glossary, sources[0], tgt)
             if acc.mentions:
                 report.term_accuracy[tgt] = acc.accuracy
-            measured = (f"term accuracy {acc.accuracy:.1%} over {acc.mentions} mentions"
-                        if acc.mentions else "no term accuracy: no glossary concept in the "
-                        f"sources has a form in {tgt}")
             say("normalise", f"→{tgt}: {norm.changed} of {norm.checked} final texts normalised "
-                f"({norm.conflicts} edited meanwhile, left alone); {measured}")
+                f"({norm.conflicts} edited meanwhile, left alone); {acc.line(tgt)}")
     done = [t for t in targets if t in report.translated]
     for name in export_formats if done else ():
         fmt = get_format(name)

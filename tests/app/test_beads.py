@@ -68,6 +68,46 @@ def test_stale_page_is_a_conflict_and_bad_splits_are_refused(project_dir):
     assert len(_ladder(project_dir)) == 6 and _covers_once(_ladder(project_dir))
 
 
+def test_undo_walks_back_merges_and_splits_with_their_confidences(project_dir):
+    original = _ladder(project_dir)
+    with Project(project_dir) as p:
+        aid = beads.alignments(p, 1, "en")[0]["id"]
+        assert beads.last_change(p, aid) is None
+        with pytest.raises(InputError, match="no merge or split"):
+            beads.undo(p, aid)
+        b = beads.load(p, aid)
+        beads.merge(p, aid, b[3], b[4])  # bead 4 has confidence 0.30
+        merged = _ladder(project_dir)
+        one, _ = beads.split(p, aid, beads.load(p, aid)[0], 1, 0)
+        assert beads.last_change(p, aid)["op"] == "split"
+        assert beads.undo(p, aid, author="test")["op"] == "split"
+        assert _ladder(project_dir) == merged
+        assert beads.undo(p, aid)["op"] == "merge"
+        assert _ladder(project_dir) == original  # confidences too, not 1.0
+        assert [b.target for b in beads.load(p, aid)] == [x.target for x in b]
+        assert beads.last_change(p, aid) is None
+        edits = json.loads(p.conn.execute("SELECT provenance FROM alignments").fetchone()[0])[
+            "reviewer_edits"]
+        assert [(e["op"], "undone" in e) for e in edits] == [
+            ("merge", True), ("split", True), ("undo", False), ("undo", False)]
+
+
+def test_undo_after_a_change_elsewhere_is_a_conflict(project_dir):
+    with Project(project_dir) as p:
+        aid = beads.alignments(p, 1, "en")[0]["id"]
+        b = beads.load(p, aid)
+        beads.merge(p, aid, b[0], b[1])
+        ladder = _ladder(project_dir)
+        # Another process rewrites the merged bead behind this one's back (a re-alignment).
+        with p.transaction() as conn:
+            conn.execute("UPDATE beads SET src_ids = '[0]' WHERE alignment_id = ? AND idx = 0",
+                         (aid,))
+        with pytest.raises(ConflictError):
+            beads.undo(p, aid)
+        assert [s for s, _, _ in _ladder(project_dir)][1:] == [s for s, _, _ in ladder][1:]
+        assert beads.last_change(p, aid)["op"] == "merge"  # still there to undo
+
+
 def test_review_beads_view_merges_and_splits(app_at, project_dir):
     at = app_at()
     at.sidebar.radio(key="rv_view").set_value("Beads").run()
@@ -92,6 +132,13 @@ def test_review_beads_view_merges_and_splits(app_at, project_dir):
     ladder = _ladder(project_dir)
     assert [(len(s), len(t)) for s, t, _ in ladder] == [(1, 1)] * 7 and _covers_once(ladder)
     assert [c for _, _, c in ladder][2:4] == [1.0, 1.0]  # checked by a person now
+    # Undo twice: the split, then the merge; the ladder is as the aligner left it.
+    at.button(key="rv_bead_undo").click().run()
+    assert any("split of bead 3 undone" in i.value for i in at.info)
+    assert [len(s) for s, _, _ in _ladder(project_dir)][:4] == [1, 1, 2, 1]
+    at.button(key="rv_bead_undo").click().run()
+    assert [c for _, _, c in _ladder(project_dir)][3] == pytest.approx(0.30)
+    assert at.button(key="rv_bead_undo").disabled
 
 
 def test_two_tabs_merging_the_same_beads(app_at, project_dir):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+from projects import add_translated_document
 
 from workbench.app.text import unescape
-
 from workbench.store import Project
 
 GLOSSARY = """concept,lang,term,status,note
@@ -317,3 +317,20 @@ def test_documents_aligns_the_selection_and_review_shows_its_beads(app_at, proje
     assert "Translation (document 2)" in [c.value for c in at.caption]
     shown = [m.value for m in at.markdown]
     assert "The Kremlin welcomed \\\"a frank and direct dialogue\\\"\\." in shown
+
+
+def test_target_language_chosen_on_one_page_is_kept_on_the_others(app_at, project_dir):
+    with Project(project_dir) as p:
+        add_translated_document(p, "Macron reçoit Poutine (es)", [
+            ("Le Kremlin a salué « un dialogue franc et direct ».",
+             "El Kremlin saludó «un diálogo franco y directo».")], target="es")
+    at = app_at()
+    assert at.sidebar.selectbox(key="rv_lang").value == "en"
+    at.sidebar.selectbox(key="rv_lang").set_value("es").run()
+    for page, key in (("quality", "q_lang"), ("export", "ex_lang"), ("documents", "doc_target")):
+        at.switch_page(f"views/{page}.py").run()
+        assert not at.exception
+        assert at.selectbox(key=key).value == "es", page
+    at.selectbox(key="doc_target").set_value("en").run()
+    at.switch_page("views/review.py").run()
+    assert at.sidebar.selectbox(key="rv_lang").value == "en"

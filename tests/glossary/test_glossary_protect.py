@@ -129,6 +129,17 @@ def test_term_accuracy_counts_mentions(small: Glossary) -> None:
         term_accuracy(["a"], [], small, "fr", "en")
 
 
+@pytest.mark.parametrize("sources, translations, tgt, line", [
+    (["Choïgou et Choïgou à Kiev"], ["Shoigu and Choïgou in Kyiv"], "en",
+     "term accuracy →en: 2/3 = 66.7% (missing: Shoigu)"),
+    (["Kim Jong-un"], ["KIM JONG UN"], "en", "term accuracy →en: 1/1 = 100.0%"),
+    (["rien"], ["nothing"], "en", "term accuracy →en: none measured (no concept in the "
+                                  "sources has a form in en)"),
+])
+def test_term_accuracy_line(small: Glossary, sources, translations, tgt, line) -> None:
+    assert term_accuracy(sources, translations, small, "fr", tgt).line(tgt) == line
+
+
 def test_term_accuracy_does_not_count_a_form_inside_a_longer_one(small: Glossary) -> None:
     # "Shoigu" inside "Sergei Shoigu" is the full-name concept, not the short one
     acc = term_accuracy(["Choïgou"], ["Sergei Shoigu"], small, "fr", "en")

@@ -8,7 +8,8 @@ merges two neighbouring beads, or splits one bead in two at a source and a
 target position. Either way the ladder stays monotone and covers every
 sentence exactly once; the beads the reviewer made get confidence 1.0 (a
 person checked them) and the change is noted in the alignment's provenance
-(``reviewer_edits``).
+(``reviewer_edits``), with the beads it replaced, so it can be undone, latest
+first (:func:`undo`).
 
 Every change names the beads as the page showed them; if the alignment was
 changed meanwhile (another tab, a re-alignment) :class:`ConflictError` is
@@ -113,19 +114,30 @@ def load(project: Project, alignment_id: int) -> list[BeadView]:
     return out
 
 
-def _rewrite(project: Project, alignment_id: int, expected: dict[int, BeadView],
-             replace: tuple[int, int], new: list[BeadView], op: dict) -> None:
-    """In one transaction: check the beads in ``expected`` are unchanged, replace beads
-    ``replace[0]..replace[1]`` by ``new``, renumber, note ``op`` in the provenance."""
+Row = tuple[tuple[int, ...], tuple[int, ...], str, float]  # src ids, tgt ids, joined text, conf
+
+
+def _row(bead: BeadView) -> Row:
+    return bead.src_ids, bead.tgt_ids, " ".join(t for t in bead.target if t), bead.confidence
+
+
+def _rewrite(project: Project, alignment_id: int, expected: dict[int, tuple], replace: tuple[int, int],
+             new: list[Row], op: dict) -> None:
+    """In one transaction: check the beads in ``expected`` (idx -> ``(src_ids, tgt_ids)``)
+    are unchanged, replace beads ``replace[0]..replace[1]`` by ``new``, renumber, and note
+    ``op`` in the provenance with what was replaced (``before``), so it can be undone."""
     with project.transaction() as conn:
         current = {int(i): (tuple(json.loads(s)), tuple(json.loads(t))) for i, s, t in conn.execute(
             "SELECT idx, src_ids, tgt_ids FROM beads WHERE alignment_id = ?", (alignment_id,))}
-        for idx, bead in expected.items():
-            if current.get(idx) != bead.ids:
+        for idx, ids in expected.items():
+            if current.get(idx) != ids:
                 raise ConflictError(
                     f"the alignment was changed elsewhere (bead {idx + 1} is no longer what this "
                     "page showed); nothing was changed; reload the beads and try again")
         first, last = replace
+        before = [[json.loads(s), json.loads(t), text, conf] for s, t, text, conf in conn.execute(
+            "SELECT src_ids, tgt_ids, tgt_text, confidence FROM beads WHERE alignment_id = ? "
+            "AND idx BETWEEN ? AND ? ORDER BY idx", (alignment_id, first, last))]
         conn.execute("DELETE FROM beads WHERE alignment_id = ? AND idx BETWEEN ? AND ?",
                      (alignment_id, first, last))
         shift = len(new) - (last - first + 1)
@@ -138,20 +150,31 @@ def _rewrite(project: Project, alignment_id: int, expected: dict[int, BeadView],
         conn.executemany(
             "INSERT INTO beads (alignment_id, idx, src_ids, tgt_ids, tgt_text, confidence) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [(alignment_id, first + k, json.dumps(list(b.src_ids)), json.dumps(list(b.tgt_ids)),
-              " ".join(t for t in b.target if t), b.confidence) for k, b in enumerate(new)])
-        prov_json = conn.execute("SELECT provenance FROM alignments WHERE id = ?",
-                                 (alignment_id,)).fetchone()[0]
-        try:
-            prov = json.loads(prov_json or "{}")
-        except ValueError:
-            prov = {"original": prov_json}
-        if not isinstance(prov, dict):
-            prov = {"original": prov}
+            [(alignment_id, first + k, json.dumps(list(src)), json.dumps(list(tgt)), text, conf)
+             for k, (src, tgt, text, conf) in enumerate(new)])
+        prov = _provenance(conn, alignment_id)
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        prov.setdefault("reviewer_edits", []).append({**op, "at": stamp})
+        edits = prov.setdefault("reviewer_edits", [])
+        if op["op"] == "undo":
+            edits[op["of"]]["undone"] = stamp
+        else:
+            op = {**op, "first": first, "before": before,
+                  "after": [[list(src), list(tgt)] for src, tgt, _, _ in new]}
+        edits.append({**op, "at": stamp})
         conn.execute("UPDATE alignments SET provenance = ? WHERE id = ?",
                      (json.dumps(prov, ensure_ascii=False, sort_keys=True), alignment_id))
+
+
+def _provenance(conn, alignment_id: int) -> dict:
+    """The alignment's provenance as a dict (a non-JSON or non-dict value is kept under
+    ``original``)."""
+    prov_json = conn.execute("SELECT provenance FROM alignments WHERE id = ?",
+                             (alignment_id,)).fetchone()[0]
+    try:
+        prov = json.loads(prov_json or "{}")
+    except ValueError:
+        prov = {"original": prov_json}
+    return prov if isinstance(prov, dict) else {"original": prov}
 
 
 def merge(project: Project, alignment_id: int, first: BeadView, second: BeadView,
@@ -161,8 +184,8 @@ def merge(project: Project, alignment_id: int, first: BeadView, second: BeadView
         raise InputError(f"beads {first.idx + 1} and {second.idx + 1} are not neighbours")
     merged = BeadView(first.idx, first.src_ids + second.src_ids, first.tgt_ids + second.tgt_ids,
                       first.source + second.source, first.target + second.target, REVIEWED)
-    _rewrite(project, alignment_id, {first.idx: first, second.idx: second},
-             (first.idx, second.idx), [merged],
+    _rewrite(project, alignment_id, {first.idx: first.ids, second.idx: second.ids},
+             (first.idx, second.idx), [_row(merged)],
              {"op": "merge", "bead": first.idx, "author": author})
     return merged
 
@@ -180,6 +203,37 @@ def split(project: Project, alignment_id: int, bead: BeadView, src_at: int, tgt_
                    bead.source[:src_at], bead.target[:tgt_at], REVIEWED)
     two = BeadView(bead.idx + 1, bead.src_ids[src_at:], bead.tgt_ids[tgt_at:],
                    bead.source[src_at:], bead.target[tgt_at:], REVIEWED)
-    _rewrite(project, alignment_id, {bead.idx: bead}, (bead.idx, bead.idx), [one, two],
+    _rewrite(project, alignment_id, {bead.idx: bead.ids}, (bead.idx, bead.idx),
+             [_row(one), _row(two)],
              {"op": "split", "bead": bead.idx, "split_at": [src_at, tgt_at], "author": author})
     return one, two
+
+
+def last_change(project: Project, alignment_id: int) -> dict | None:
+    """The reviewer's latest merge or split of this alignment that is not undone yet
+    (its provenance record, with its position under ``pos``), or ``None``."""
+    edits = _provenance(project.conn, _alignment(project, alignment_id)["id"]).get(
+        "reviewer_edits", [])
+    for pos in range(len(edits) - 1, -1, -1):
+        edit = edits[pos]
+        if edit.get("op") in ("merge", "split") and "undone" not in edit:
+            return {**edit, "pos": pos}
+    return None
+
+
+def undo(project: Project, alignment_id: int, author: str = "") -> dict:
+    """Undo the latest merge or split not undone yet: the beads it made go back to the ones it
+    replaced, with their confidences. Repeated calls walk back through earlier changes.
+    Returns the undone change; :class:`ConflictError` if its beads were changed since."""
+    change = last_change(project, alignment_id)
+    if change is None:
+        raise InputError("there is no merge or split of this alignment to undo")
+    if "before" not in change:
+        raise InputError(f"the {change['op']} of {change['at']} was made by an older version "
+                         "that did not record what it replaced; it cannot be undone")
+    first, after = change["first"], change["after"]
+    expected = {first + k: (tuple(src), tuple(tgt)) for k, (src, tgt) in enumerate(after)}
+    _rewrite(project, alignment_id, expected, (first, first + len(after) - 1),
+             [(tuple(src), tuple(tgt), text, conf) for src, tgt, text, conf in change["before"]],
+             {"op": "undo", "of": change["pos"], "author": author})
+    return change

@@ -100,6 +100,17 @@ def show_flashes() -> None:
          "info": st.info}[kind](md_escape(message))
 
 
+def target_lang_select(langs: list[str], key: str, label: str = "Target language") -> str:
+    """A target-language selectbox that opens on the language last chosen on any page, so
+    moving from Review to Quality or Export keeps the reviewer in the same language."""
+    last = st.session_state.get("target_lang")
+    if key not in st.session_state and last in langs:
+        st.session_state[key] = last
+    lang = st.selectbox(label, langs, key=key)
+    st.session_state["target_lang"] = lang
+    return lang
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _glossary_from(files: tuple[tuple[str, float], ...]):
     """All glossary CSVs of the folder as one glossary (re-read when a file changes)."""

@@ -168,14 +168,7 @@ def _print_term_accuracy(protector: Any, sources: list[str], targets: list[str],
     from workbench.glossary.protect import term_accuracy
 
     acc = term_accuracy(sources, targets, protector.glossary, "", tgt)
-    if not acc.mentions:
-        console.print(f"term accuracy →{escape(tgt)}: no mention of a concept "
-                      f"that has a form in {escape(tgt)}")
-        return
-    line = f"term accuracy →{tgt}: {acc.correct}/{acc.mentions} = {acc.accuracy:.1%}"
-    if acc.misses:
-        line += " (missing: " + ", ".join(sorted({m.expected for m in acc.misses})[:8]) + ")"
-    console.print(escape(line))
+    console.print(escape(acc.line(tgt)))
 
 
 @models_app.command("list")

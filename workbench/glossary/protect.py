@@ -242,6 +242,16 @@ class TermAccuracy:
     def __float__(self) -> float:
         return self.accuracy
 
+    def line(self, tgt: str) -> str:
+        """The one-line report the CLI and ``workbench run`` print."""
+        if not self.mentions:
+            return (f"term accuracy →{tgt}: none measured (no concept in the sources has a "
+                    f"form in {tgt})")
+        line = f"term accuracy →{tgt}: {self.correct}/{self.mentions} = {self.accuracy:.1%}"
+        if self.misses:
+            line += " (missing: " + ", ".join(sorted({m.expected for m in self.misses})[:8]) + ")"
+        return line
+
 
 def term_accuracy(sources: Sequence[str], translations: Sequence[str], glossary: Glossary,
                   src: str, tgt: str) -> TermAccuracy:

@@ -15,7 +15,8 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import AUTHOR, db, load_glossary, open_or_stop, project_root, show_error
+from workbench.app.common import (AUTHOR, db, load_glossary, open_or_stop, project_root,
+                                  show_error, target_lang_select)
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -138,7 +139,8 @@ def main() -> None:
     open_or_stop()
     with db() as project:
         langs = queries.target_langs(project)
-    target = st.selectbox("Progress for target language", langs or ["en"], key="doc_target")
+    target = target_lang_select(langs or ["en"], "doc_target",
+                                "Progress for target language")
     with db() as project:
         docs = queries.document_progress(project, target)
     _ingest_section()

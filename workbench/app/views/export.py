@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import db, open_or_stop, project_root, show_error
+from workbench.app.common import db, open_or_stop, project_root, show_error, target_lang_select
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -47,7 +47,7 @@ def main() -> None:
         doc_ids = st.multiselect("Documents", list(titles), key="ex_docs",
                                  format_func=lambda i: f"{i} · {titles[i]}",
                                  placeholder="all documents")
-        lang = st.selectbox("Target language", langs, key="ex_lang")
+        lang = target_lang_select(langs, "ex_lang")
         statuses = st.multiselect("Statuses", STATUSES, default=["approved"], key="ex_status",
                                   placeholder="any status")
     with c2:

@@ -19,7 +19,7 @@ import streamlit as st
 from workbench.app import queries
 from workbench.glossary.project import apply_normalisation, normalise_preview
 from workbench.app.common import (AUTHOR, db, flash, glossary_dir, open_or_stop, show_error,
-                                  show_flashes)
+                                  show_flashes, target_lang_select)
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -94,7 +94,7 @@ def _renormalise_section(glossary, name: str) -> None:
         if not langs:
             st.caption("No translations yet.")
             return
-        lang = st.selectbox("Target language", langs, key="gl_norm_lang")
+        lang = target_lang_select(langs, "gl_norm_lang")
         with db() as project:
             changes = normalise_preview(project, glossary, lang, statuses=None)
         st.caption(f"{len(changes)} final translation(s) would change (approved ones included).")

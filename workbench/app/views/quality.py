@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import db, load_glossary, open_or_stop
+from workbench.app.common import db, load_glossary, open_or_stop, target_lang_select
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -27,7 +27,7 @@ def main() -> None:
     if not langs:
         st.info("No translations yet.")
         return
-    lang = st.selectbox("Target language", langs, key="q_lang")
+    lang = target_lang_select(langs, "q_lang")
     with db() as project:
         per_doc = queries.quality(project, lang)
         pairs = project.pairs(lang)

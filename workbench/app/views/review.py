@@ -18,7 +18,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app import beads, queries
-from workbench.app.common import AUTHOR, db, flash, load_glossary, open_or_stop, show_flashes
+from workbench.app.common import (AUTHOR, db, flash, load_glossary, open_or_stop, show_flashes,
+                                  target_lang_select)
 from workbench.app.text import highlight, md_escape
 from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
 
@@ -202,6 +203,18 @@ def _split(aid: int, bead: beads.BeadView, src_key: str, tgt_key: str) -> None:
         flash(f"bead {bead.idx + 1} split into {one.shape} and {two.shape}", "info")
 
 
+def _undo_beads(aid: int) -> None:
+    try:
+        with db() as project:
+            change = beads.undo(project, aid, author=AUTHOR)
+    except ConflictError as exc:
+        flash(str(exc), "warning")
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{change['op']} of bead {change['first'] + 1} undone", "info")
+
+
 def _sentences(texts: tuple[str, ...], glossary, lang: str, empty: str) -> None:
     if not texts:
         st.caption(empty)
@@ -257,6 +270,11 @@ def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: boo
                     else f"Translation (document {chosen['target_ref']})")
     with db() as project:
         all_beads = beads.load(project, aid)
+        change = beads.last_change(project, aid)
+    st.button("Undo last merge or split", key="rv_bead_undo", icon=":material/undo:",
+              disabled=change is None, on_click=_undo_beads, args=(aid,),
+              help=(f"Undo the {change['op']} of bead {change['first'] + 1} ({change['at']})"
+                    if change and "first" in change else "Nothing to undo"))
     shown = [b for b in all_beads if not low_only or b.confidence < threshold]
     n_low = sum(b.confidence < threshold for b in all_beads)
     if not shown:
@@ -297,7 +315,7 @@ def main() -> None:
     titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)}
     with st.sidebar:
         doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc")
-        lang = st.selectbox("Target language", langs, key="rv_lang")
+        lang = target_lang_select(langs, "rv_lang")
         statuses = st.multiselect("Status", list(STATUS_LABEL), format_func=STATUS_LABEL.get,
                                   key="rv_status", placeholder="all statuses")
         low_only = st.toggle("Low confidence only", key="rv_low")

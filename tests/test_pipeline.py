@@ -122,6 +122,7 @@ def test_cli_run_without_app(tmp_path):
     with Project(tmp_path / "proj") as proj:
         assert len(proj.documents()) == 5
         assert len(proj.translations("en")) > 0
+        assert proj.setting("glossary_dir") == str(GLOSSARY.parent)  # for the review app
 
 
 def test_cli_run_refuses_an_unknown_export_format(tmp_path):
@@ -146,4 +147,4 @@ def test_no_term_accuracy_figure_for_a_language_without_glossary_forms(tmp_path)
                               on_step=lambda step, msg: said.append(msg))
     assert report.translated == {"es": 1}
     assert report.term_accuracy == {}
-    assert any("no glossary concept in the sources has a form in es" in m for m in said)
+    assert any("none measured (no concept in the sources has a form in es)" in m for m in said)

@@ -334,3 +334,21 @@ def test_target_language_chosen_on_one_page_is_kept_on_the_others(app_at, projec
     at.selectbox(key="doc_target").set_value("en").run()
     at.switch_page("views/review.py").run()
     assert at.sidebar.selectbox(key="rv_lang").value == "en"
+
+
+def test_glossary_folder_remembered_by_the_project_is_used(app_at, project_dir, tmp_path):
+    """What `workbench run --glossary DIR/x.csv` or `serve --glossaries DIR` records: a
+    later plain `workbench serve` edits and highlights with that folder's glossaries."""
+    elsewhere = tmp_path / "shared-glossaries"
+    elsewhere.mkdir()
+    (elsewhere / "names.csv").write_text(GLOSSARY, encoding="utf-8")
+    at = app_at("glossary")
+    assert any("No glossary CSV yet" in i.value for i in at.info)
+    with Project(project_dir) as p:
+        p.set_setting("glossary_dir", str(elsewhere))
+    at.run()
+    assert at.selectbox(key="gl_file").value == "names.csv"
+    assert at.data_editor[0].value["term"].tolist() == ["Poutine", "Putin", "Poutin"]
+    at.switch_page("views/review.py").run()
+    warnings_only = at.sidebar.toggle(key="rv_gloss")
+    assert not warnings_only.disabled and warnings_only.help == "glossary: names.csv"

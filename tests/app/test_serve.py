@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from workbench.cli import app
 from workbench.cli.serve import APP, serve_command
+from workbench.store import Project
 
 
 def test_command_binds_localhost_and_passes_the_project(tmp_path: Path):
@@ -36,7 +37,8 @@ def test_missing_project_is_a_message(tmp_path: Path):
 
 def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
     """A first start on a machine (fresh HOME): no Streamlit e-mail prompt, and the
-    browser (here a script named by $BROWSER) is sent to the app once it answers."""
+    browser (here a script named by $BROWSER) is sent to the app once it answers; the
+    --glossaries folder is remembered by the project."""
     import os
     import socket
     import subprocess
@@ -56,7 +58,7 @@ def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
         port = s.getsockname()[1]
     env = {**os.environ, "HOME": str(tmp_path), "BROWSER": f"{sys.executable} {browser} %s"}
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--project", str(root),
-                             "--port", str(port)], env=env, stdin=subprocess.PIPE,
+                             "--port", str(port), "--glossaries", str(tmp_path)], env=env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             start_new_session=True)
     try:
@@ -69,3 +71,5 @@ def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
         os.killpg(proc.pid, 15)
         out = proc.communicate(timeout=30)[0].decode()
     assert "Email" not in out and "Welcome to Streamlit" not in out
+    with Project(root) as project:  # the next plain `serve` uses the same glossaries
+        assert project.setting("glossary_dir") == str(tmp_path.resolve())

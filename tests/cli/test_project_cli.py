@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -102,3 +103,21 @@ def test_usage_error_exit_2_and_user_error_exit_1(tmp_path):
     missing = wb("status", "-p", str(tmp_path / "none"))
     assert missing.returncode == 1
     assert "no project" in missing.stderr and "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("Kim [bold]et Poutine.txt", "Kim [bold]et[/bold] Poutine [/i] à Vladivostok"),
+    ("[red]Choïgou.md", "[red]Choïgou[/] en Corée du Nord"),
+    ("Shoigu [link=mailto:a@b.org]x.txt", "[link=file:///etc/passwd]Choïgou[/link] [/]"),
+])
+def test_names_and_titles_that_look_like_markup_are_printed_as_they_are(tmp_path, name, title):
+    article = tmp_path / name
+    article.write_text(f"{title}\n\nKim Jong-un est arrivé à Vladivostok mardi. Il a rencontré "
+                       "Vladimir Poutine.\n", encoding="utf-8")
+    project = str(tmp_path / "proj")
+    ingest = wb("ingest", str(article), "-p", project)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "Traceback" not in ingest.stderr and name in ingest.stderr.replace("\n", "")
+    status = wb("status", "-p", project)
+    assert status.returncode == 0, status.stderr
+    assert title[:40] in status.stdout.replace("\n", "")  # the title, not styled away

@@ -54,7 +54,7 @@ def write_case(tmp_path, kind: str, name: str, secret: str):
 def _import(project, path):
     """What ``workbench import PATH`` does for the extension."""
     if path.suffix == ".tbx":
-        return import_tbx(project.root, path)
+        return import_tbx(project.glossary_dir, path)
     return import_file(project, path)
 
 
@@ -133,11 +133,11 @@ def test_a_doctype_without_entities_is_fine(fresh, tmp_path):
 def test_a_clean_tbx_becomes_the_project_glossary(fresh, tmp_path):
     path = tmp_path / "names.tbx"
     path.write_text(TBX_BODY.format(src="Kim Jong-un", tgt="Kim Jong Un"), encoding="utf-8")
-    first = import_tbx(fresh.root, path)
+    first = import_tbx(fresh.glossary_dir, path)
     assert first.written and first.path == fresh.root / "glossaries" / "names.csv"
     assert "kim,en,Kim Jong Un,preferred" in first.path.read_text(encoding="utf-8")
-    assert not import_tbx(fresh.root, path).written  # the same glossary again: no-op
+    assert not import_tbx(fresh.glossary_dir, path).written  # the same glossary again: no-op
     path.write_text(TBX_BODY.format(src="Kim Jong-oun", tgt="Kim Jong Un"), encoding="utf-8")
     with pytest.raises(InputError, match="already exists with other terms"):
-        import_tbx(fresh.root, path)
+        import_tbx(fresh.glossary_dir, path)
     assert "Kim Jong-un" in first.path.read_text(encoding="utf-8")  # not replaced

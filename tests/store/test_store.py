@@ -46,6 +46,32 @@ def test_newer_schema_refused(tmp_path):
         Project(tmp_path / "p")
 
 
+def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
+    from workbench.store.schema import MIGRATIONS
+
+    db = tmp_path / "old" / "workbench.sqlite"
+    db.parent.mkdir()
+    with sqlite3.connect(db) as conn:  # a project made by a workbench with schema 1
+        conn.executescript(MIGRATIONS[0] + "PRAGMA user_version = 1;")
+    with Project(db.parent) as p:
+        doc = _doc(p)
+    with sqlite3.connect(db) as conn:
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("DROP TABLE settings")
+    with Project(db.parent) as p:
+        assert p.schema_version == SCHEMA_VERSION == 2
+        assert p.segments(doc)["text"].to_list()[1] == "Kim voyage rarement."
+        assert p.setting("glossary_dir") is None
+
+
+@pytest.mark.parametrize("values", [["/srv/glossaires"], ["/a", "/b/Choïgou ü"]])
+def test_settings_keep_the_last_value(project, values):
+    for value in values:
+        project.set_setting("glossary_dir", value)
+    assert project.setting("glossary_dir") == values[-1]
+    assert project.conn.execute("SELECT COUNT(*) FROM settings").fetchone()[0] == 1
+
+
 def test_documents_and_segments(project):
     doc = _doc(project)
     docs = project.documents()

@@ -41,9 +41,13 @@ def project_root() -> Path:
 
 
 def glossary_dir() -> Path:
-    """Where the glossary CSV files live (``--glossaries``, else ``<project>/glossaries``)."""
+    """Where the glossary CSV files live: ``--glossaries``, else the folder the project was
+    last run or served with (its ``glossary_dir`` setting), else ``<project>/glossaries``."""
     given = st.session_state.get("glossary_dir") or _argv_options().glossaries \
         or os.environ.get("WORKBENCH_GLOSSARIES")
+    if not given:
+        with contextlib.suppress(WorkbenchError), db() as project:
+            given = project.glossary_dir
     return Path(given).resolve() if given else project_root() / "glossaries"
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
@@ -81,7 +82,7 @@ def align(
             bar.add_task(f"translating {len(src_sents)} sentences ({engine})", total=None)
             mt_lines, prov = translate_for_alignment(src_sents, src_lang, tgt_lang, engine)
         mt_name = str(prov.get("engine", engine))
-        console.print(f"[dim]translated {len(src_sents)} sentences with {mt_name} "
+        console.print(f"[dim]translated {len(src_sents)} sentences with {escape(mt_name)} "
                       f"in {time.perf_counter() - t0:.1f}s[/]")
     t0 = time.perf_counter()
     result = get_aligner("mtguided", concepts=concepts).align(
@@ -93,8 +94,8 @@ def align(
         write_ladder(out, result.beads)
     flagged = flag_low_confidence(result.beads, review_threshold)
     console.print(f"{len(result.beads)} beads for {len(src_sents)} × {len(tgt_sents)} sentences "
-                  f"in {elapsed:.2f}s (MT: {mt_name}); {len(flagged)} under confidence "
-                  f"{review_threshold} to review" + (f"; wrote {out}" if out else ""))
+                  f"in {elapsed:.2f}s (MT: {escape(mt_name)}); {len(flagged)} under confidence "
+                  f"{review_threshold} to review" + (f"; wrote {escape(str(out))}" if out else ""))
 
 
 def _align_project(project: Path, src_lang: str, tgt_lang: str, use_mt: bool, engine: str,
@@ -110,7 +111,7 @@ def _align_project(project: Path, src_lang: str, tgt_lang: str, use_mt: bool, en
         def report(res) -> None:
             bar.advance(task)
             console.print(f"#{res.document_id} ↔ #{res.target_document_id}: {res.beads} beads, "
-                          f"{res.flagged} to review (MT: {res.mt}; alignment {res.alignment_id})")
+                          f"{res.flagged} to review (MT: {escape(str(res.mt))}; alignment {res.alignment_id})")
 
         results = align_project(proj, src_lang=src_lang, tgt_lang=tgt_lang, pairs=pairs,
                                 use_mt=use_mt, engine=engine, concepts=concepts,

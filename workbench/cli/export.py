@@ -99,7 +99,7 @@ def _import_glossary(project: Path, path: Path) -> None:
     from workbench.glossary.project import import_tbx
 
     with open_project(project) as proj:
-        done = import_tbx(proj.root, path)
+        done = import_tbx(proj.glossary_dir, path)
     for notice in done.notices:
         console.print(f"note: {escape(str(path))}: {escape(notice)}", soft_wrap=True)
     verb = "wrote" if done.written else "already there:"

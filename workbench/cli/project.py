@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.common import ProjectOpt, console, open_project, progress
@@ -38,8 +39,8 @@ def ingest(
             style = _STYLE.get(result.status, "")
             extra = f" #{result.document_id}" if result.document_id else ""
             segs = f", {result.segments} segments" if result.segments else ""
-            console.print(f"[{style}]{result.status:>11}[/]{extra} {result.path}"
-                          f" [dim]{result.message}{segs}[/]")
+            console.print(f"[{style}]{result.status:>11}[/]{extra} {escape(str(result.path))}"
+                          f" [dim]{escape(result.message)}{segs}[/]")
 
         results = ingest_paths(proj, paths, lang=lang, max_bytes=int(max_mb * 1024 * 1024),
                                on_result=report)
@@ -58,6 +59,7 @@ def status(
     """List the project's current documents with segment, translation and review counts."""
     with open_project(project) as proj:
         docs = proj.documents()
+        glossaries = proj.glossary_dir
         progress_rows = proj.frame(
             """SELECT s.document_id, r.target_lang,
                       COUNT(*) AS translated,
@@ -73,14 +75,15 @@ def status(
         out = [dict(d, targets=per_doc.get(d["id"], {})) for d in docs.iter_rows(named=True)]
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(docs)} documents in {project}")
+    table = Table(title=f"{len(docs)} documents in {escape(str(project))}",
+                  caption=f"glossaries: {escape(str(glossaries))}")
     for col in ("id", "lang", "ver", "title", "paragraphs", "segments", "translatable",
                 "translated / approved"):
         table.add_column(col, justify="right" if col not in ("title", "lang") else "left")
     for d in docs.iter_rows(named=True):
         targets = per_doc.get(d["id"], {})
         tr = ", ".join(f"{lang}: {v['translated']}/{v['approved']}" for lang, v in targets.items())
-        table.add_row(str(d["id"]), d["lang"], str(d["version"]), d["title"][:60],
+        table.add_row(str(d["id"]), d["lang"], str(d["version"]), escape(d["title"][:60]),
                       str(d["paragraphs"]), str(d["segments"]), str(d["translatable"]), tr or "-")
     Console(highlight=False, width=160).print(table)
 

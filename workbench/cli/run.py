@@ -22,7 +22,8 @@ def run(
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (Argos).")] = "auto",
     glossary: Annotated[Path | None, typer.Option(
         "--glossary", "-g", help="Glossary CSV (or .tbx): protects names in MT, normalises the "
-        "translations, and is what the app's Glossary page edits.")] = None,
+        "translations; its folder is remembered as the one the review app edits and "
+        "highlights with.")] = None,
     review_threshold: Annotated[float, typer.Option(
         "--review-threshold", min=0.0, max=1.0,
         help="Beads under this alignment confidence are flagged for review.")] = 0.5,
@@ -57,6 +58,9 @@ def run(
                                  param_hint="--export")
     g = load_glossary(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar:
+        if glossary is not None and glossary.suffix.lower() == ".csv":
+            # The review app edits and highlights with the CSVs of this folder from now on.
+            proj.set_setting("glossary_dir", str(glossary.parent.resolve()))
         tasks: dict[str, int] = {}
 
         def on_progress(done: int, total: int, tgt: str) -> None:
@@ -74,8 +78,7 @@ def run(
     if report.refused:
         raise typer.Exit(1)
     if open_app:
-        serve(project=project, port=port, host="127.0.0.1", no_browser=False,
-              glossaries=glossary.parent if glossary is not None else None)
+        serve(project=project, port=port, host="127.0.0.1", no_browser=False, glossaries=None)
 
 
 def register(app: typer.Typer) -> None:

@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from workbench.cli.common import ProjectOpt, console
+from workbench.cli.common import ProjectOpt, console, open_project
 from workbench.errors import InputError, NotFoundError
 from workbench.store import DB_NAME, DEFAULT_PROJECT
 
@@ -51,17 +52,21 @@ def serve(
                                       "private to this machine.")] = "127.0.0.1",
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open a browser tab.")] = False,
     glossaries: Annotated[Path | None, typer.Option(
-        "--glossaries", help="Folder of glossary CSV files (default: PROJECT/glossaries).")] = None,
+        "--glossaries", help="Folder of glossary CSV files, remembered by the project (default: "
+        "the folder it was last run or served with, else PROJECT/glossaries).")] = None,
 ) -> None:
     """Open the review workbench in the browser (documents, review, glossary, export, quality)."""
     if not (project / DB_NAME).exists():
         raise NotFoundError(f"no project at {project} (expected {project / DB_NAME}); run "
                             "`workbench ingest` first or pass --project")
-    if glossaries is not None and not glossaries.is_dir():
-        raise InputError(f"--glossaries {glossaries}: not a folder")
+    if glossaries is not None:
+        if not glossaries.is_dir():
+            raise InputError(f"--glossaries {glossaries}: not a folder")
+        with open_project(project) as proj:
+            proj.set_setting("glossary_dir", str(glossaries.resolve()))
     cmd = serve_command(project, port, host, glossaries)
     url = f"http://{host}:{port}"
-    console.print(f"workbench: serving {project} on {url} (Ctrl+C to stop)")
+    console.print(f"workbench: serving {escape(str(project))} on {escape(url)} (Ctrl+C to stop)")
     env = {**os.environ, "WORKBENCH_PROJECT": str(project.resolve())}
     proc = subprocess.Popen(cmd, env=env)
     try:

@@ -180,11 +180,12 @@ def models_list() -> None:
     from workbench.errors import EngineError
 
     models, broken = installed_models()
-    table = Table(title=f"Argos models in {packages_dir()}")
+    table = Table(title=f"Argos models in {escape(str(packages_dir()))}")
     for col in ("from", "to", "version", "package", "model version"):
         table.add_column(col)
     for m in models:
-        table.add_row(m.from_code, m.to_code, m.package_version, m.name, m.model_version)
+        table.add_row(*(escape(str(v)) for v in (m.from_code, m.to_code, m.package_version,
+                                                   m.name, m.model_version)))
     stdout.print(table if models else f"no Argos models in {packages_dir()}")
     for path, why in broken:
         console.print(f"[yellow]broken package[/] {escape(str(path))}: {escape(why)}")
@@ -231,7 +232,7 @@ def eval_mt(
     refs, hyps = mt.read_lines(ref), mt.read_lines(hyp)
     if paired_bootstrap and hyp2 is None:
         raise typer.BadParameter("--paired-bootstrap compares two systems: add --hyp2")
-    out = Table(title=f"{hyp} against {ref}")
+    out = Table(title=f"{escape(str(hyp))} against {escape(str(ref))}")
     for col in ("metric", "score", "signature"):
         out.add_column(col)
     for s in mt.score(refs, hyps):

@@ -5,7 +5,7 @@ Each change is an ordinary review edit: recorded in the edit history under
 ``author``, undoable, and written with a version check so an edit made
 meanwhile (in the review app) is left alone and counted as a conflict.
 
-Also: :func:`import_tbx` adds a TBX glossary to the project's ``glossaries/``.
+Also: :func:`import_tbx` adds a TBX glossary to a project's glossary folder.
 """
 
 from __future__ import annotations
@@ -104,21 +104,22 @@ class GlossaryImport:
     notices: tuple[str, ...]
 
 
-def import_tbx(project_root: Path | str, tbx: Path | str) -> GlossaryImport:
-    """Add a TBX file to the project's glossaries as ``glossaries/<name>.csv``.
+def import_tbx(folder: Path | str, tbx: Path | str) -> GlossaryImport:
+    """Add a TBX file to a glossary folder (a project's :attr:`~workbench.store.Project.glossary_dir`)
+    as ``<name>.csv``.
 
     The TBX is validated like any glossary (entity declarations refused before
     anything is read); an existing, different CSV of that name is not replaced.
     """
     glossary, notices = read_tbx(tbx)
-    target = Path(project_root) / "glossaries" / f"{Path(tbx).stem}.csv"
+    target = Path(folder) / f"{Path(tbx).stem}.csv"
     if target.exists():
         if load_csv(target).version != glossary.version:
             raise InputError(f"{target} already exists with other terms; remove or rename it, "
                              f"or convert with `workbench glossary import-tbx {tbx} --out FILE`")
         written = False
     else:
-        atomic_write_text(target, to_csv(glossary))  # creates glossaries/ if needed
+        atomic_write_text(target, to_csv(glossary))  # creates the folder if needed
         written = True
     return GlossaryImport(target, len(glossary), len(glossary.terms()), glossary.version,
                           written, tuple(notices))

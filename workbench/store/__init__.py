@@ -354,6 +354,25 @@ class Project:
             params,
         )
 
+    # -- settings ----------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        """A project setting (``None`` when unset), e.g. ``glossary_dir``."""
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
+
+    @property
+    def glossary_dir(self) -> Path:
+        """The folder of the project's glossary CSVs: the one it was last run or served with
+        (``glossary_dir`` setting), else ``<project>/glossaries``. The review app edits the
+        CSVs there and ``workbench import X.tbx`` adds to it."""
+        return Path(self.setting("glossary_dir") or self.root / "glossaries")
+
     # -- writing: review ---------------------------------------------------
 
     def review(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:

@@ -122,6 +122,13 @@ MIGRATIONS: list[str] = [
         WHEN (SELECT COUNT(*) FROM segments WHERE id = OLD.segment_id) > 0
         BEGIN SELECT RAISE(ABORT, 'edit history is append-only'); END;
     """,
+    # 1 -> 2: project settings (the glossary folder the project was run with, ...).
+    """
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,10 +45,13 @@ def glossary_dir() -> Path:
     last run or served with (its ``glossary_dir`` setting), else ``<project>/glossaries``."""
     given = st.session_state.get("glossary_dir") or _argv_options().glossaries \
         or os.environ.get("WORKBENCH_GLOSSARIES")
-    if not given:
-        with contextlib.suppress(WorkbenchError), db() as project:
-            given = project.glossary_dir
-    return Path(given).resolve() if given else project_root() / "glossaries"
+    if given:
+        return Path(given).resolve()
+    try:
+        with db() as project:
+            return project.glossary_dir.resolve()
+    except WorkbenchError:  # no project (yet): the page says so
+        return project_root() / "glossaries"
 
 
 class SharedProject:

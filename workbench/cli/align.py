@@ -111,7 +111,8 @@ def _align_project(project: Path, src_lang: str, tgt_lang: str, use_mt: bool, en
         def report(res) -> None:
             bar.advance(task)
             console.print(f"#{res.document_id} ↔ #{res.target_document_id}: {res.beads} beads, "
-                          f"{res.flagged} to review (MT: {escape(str(res.mt))}; alignment {res.alignment_id})")
+                          f"{res.flagged} to review (MT: {escape(str(res.mt))}; "
+                          f"alignment {res.alignment_id})")
 
         results = align_project(proj, src_lang=src_lang, tgt_lang=tgt_lang, pairs=pairs,
                                 use_mt=use_mt, engine=engine, concepts=concepts,

@@ -186,7 +186,7 @@ def models_list() -> None:
     for m in models:
         table.add_row(*(escape(str(v)) for v in (m.from_code, m.to_code, m.package_version,
                                                    m.name, m.model_version)))
-    stdout.print(table if models else f"no Argos models in {packages_dir()}")
+    stdout.print(table if models else f"no Argos models in {escape(str(packages_dir()))}")
     for path, why in broken:
         console.print(f"[yellow]broken package[/] {escape(str(path))}: {escape(why)}")
     stdout.print(f"argos pairs: {format_pairs(ArgosEngine().pairs())}")

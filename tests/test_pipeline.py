@@ -125,6 +125,32 @@ def test_cli_run_without_app(tmp_path):
         assert proj.setting("glossary_dir") == str(GLOSSARY.parent)  # for the review app
 
 
+def test_cli_run_with_a_tbx_glossary_gives_it_to_the_review_app(tmp_path):
+    from workbench.glossary.tbx import save_tbx
+
+    tbx = save_tbx(load_csv(GLOSSARY), tmp_path / "names.tbx")
+    article = tmp_path / "in" / "a.txt"
+    article.parent.mkdir()
+    article.write_text("Sergueï Choïgou est arrivé à Pyongyang.\n", encoding="utf-8")
+    project = tmp_path / "proj"
+    cmd = [sys.executable, "-m", "workbench", "run", str(article), "--engine", "apertium",
+           "-g", str(tbx), "--no-serve", "--export", "none", "--project", str(project)]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    added = project / "glossaries" / "names.csv"
+    assert "added to the project's glossaries" in first.stderr
+    assert load_csv(added).version == load_csv(GLOSSARY).version  # the same terms
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "added to" not in again.stderr
+    # A different names.csv is there: the run goes on, says so, and leaves the file alone.
+    added.write_text("concept,lang,term,status,note\nkim,fr,Kim,preferred,\n", encoding="utf-8")
+    clash = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    assert clash.returncode == 0, clash.stderr
+    assert "review app will not show" in clash.stderr and "already exists" in clash.stderr
+    assert re.search(r"term accuracy →en: (\d+)/\1 = 100.0%", clash.stderr)  # the TBX was used
+    assert load_csv(added).version != load_csv(GLOSSARY).version
+
+
 def test_cli_run_refuses_an_unknown_export_format(tmp_path):
     cmd = [sys.executable, "-m", "workbench", "run", str(SEEDS), "--export", "tmx,docx",
            "--no-serve", "--project", str(tmp_path / "proj")]

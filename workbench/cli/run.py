@@ -11,8 +11,9 @@ from rich.markup import escape
 
 from workbench.cli.common import ProjectOpt, console, open_project, progress
 from workbench.cli.serve import serve
+from workbench.errors import WorkbenchError
 from workbench.io import FORMATS
-from workbench.store import DEFAULT_PROJECT
+from workbench.store import DEFAULT_PROJECT, Project
 
 
 def run(
@@ -22,8 +23,8 @@ def run(
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (Argos).")] = "auto",
     glossary: Annotated[Path | None, typer.Option(
         "--glossary", "-g", help="Glossary CSV (or .tbx): protects names in MT, normalises the "
-        "translations; its folder is remembered as the one the review app edits and "
-        "highlights with.")] = None,
+        "translations; the review app then edits and highlights with it (a CSV's folder is "
+        "remembered, a TBX is added to the project's glossaries).")] = None,
     review_threshold: Annotated[float, typer.Option(
         "--review-threshold", min=0.0, max=1.0,
         help="Beads under this alignment confidence are flagged for review.")] = 0.5,
@@ -58,9 +59,8 @@ def run(
                                  param_hint="--export")
     g = load_glossary(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar:
-        if glossary is not None and glossary.suffix.lower() == ".csv":
-            # The review app edits and highlights with the CSVs of this folder from now on.
-            proj.set_setting("glossary_dir", str(glossary.parent.resolve()))
+        if glossary is not None:
+            _give_glossary_to_app(proj, glossary)
         tasks: dict[str, int] = {}
 
         def on_progress(done: int, total: int, tgt: str) -> None:
@@ -79,6 +79,25 @@ def run(
         raise typer.Exit(1)
     if open_app:
         serve(project=project, port=port, host="127.0.0.1", no_browser=False, glossaries=None)
+
+
+def _give_glossary_to_app(proj: Project, glossary: Path) -> None:
+    """Make ``glossary`` the one the review app edits and highlights with: a CSV's folder
+    becomes the project's glossary folder; a TBX is added to that folder as a CSV."""
+    from workbench.glossary.project import import_tbx
+
+    if glossary.suffix.lower() != ".tbx":
+        proj.set_setting("glossary_dir", str(glossary.parent.resolve()))
+        return
+    try:
+        done = import_tbx(proj.glossary_dir, glossary)
+    except WorkbenchError as exc:  # the run still uses the TBX; only the app goes without it
+        console.print(f"[yellow]note[/] the review app will not show {escape(str(glossary))}: "
+                      f"{escape(str(exc))}", soft_wrap=True)
+    else:
+        if done.written:
+            console.print(f"[bold]{'glossary':>9}[/] {escape(str(glossary))} added to the "
+                          f"project's glossaries as {escape(str(done.path))}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -15,13 +15,16 @@ check: a change made elsewhere meanwhile is reported, not overwritten).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from workbench.app import beads, queries
 from workbench.app.common import (AUTHOR, db, flash, load_glossary, open_or_stop, show_flashes,
                                   target_lang_select)
 from workbench.app.text import highlight, md_escape
-from workbench.errors import ConflictError, InputError, NotFoundError, WorkbenchError
+from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.store import Project
 
 STATUS_LABEL = {"todo": "to do", "approved": "approved", "rejected": "rejected",
                 "flagged": "flagged"}
@@ -178,41 +181,40 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focus: bool) -
                        help="Restore the text and status from before the last change")
 
 
-def _merge(aid: int, first: beads.BeadView, second: beads.BeadView) -> None:
+def _bead_change(change: Callable[[Project], str]) -> None:
+    """Run a merge, split or undo of beads and say how it went: a page gone stale is a
+    warning, a refused change an error, a done one the message ``change`` returns."""
     try:
         with db() as project:
-            beads.merge(project, aid, first, second, author=AUTHOR)
+            message = change(project)
     except ConflictError as exc:
         flash(str(exc), "warning")
     except WorkbenchError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"beads {first.idx + 1} and {second.idx + 1} merged", "info")
+        flash(message, "info")
+
+
+def _merge(aid: int, first: beads.BeadView, second: beads.BeadView) -> None:
+    def change(project: Project) -> str:
+        beads.merge(project, aid, first, second, author=AUTHOR)
+        return f"beads {first.idx + 1} and {second.idx + 1} merged"
+    _bead_change(change)
 
 
 def _split(aid: int, bead: beads.BeadView, src_key: str, tgt_key: str) -> None:
-    try:
-        with db() as project:
-            one, two = beads.split(project, aid, bead, int(ss[src_key]), int(ss[tgt_key]),
-                                   author=AUTHOR)
-    except ConflictError as exc:
-        flash(str(exc), "warning")
-    except (InputError, WorkbenchError) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"bead {bead.idx + 1} split into {one.shape} and {two.shape}", "info")
+    def change(project: Project) -> str:
+        one, two = beads.split(project, aid, bead, int(ss[src_key]), int(ss[tgt_key]),
+                               author=AUTHOR)
+        return f"bead {bead.idx + 1} split into {one.shape} and {two.shape}"
+    _bead_change(change)
 
 
 def _undo_beads(aid: int) -> None:
-    try:
-        with db() as project:
-            change = beads.undo(project, aid, author=AUTHOR)
-    except ConflictError as exc:
-        flash(str(exc), "warning")
-    except WorkbenchError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"{change['op']} of bead {change['first'] + 1} undone", "info")
+    def change(project: Project) -> str:
+        undone = beads.undo(project, aid, author=AUTHOR)
+        return f"{undone['op']} of bead {undone['first'] + 1} undone"
+    _bead_change(change)
 
 
 def _sentences(texts: tuple[str, ...], glossary, lang: str, empty: str) -> None:

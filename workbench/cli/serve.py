@@ -30,19 +30,16 @@ from workbench.store import DB_NAME, DEFAULT_PROJECT
 APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
 
 
-def serve_command(project: Path, port: int, host: str,
-                  glossaries: Path | None = None) -> list[str]:
-    """The ``streamlit run`` command line for ``project`` (pure, for tests)."""
-    cmd = [sys.executable, "-m", "streamlit", "run", str(APP),
-           "--server.address", host, "--server.port", str(port),
-           "--server.headless", "true",
-           "--browser.gatherUsageStats", "false",
-           "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
-           "--browser.serverAddress", host,
-           "--", "--project", str(project.resolve())]
-    if glossaries is not None:
-        cmd += ["--glossaries", str(glossaries.resolve())]
-    return cmd
+def serve_command(project: Path, port: int, host: str) -> list[str]:
+    """The ``streamlit run`` command line for ``project`` (pure, for tests). The glossary
+    folder is not on it: the app reads the one the project records."""
+    return [sys.executable, "-m", "streamlit", "run", str(APP),
+            "--server.address", host, "--server.port", str(port),
+            "--server.headless", "true",
+            "--browser.gatherUsageStats", "false",
+            "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
+            "--browser.serverAddress", host,
+            "--", "--project", str(project.resolve())]
 
 
 def serve(
@@ -64,7 +61,7 @@ def serve(
             raise InputError(f"--glossaries {glossaries}: not a folder")
         with open_project(project) as proj:
             proj.set_setting("glossary_dir", str(glossaries.resolve()))
-    cmd = serve_command(project, port, host, glossaries)
+    cmd = serve_command(project, port, host)
     url = f"http://{host}:{port}"
     console.print(f"workbench: serving {escape(str(project))} on {escape(url)} (Ctrl+C to stop)")
     env = {**os.environ, "WORKBENCH_PROJECT": str(project.resolve())}

@@ -9,7 +9,12 @@ sentences, so they are tokenised and sent to ``Translator.translate_batch`` in
 batches. Translators are loaded once per process and cached.
 
 Packages live in ``$ARGOS_PACKAGES_DIR`` (read at call time) or Argos's own
-default (``~/.local/share/argos-translate/packages``).
+default (``~/.local/share/argos-translate/packages``), so packages installed by
+``argospm`` and by the workbench are the same packages. Decoding follows
+argostranslate (beam 4, length penalty 0.2, batches counted in tokens) and its
+``ARGOS_*`` settings (:func:`decode_settings`); the output is argostranslate's
+(tests/engines/test_argos_parity.py) except that real underscores are kept and a
+target-prefix token is dropped before decoding.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Callable
 
 from workbench.engines import Pair, Provenance, TranslationResult, find_pair, unsupported
 from workbench.errors import EngineError, ModelError
@@ -98,12 +103,14 @@ def _fingerprint(path: Path) -> str:
 
 
 def _hash_package(path: Path) -> str:
+    """Metadata, tokenizer models, model config and vocabularies (whatever their format),
+    and the weights' size and first and last MB."""
     h = hashlib.sha256()
-    for rel in ("metadata.json", "sentencepiece.model", "bpe.model", "model/config.json",
-                "model/shared_vocabulary.json", "model/source_vocabulary.json"):
-        f = path / rel
+    small = [path / "metadata.json", path / "sentencepiece.model", path / "bpe.model",
+             *sorted(f for f in (path / "model").glob("*") if f.name != "model.bin")]
+    for f in small:
         if f.is_file():
-            h.update(rel.encode())
+            h.update(f.relative_to(path).as_posix().encode())
             h.update(f.read_bytes())
     weights = path / "model" / "model.bin"
     if weights.is_file():
@@ -116,9 +123,24 @@ def _hash_package(path: Path) -> str:
     return h.hexdigest()[:10]
 
 
+def _read_metadata(path: Path) -> dict[str, Any]:
+    """``metadata.json`` of a package folder, which must hold a JSON object."""
+    try:
+        meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelError(f"{path} is not an Argos package: no metadata.json") from None
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path} is not an Argos package: metadata.json is unreadable ({exc})") from exc
+    if not isinstance(meta, dict):
+        raise ModelError(f"{path} is not an Argos package: metadata.json holds a "
+                         f"{type(meta).__name__}, not an object")
+    return meta
+
+
 def load_model(path: Path) -> ArgosModel:
     """Read one installed package folder; :class:`ModelError` when it is not usable."""
     package = _package_module()
+    _read_metadata(path)  # argostranslate's Package fails with AttributeError on a non-object
     try:
         pkg = package.Package(path)
     except (OSError, ValueError) as exc:
@@ -157,13 +179,15 @@ def installed_models(directory: Path | None = None) -> tuple[list[ArgosModel], l
 def check_archive(zf: zipfile.ZipFile, name: str = "archive") -> str:
     """Refuse unsafe or malformed ``.argosmodel`` archives; return the package folder name.
 
-    Refused: absolute paths, ``..`` components, backslashes, symbolic links
+    Member names may start with ``./`` (archives zipped from inside a folder), as
+    argostranslate accepts. Refused: absolute paths, ``..`` components, backslashes, symbolic links
     and other special files, several top-level folders, no ``metadata.json``,
     too many members or too many unpacked bytes (zip bombs).
     """
     infos = zf.infolist()
     if not infos:
         raise ModelError(f"{name} is an empty archive")
+    members: set[str] = set()
     if len(infos) > MAX_MEMBERS:
         raise ModelError(f"{name} has {len(infos)} members (limit {MAX_MEMBERS}); refused")
     tops: set[str] = set()
@@ -174,7 +198,8 @@ def check_archive(zf: zipfile.ZipFile, name: str = "archive") -> str:
             raise ModelError(f"{name}: member {member!r} has a backslash or NUL in its path; refused")
         if member.startswith("/") or (len(member) > 1 and member[1] == ":"):
             raise ModelError(f"{name}: member {member!r} has an absolute path; refused")
-        parts = PurePosixPath(member).parts
+        parts = PurePosixPath(member).parts  # "./pkg/x" -> ("pkg", "x"), as unzip reads it
+        members.add("/".join(parts))
         if ".." in parts:
             raise ModelError(f"{name}: member {member!r} points outside the package (..); refused")
         mode = info.external_attr >> 16
@@ -185,14 +210,14 @@ def check_archive(zf: zipfile.ZipFile, name: str = "archive") -> str:
         total += info.file_size
         if total > MAX_UNPACKED_BYTES:
             raise ModelError(f"{name} unpacks to more than {MAX_UNPACKED_BYTES >> 20} MB; refused")
-        if parts and parts[0] not in (".",):
+        if parts:
             tops.add(parts[0])
     if len(tops) != 1:
         raise ModelError(f"{name} must hold exactly one package folder (found {sorted(tops)})")
     top = tops.pop()
     if top in (".", "..") or top.startswith("."):
         raise ModelError(f"{name}: bad package folder name {top!r}")
-    if f"{top}/metadata.json" not in zf.namelist():
+    if f"{top}/metadata.json" not in members:
         raise ModelError(f"{name} has no {top}/metadata.json; not an Argos package")
     return top
 
@@ -201,7 +226,10 @@ def install_from_file(path: Path | str, directory: Path | None = None) -> ArgosM
     """Install a ``.argosmodel`` file after checking every member; replaces an older copy.
 
     Nothing is written before the whole archive has been checked; the package
-    is unpacked into a hidden temporary folder and renamed into place.
+    is unpacked into a hidden staging folder *beside* the packages folder (same
+    filesystem, so the final rename is atomic) and renamed into place. A kill
+    mid-way leaves nothing inside the packages folder, where argostranslate
+    (``argospm``, LibreTranslate) would fail on a folder without ``metadata.json``.
     """
     path = Path(path)
     if not path.is_file():
@@ -215,7 +243,7 @@ def install_from_file(path: Path | str, directory: Path | None = None) -> ArgosM
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ModelError(f"cannot create the Argos packages folder {root}: {exc}") from exc
-        staging = Path(tempfile.mkdtemp(prefix=".install-", dir=root))
+        staging = _staging_dir(root)
         try:
             base = staging.resolve()
             for info in zf.infolist():
@@ -249,6 +277,14 @@ def install_from_file(path: Path | str, directory: Path | None = None) -> ArgosM
     return load_model(final)
 
 
+def _staging_dir(root: Path) -> Path:
+    """A fresh hidden folder next to ``root`` (inside it only if its parent is read-only)."""
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{root.name}.install-", dir=root.parent))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix=".install-", dir=root))
+
+
 def _index_url() -> str:
     base = os.environ.get("ARGOS_PACKAGE_INDEX")
     if base is None:
@@ -258,41 +294,127 @@ def _index_url() -> str:
     return base if base.endswith(".json") else base.rstrip("/") + "/index.json"
 
 
+def _open(url: str, timeout: float) -> Any:
+    """``urlopen`` with a deadline that also covers name resolution (socket timeouts do
+    not: an offline resolver can hang for minutes); reads then time out after ``timeout``."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            req = urllib.request.Request(url, headers={"User-Agent": "ArgosTranslate"})
+            box["resp"] = urllib.request.urlopen(req, timeout=timeout)
+        except BaseException as exc:  # handed to the caller's thread
+            box["exc"] = exc
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError(f"no answer within {timeout:g} s")
+    if "exc" in box:
+        raise box["exc"]
+    return box["resp"]
+
+
+def _offline(url: str, exc: BaseException) -> ModelError:
+    reason = getattr(exc, "reason", exc)
+    return ModelError(
+        f"cannot reach the Argos package index at {url} ({reason}); this machine looks "
+        "offline. Download the .argosmodel file on a connected machine and run "
+        "`workbench models install --file FILE`"
+    )
+
+
 def available_packages(timeout: float = 20.0) -> list[Any]:
     """The Argos package index (``AvailablePackage`` objects); needs the network."""
     package = _package_module()
     url = _index_url()
     try:
-        req = urllib.request.Request(url, headers={"User-Agent": "ArgosTranslate"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
+        with _open(url, timeout) as resp:
             index = json.loads(resp.read())
     except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise ModelError(
-            f"cannot reach the Argos package index at {url} ({reason}); this machine looks "
-            "offline. Download the .argosmodel file on a connected machine and run "
-            "`workbench models install --file FILE`"
-        ) from exc
+        raise _offline(url, exc) from exc
+    if not isinstance(index, list):
+        raise ModelError(f"the Argos package index at {url} is not a list of packages")
     return [package.AvailablePackage(meta) for meta in index if isinstance(meta, dict)]
 
 
-def install_from_index(src: str, tgt: str, directory: Path | None = None) -> ArgosModel:
-    """Download the ``src→tgt`` package from the Argos index and install it safely."""
-    candidates = [p for p in available_packages()
-                  if p.from_code == src and p.to_code == tgt and p.type == "translate"]
-    if not candidates:
-        raise ModelError(f"the Argos index has no {src}→{tgt} model; for pairs without a "
-                         f"direct model install {src}→{PIVOT} and {PIVOT}→{tgt} (pivot)")
-    best = max(candidates, key=lambda p: _version(p.package_version))
-    try:
-        downloaded = Path(best.download())
-    except Exception as exc:  # argostranslate raises a bare Exception on failed downloads
-        raise ModelError(f"downloading the {src}→{tgt} model failed ({exc}); check the "
-                         "network or install from a file with --file") from exc
-    try:
-        return install_from_file(downloaded, directory)
-    finally:
-        downloaded.unlink(missing_ok=True)
+def index_route(index: list[Any], src: str, tgt: str) -> list[Any]:
+    """The index packages that give ``src→tgt``: the direct one, else ``src→en`` and
+    ``en→tgt`` (what argostranslate users install to pivot); newest versions."""
+    def best(a: str, b: str) -> Any | None:
+        found = [p for p in index
+                 if p.from_code == a and p.to_code == b and getattr(p, "type", "translate") == "translate"]
+        return max(found, key=lambda p: _version(p.package_version)) if found else None
+
+    direct = best(src, tgt)
+    if direct is not None:
+        return [direct]
+    legs = [best(src, PIVOT), best(PIVOT, tgt)] if PIVOT not in (src, tgt) else [None]
+    if any(leg is None for leg in legs):
+        has = {f"{a}→{b}": "yes" if best(a, b) else "no" for a, b in ((src, PIVOT), (PIVOT, tgt))
+               if PIVOT not in (src, tgt)}
+        detail = (" nor a pivot through English (" + ", ".join(f"{k}: {v}" for k, v in has.items())
+                  + ")") if has else ""
+        raise ModelError(f"the Argos index has no {src}→{tgt} model{detail}")
+    return legs
+
+
+def download(pkg: Any, dest_dir: Path, *, timeout: float = 30.0,
+             progress: Callable[[int, int | None], None] | None = None) -> Path:
+    """Download an index package to ``dest_dir`` (each link in turn, every read under
+    ``timeout``); ``progress(done, total)`` after each chunk."""
+    links = [u for u in (getattr(pkg, "links", None) or []) if str(u).startswith(("http://", "https://"))]
+    if not links:
+        raise ModelError(f"the index entry for {pkg.from_code}→{pkg.to_code} has no download link")
+    out = dest_dir / f"translate-{pkg.from_code}_{pkg.to_code}.argosmodel"
+    errors = []
+    for url in links:
+        try:
+            with _open(url, timeout) as resp, out.open("wb") as fh:
+                total = int(resp.headers.get("Content-Length") or 0) or None
+                done = 0
+                while chunk := resp.read(1 << 20):
+                    fh.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            return out
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            errors.append(f"{url}: {getattr(exc, 'reason', exc)}")
+    raise ModelError(f"downloading the {pkg.from_code}→{pkg.to_code} model failed ("
+                     + "; ".join(errors) + "); check the network or install from a file with --file")
+
+
+@dataclass(frozen=True)
+class Installed:
+    """One package of an index install: the model, and whether it was downloaded now."""
+
+    model: ArgosModel
+    downloaded: bool
+
+
+def install_from_index(
+    src: str, tgt: str, directory: Path | None = None, *, timeout: float = 20.0,
+    progress: Callable[[str, int, int | None], None] | None = None,
+) -> list[Installed]:
+    """Install what ``src→tgt`` needs from the Argos index: the direct package, else the
+    two packages of the pivot through English. Packages already installed at the index's
+    version are kept; each download is checked and installed like a local file."""
+    route = index_route(available_packages(timeout), src, tgt)
+    have = ArgosEngine(directory=directory).models()
+    done: list[Installed] = []
+    for pkg in route:
+        current = have.get((pkg.from_code, pkg.to_code))
+        if current is not None and _version(current.package_version) >= _version(pkg.package_version):
+            done.append(Installed(current, downloaded=False))
+            continue
+        label = f"{pkg.from_code}→{pkg.to_code}"
+        with tempfile.TemporaryDirectory(prefix="workbench-argos-") as tmp:
+            path = download(pkg, Path(tmp), timeout=timeout,
+                            progress=(lambda d, t, lab=label: progress(lab, d, t)) if progress else None)
+            done.append(Installed(install_from_file(path, directory), downloaded=True))
+    return done
 
 
 def _version(text: str) -> Any:
@@ -314,8 +436,72 @@ def clear_cache() -> None:
 # -- translation -----------------------------------------------------------
 
 
+#: argostranslate's decoding settings (environment, else its settings.json) and the
+#: workbench's default for each: (setting, default). The device default differs on
+#: purpose: ``auto`` uses CUDA when CTranslate2 sees a GPU (argostranslate: ``cpu``),
+#: and batches hold 4096 tokens (argostranslate: 32, one sentence at a time).
+ARGOS_SETTINGS: dict[str, tuple[str, str]] = {
+    "device": ("ARGOS_DEVICE_TYPE", "auto"),
+    "beam_size": ("ARGOS_BEAM_SIZE", "4"),
+    "compute_type": ("ARGOS_COMPUTE_TYPE", "auto"),
+    "intra_threads": ("ARGOS_INTRA_THREADS", "0"),
+    "inter_threads": ("ARGOS_INTER_THREADS", "1"),
+    "batch_tokens": ("ARGOS_BATCH_SIZE", "4096"),
+}
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """How CTranslate2 decodes, and where each value came from (``env``, ``settings.json``
+    or ``default``), for ``models list``."""
+
+    device: str
+    beam_size: int
+    compute_type: str
+    intra_threads: int
+    inter_threads: int
+    batch_tokens: int
+    origin: dict[str, str]
+
+    def line(self) -> str:
+        return ", ".join(f"{name} {getattr(self, name)} ({self.origin[name]})"
+                         for name in ARGOS_SETTINGS)
+
+
+def decode_settings() -> DecodeSettings:
+    """argostranslate's ``ARGOS_*`` settings as it reads them (the environment wins over
+    its ``settings.json``), read now; a bad value is a :class:`ModelError`."""
+    try:
+        from argostranslate.settings import load_settings_dict
+        saved = load_settings_dict()
+    except (ImportError, OSError, ValueError):
+        saved = {}
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for name, (key, default) in ARGOS_SETTINGS.items():
+        if os.environ.get(key):
+            raw, origin[name] = os.environ[key], "env"
+        elif saved.get(key) not in (None, ""):
+            raw, origin[name] = str(saved[key]), "settings.json"
+        else:
+            raw, origin[name] = default, "default"
+        if name in ("device", "compute_type"):
+            values[name] = raw.strip().lower()
+            continue
+        try:
+            values[name] = int(raw)
+        except ValueError:
+            raise ModelError(f"{key}={raw!r} is not a whole number") from None
+        if values[name] < (1 if name in ("beam_size", "batch_tokens", "inter_threads") else 0):
+            raise ModelError(f"{key}={raw!r} is out of range")
+    if values["device"] not in DEVICES:
+        raise ModelError(f"ARGOS_DEVICE_TYPE={values['device']!r}: use one of {', '.join(DEVICES)}")
+    return DecodeSettings(**values, origin=origin)
+
+
 def resolve_device(device: str) -> str:
-    """``auto`` -> ``cuda`` when CTranslate2 sees a GPU, else ``cpu``."""
+    """``auto`` -> ``cuda`` when CTranslate2 sees a GPU, else ``cpu`` (``ArgosEngine.settings``
+    has already put ``ARGOS_DEVICE_TYPE`` in place of ``auto`` when it is set)."""
     if device not in DEVICES:
         raise EngineError(f"unknown device {device!r}; use one of {', '.join(DEVICES)}")
     import ctranslate2
@@ -324,8 +510,8 @@ def resolve_device(device: str) -> str:
     if device == "auto":
         return "cuda" if gpus > 0 else "cpu"
     if device == "cuda" and gpus == 0:
-        raise EngineError("--device cuda was asked for but CTranslate2 sees no CUDA device; "
-                          "use --device cpu or auto")
+        raise EngineError("--device cuda (or ARGOS_DEVICE_TYPE=cuda) was asked for but "
+                          "CTranslate2 sees no CUDA device; use --device cpu")
     return device
 
 
@@ -343,7 +529,11 @@ class _SentencePiece:
         return [p.lstrip("▁") for p in pieces if self.sp.piece_to_id(p) == self.unk and p.strip("▁")]
 
     def decode(self, pieces: list[str]) -> str:
-        return self.sp.decode_pieces(pieces)
+        """Text of ``pieces``. Pieces the model lacks (a package converted from OPUS-MT
+        ships only the source model) come back verbatim, "▁" included: they become
+        spaces, as in argostranslate. Real underscores stay (argostranslate makes them
+        spaces too: ``mon_fichier.txt`` → ``mon fichier.txt``)."""
+        return self.sp.decode_pieces(pieces).replace("▁", " ")
 
 
 class _Bpe:
@@ -368,10 +558,13 @@ class ArgosEngine:
     name = NAME
 
     def __init__(
-        self, device: str = "auto", *, compute_type: str = "auto", beam_size: int = 4,
-        max_batch_size: int = 32, max_decoding_length: int = 256, intra_threads: int = 0,
+        self, device: str = "auto", *, compute_type: str | None = None,
+        beam_size: int | None = None, max_batch_size: int | None = None,
+        max_decoding_length: int = 256, intra_threads: int | None = None,
         directory: Path | None = None, **_: Any,
     ) -> None:
+        """Options left as ``None`` take argostranslate's ``ARGOS_*`` settings (read when
+        translating); ``max_batch_size`` counts tokens, as in argostranslate."""
         if device not in DEVICES:
             raise EngineError(f"unknown device {device!r}; use one of {', '.join(DEVICES)}")
         self.device = device
@@ -381,6 +574,16 @@ class ArgosEngine:
         self.max_decoding_length = max_decoding_length
         self.intra_threads = intra_threads
         self.directory = directory
+
+    def settings(self) -> DecodeSettings:
+        """The decoding settings in force: this engine's options over ``ARGOS_*``."""
+        base = decode_settings()
+        chosen = {"device": None if self.device == "auto" else self.device,
+                  "compute_type": self.compute_type, "beam_size": self.beam_size,
+                  "batch_tokens": self.max_batch_size, "intra_threads": self.intra_threads}
+        given = {k: v for k, v in chosen.items() if v is not None}
+        return DecodeSettings(**{**base.__dict__, **given,
+                                 "origin": {**base.origin, **{k: "option" for k in given}}})
 
     # -- pairs -------------------------------------------------------------
 
@@ -420,17 +623,20 @@ class ArgosEngine:
 
     # -- loading -----------------------------------------------------------
 
-    def _translator(self, model: ArgosModel) -> Any:
+    def _translator(self, model: ArgosModel, settings: DecodeSettings | None = None) -> Any:
         import ctranslate2
 
-        device = resolve_device(self.device)
-        key = (str(model.path), model.model_version, device, self.compute_type, self.intra_threads)
+        settings = settings or self.settings()
+        device = resolve_device(settings.device)
+        key = (str(model.path), model.model_version, device, settings.compute_type,
+               settings.intra_threads, settings.inter_threads)
         with _lock:
             if key not in _translators:
                 try:
                     _translators[key] = ctranslate2.Translator(
                         str(model.path / "model"), device=device,
-                        compute_type=self.compute_type, intra_threads=self.intra_threads,
+                        compute_type=settings.compute_type, intra_threads=settings.intra_threads,
+                        inter_threads=settings.inter_threads,
                     )
                 except (RuntimeError, ValueError) as exc:
                     raise ModelError(f"cannot load the CTranslate2 model of {model.name} "
@@ -457,6 +663,7 @@ class ArgosEngine:
     def _translate(self, texts: list[str], src: str, tgt: str, *, batched: bool) -> list[TranslationResult]:
         chain = self.chain(src, tgt)
         prov = self.describe(src, tgt)
+        settings = self.settings()
         route = [src, *(m.to_code for m in chain[:-1]), tgt]
         current = list(texts)
         flagged: list[list[dict[str, str]]] = [[] for _ in texts]
@@ -465,7 +672,7 @@ class ArgosEngine:
             live = [i for i, t in enumerate(current) if t.strip()]
             if not live:
                 break
-            outputs = self._run(model, [current[i] for i in live], batched)
+            outputs = self._run(model, [current[i] for i in live], batched, settings)
             for i, (text, unknown, score) in zip(live, outputs):
                 current[i] = text
                 scores[i] += score
@@ -485,20 +692,23 @@ class ArgosEngine:
             results.append(TranslationResult(text, prov.engine, prov.model, prov.model_version, meta))
         return results
 
-    def _run(self, model: ArgosModel, texts: list[str], batched: bool) -> list[tuple[str, list[str], float]]:
-        translator = self._translator(model)
+    def _run(self, model: ArgosModel, texts: list[str], batched: bool,
+             settings: DecodeSettings) -> list[tuple[str, list[str], float]]:
+        """Decode as argostranslate does (``apply_packaged_translation``), all texts in one
+        ``translate_batch`` call that CTranslate2 splits into batches of tokens."""
+        translator = self._translator(model, settings)
         tok = self._tokenizer(model)
         pieces = [tok.encode(t.strip()) for t in texts]
         prefix = [[model.target_prefix]] if model.target_prefix else None
         options = dict(
-            beam_size=self.beam_size, max_decoding_length=self.max_decoding_length,
+            beam_size=settings.beam_size, max_decoding_length=self.max_decoding_length,
             replace_unknowns=True, return_scores=True, length_penalty=0.2,
         )
         try:
             if batched:
                 hyps = translator.translate_batch(
                     pieces, target_prefix=prefix * len(pieces) if prefix else None,
-                    max_batch_size=self.max_batch_size, **options,
+                    max_batch_size=settings.batch_tokens, batch_type="tokens", **options,
                 )
             else:
                 hyps = [translator.translate_batch([p], target_prefix=prefix, **options)[0]

@@ -54,6 +54,10 @@ class ModelError(EngineError):
     """A translation model is missing, broken or cannot be installed."""
 
 
+class OfflineError(ModelError):
+    """The model index or a download could not be reached (no network, or no answer in time)."""
+
+
 class GlossaryError(InputError):
     """A glossary file or row is invalid; the message names file and line."""
 

@@ -28,6 +28,7 @@ def test_install_from_file_lists_the_model(tiny_argos: Path):
     assert model.path.parent == tiny_argos
     assert model.model_version.startswith("0.1-")
     assert not list(tiny_argos.glob(".install-*")), "staging folder left behind"
+    assert not list(tiny_argos.parent.glob(f".{tiny_argos.name}.install-*")), "staging folder left behind"
 
 
 def test_reinstall_replaces_the_package(tiny_argos: Path, tiny_argosmodel: Path):

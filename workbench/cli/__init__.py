@@ -17,6 +17,7 @@ from workbench.cli import project as project_cmds
 from workbench.cli import run as run_cmds
 from workbench.cli import segment as segment_cmds
 from workbench.cli import serve as serve_cmds
+from workbench.cli import models as models_cmds
 from workbench.cli import translate as translate_cmds
 from workbench.cli.common import console, eval_app
 from workbench.errors import WorkbenchError
@@ -50,6 +51,7 @@ project_cmds.register(app)
 export_cmds.register(app)
 segment_cmds.register(app)
 translate_cmds.register(app)
+models_cmds.register(app)
 align_cmds.register(app)
 glossary_cmds.register(app)
 serve_cmds.register(app)

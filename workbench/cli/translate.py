@@ -1,4 +1,4 @@
-"""Commands: ``translate`` (project or file mode), ``models list|install``, ``eval mt``."""
+"""Commands: ``translate`` (project or file mode) and ``eval mt``."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from workbench.errors import EmptyInputError, EncodingError, InputError
 from workbench.store import DEFAULT_PROJECT
 
 stdout = Console(highlight=False, width=200)
-models_app = typer.Typer(help="Manage offline Argos Translate models.", no_args_is_help=True)
 
 EngineOpt = Annotated[str, typer.Option(
     "--engine", "-e", help=f"Engine: {', '.join(ENGINE_CHOICES)} (auto: Argos if a model is "
@@ -171,53 +170,6 @@ def _print_term_accuracy(protector: Any, sources: list[str], targets: list[str],
     console.print(escape(acc.line(tgt)))
 
 
-@models_app.command("list")
-def models_list() -> None:
-    """List installed Argos models, the pairs they give (with pivots) and Apertium's pairs."""
-    from workbench.engines import format_pairs
-    from workbench.engines.apertium import ApertiumEngine
-    from workbench.engines.argos import ArgosEngine, installed_models, packages_dir
-    from workbench.errors import EngineError
-
-    models, broken = installed_models()
-    table = Table(title=f"Argos models in {escape(str(packages_dir()))}")
-    for col in ("from", "to", "version", "package", "model version"):
-        table.add_column(col)
-    for m in models:
-        table.add_row(*(escape(str(v)) for v in (m.from_code, m.to_code, m.package_version,
-                                                   m.name, m.model_version)))
-    stdout.print(table if models else f"no Argos models in {escape(str(packages_dir()))}")
-    for path, why in broken:
-        console.print(f"[yellow]broken package[/] {escape(str(path))}: {escape(why)}")
-    stdout.print(f"argos pairs: {format_pairs(ArgosEngine().pairs())}")
-    try:
-        stdout.print(f"apertium pairs: {format_pairs(ApertiumEngine().pairs())}")
-    except EngineError as exc:
-        console.print(f"apertium: {escape(str(exc))}")
-
-
-@models_app.command("install")
-def models_install(
-    from_code: Annotated[str | None, typer.Argument(metavar="FROM", help="Source language (index install).")] = None,
-    to_code: Annotated[str | None, typer.Argument(metavar="TO", help="Target language (index install).")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Install a local .argosmodel file.")] = None,
-) -> None:
-    """Install an Argos model: FROM TO downloads from the Argos index (needs the network);
-    --file X.argosmodel installs a local file (unsafe archives are refused)."""
-    from workbench.engines.argos import install_from_file, install_from_index
-
-    if file is not None:
-        if from_code or to_code:
-            raise typer.BadParameter("give either FROM TO or --file, not both")
-        model = install_from_file(file)
-    else:
-        if not (from_code and to_code):
-            raise typer.BadParameter("give FROM TO (e.g. `fr en`) or --file X.argosmodel")
-        model = install_from_index(from_code.lower(), to_code.lower())
-    console.print(f"installed {model.from_code}→{model.to_code} {escape(model.name)} "
-                  f"(version {escape(model.package_version)}) in {escape(str(model.path))}")
-
-
 @eval_app.command("mt")
 def eval_mt(
     ref: Annotated[Path, typer.Option("--ref", help="Reference translation, one segment per line.")],
@@ -255,6 +207,5 @@ def eval_mt(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``translate`` and ``models`` to the root app (``eval mt`` is on eval_app)."""
+    """Add ``translate`` to the root app (``eval mt`` is on eval_app)."""
     app.command("translate")(translate)
-    app.add_typer(models_app, name="models")

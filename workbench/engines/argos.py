@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from workbench.engines import Pair, Provenance, TranslationResult, find_pair, unsupported
-from workbench.errors import EngineError, ModelError
+from workbench.errors import EngineError, ModelError, OfflineError
 
 NAME = "argos"
 PIVOT = "en"
@@ -87,6 +87,11 @@ class ArgosModel:
     @property
     def pair(self) -> tuple[str, str]:
         return (self.from_code, self.to_code)
+
+    @property
+    def tokenizer(self) -> str:
+        """``sentencepiece`` or ``bpe`` (what argostranslate picks: SentencePiece first)."""
+        return "sentencepiece" if (self.path / "sentencepiece.model").is_file() else "bpe"
 
 
 _fingerprints: dict[tuple, str] = {}
@@ -316,9 +321,9 @@ def _open(url: str, timeout: float) -> Any:
     return box["resp"]
 
 
-def _offline(url: str, exc: BaseException) -> ModelError:
+def _offline(url: str, exc: BaseException) -> OfflineError:
     reason = getattr(exc, "reason", exc)
-    return ModelError(
+    return OfflineError(
         f"cannot reach the Argos package index at {url} ({reason}); this machine looks "
         "offline. Download the .argosmodel file on a connected machine and run "
         "`workbench models install --file FILE`"
@@ -382,7 +387,7 @@ def download(pkg: Any, dest_dir: Path, *, timeout: float = 30.0,
             return out
         except (urllib.error.URLError, OSError, ValueError) as exc:
             errors.append(f"{url}: {getattr(exc, 'reason', exc)}")
-    raise ModelError(f"downloading the {pkg.from_code}→{pkg.to_code} model failed ("
+    raise OfflineError(f"downloading the {pkg.from_code}→{pkg.to_code} model failed ("
                      + "; ".join(errors) + "); check the network or install from a file with --file")
 
 
@@ -647,8 +652,8 @@ class ArgosEngine:
         key = f"{model.path}:{model.model_version}"
         with _lock:
             if key not in _tokenizers:
-                sp = model.path / "sentencepiece.model"
-                _tokenizers[key] = _SentencePiece(sp) if sp.is_file() else _Bpe(model)
+                _tokenizers[key] = (_SentencePiece(model.path / "sentencepiece.model")
+                                    if model.tokenizer == "sentencepiece" else _Bpe(model))
             return _tokenizers[key]
 
     # -- translation -------------------------------------------------------

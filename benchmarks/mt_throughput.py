@@ -113,7 +113,7 @@ def bench_argos(args: argparse.Namespace, sentences: list[str]) -> dict:
     return {
         "engine": "argos", "model": model.name, "model_version": model.model_version,
         "size": "real" if args.model else args.size, "device": resolve_device(args.device),
-        "sentences": len(sentences), "beam_size": args.beam, "max_batch_size": args.batch_size,
+        "sentences": len(sentences), "beam_size": args.beam, "max_batch_tokens": args.batch_size,
         "max_decoding_length": args.max_len, **runs,
         "speedup": round(runs["one_call_per_sentence"]["seconds"] / runs["batched"]["seconds"], 2),
     }
@@ -126,7 +126,7 @@ def main() -> None:
     ap.add_argument("--size", default="tiny", choices=("tiny", "base"))
     ap.add_argument("--model", help="a real .argosmodel instead of the random test model")
     ap.add_argument("--sentences", type=int, default=200, help="FLORES sentences for Argos")
-    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--batch-size", type=int, default=4096, help="tokens per CTranslate2 batch")
     ap.add_argument("--beam", type=int, default=4)
     ap.add_argument("--max-len", type=int, default=64, help="max decoding length (both modes)")
     ap.add_argument("--repeat", type=int, default=2, help="best of N runs per Argos mode")

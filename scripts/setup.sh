@@ -36,3 +36,18 @@ pip_install -e ".[test]"
 # pip's resolver does not report the deliberately missing ones as an ERROR.
 pip_install --no-deps "argostranslate==1.11.0"
 .venv/bin/workbench --version
+
+# The Argos fr→en model (about 100 MB, from the Argos package index) translates better
+# than Apertium. Offered when the index can be reached: asked on a terminal, installed
+# without asking elsewhere; WORKBENCH_ARGOS=no skips it (the test script does), =yes
+# never asks. Offline this is one line, and Apertium does the translating.
+argos_choice=${WORKBENCH_ARGOS:-ask}
+if [ "$argos_choice" = ask ] && [ -t 0 ] && [ -t 1 ]; then
+  read -r -p "setup: download the Argos fr→en model (about 100 MB) if the index is reachable? [Y/n] " answer || answer=n
+  case "$answer" in [Nn]*) argos_choice=no ;; esac
+fi
+if [ "$argos_choice" = no ]; then
+  echo "setup: no Argos model asked for; Apertium translates (later: .venv/bin/workbench models install fr en)"
+else
+  .venv/bin/workbench models install fr en --skip-offline --timeout 15
+fi

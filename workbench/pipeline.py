@@ -97,6 +97,10 @@ def run_pipeline(
         for pr in tr.pairs:
             say("translate", f"{pr.src}→{pr.tgt} {pr.engine} {pr.model}: {pr.translated} translated, "
                 f"{pr.from_memory} from memory, {pr.up_to_date} up to date")
+            if engine == "auto" and pr.engine != "argos":
+                say("translate", f"no Argos {pr.src}→{pr.tgt} model installed, so {pr.engine} "
+                    f"translated; for better translations run `workbench models install "
+                    f"{pr.src} {pr.tgt}` once (online), then run again")
         concepts = None
         if glossary is not None:  # the same person or place on both sides is evidence
             concepts = lambda text, t=tgt: {m.concept for m in glossary.find(text, t)}  # noqa: E731

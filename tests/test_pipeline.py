@@ -174,3 +174,25 @@ def test_no_term_accuracy_figure_for_a_language_without_glossary_forms(tmp_path)
     assert report.translated == {"es": 1}
     assert report.term_accuracy == {}
     assert any("none measured (no concept in the sources has a form in es)" in m for m in said)
+
+
+def test_without_an_argos_model_run_says_apertium_translated_and_how_to_install(
+        tmp_path: Path, argos_home: Path, tiny_argosmodel: Path):
+    article = tmp_path / "a.txt"
+    seed = sorted(SEEDS.glob("*.txt"))[0].read_text(encoding="utf-8")
+    article.write_text(seed, encoding="utf-8")
+    steps: list[str] = []
+    with Project(tmp_path / "proj") as proj:
+        run_pipeline(proj, [article], ["en"], on_step=lambda step, msg: steps.append(msg))
+    notes = [m for m in steps if "no Argos fr→en model installed" in m]
+    assert len(notes) == 1 and "apertium translated" in notes[0]
+    assert "`workbench models install fr en`" in notes[0]
+
+    from workbench.engines.argos import install_from_file
+
+    install_from_file(tiny_argosmodel)
+    article.write_text(seed + "\n" + FR + "\n", encoding="utf-8")
+    steps.clear()
+    with Project(tmp_path / "proj") as proj:
+        run_pipeline(proj, [article], ["en"], on_step=lambda step, msg: steps.append(msg))
+    assert any("argos" in m for m in steps) and not any("no Argos" in m for m in steps)

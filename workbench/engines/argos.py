@@ -192,9 +192,9 @@ def check_archive(zf: zipfile.ZipFile, name: str = "archive") -> str:
     infos = zf.infolist()
     if not infos:
         raise ModelError(f"{name} is an empty archive")
-    members: set[str] = set()
     if len(infos) > MAX_MEMBERS:
         raise ModelError(f"{name} has {len(infos)} members (limit {MAX_MEMBERS}); refused")
+    members: set[str] = set()  # normalised names ("./pkg/x" -> "pkg/x")
     tops: set[str] = set()
     total = 0
     for info in infos:

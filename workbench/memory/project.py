@@ -470,6 +470,13 @@ def _count(doc: Leverage, total: Leverage, name: str, words: int) -> None:
         lev.segments[name] += 1
 
 
+def memory_stats(project: Project) -> Any:
+    """Units per language pair, origin and reference, with the newest date (a polars
+    frame); approved reviews are synced first."""
+    sync_reviews(project)
+    return store.stats(project)
+
+
 # -- export ----------------------------------------------------------------------------------
 
 
@@ -495,10 +502,8 @@ def export_memory(project: Project, fmt_name: str, out: Path, *, src: str | None
         raise InputError(f"{fmt.name} holds one target language; choose one with --to "
                          f"({', '.join(targets)})")
     units = (Unit(source=u.source, source_lang=u.source_lang,
-                  targets=(Target(lang=u.target_lang, text=u.target, status="approved",
-                                  engine=u.origin, model=u.origin_ref or None,
-                                  model_version=u.author or None),),
-                  document=u.origin_ref)
+                  targets=(Target(lang=u.target_lang, text=u.target, status="approved"),),
+                  document=f"{u.origin}:{u.origin_ref}" if u.origin_ref else u.origin)
              for u in store.iter_units(project, src, tgt))
     options = WriteOptions(source_lang=sources[0] if len(sources) == 1 else "*all*",
                            target_langs=targets)

@@ -37,9 +37,12 @@ from workbench.store import memory as store
 from workbench.store.memory import MEMORY_ENGINE, NewMemoryUnit
 
 #: Units fetched from the word index per query before scoring.
-FUZZY_CANDIDATES = 40
-#: Query words the word index is searched with (the rarest ones).
-QUERY_TERMS = 8
+FUZZY_CANDIDATES = 30
+#: Query words the word index is searched with: the rarest ones, at most QUERY_TERMS,
+#: while their units together stay under POSTINGS_BUDGET (at least the two rarest), so a
+#: lookup costs the same in a memory of 10,000 or 1,000,000 units.
+QUERY_TERMS = 6
+POSTINGS_BUDGET = 5_000
 #: Default confidence for units taken from aligned human translations.
 DEFAULT_MIN_CONFIDENCE = 0.7
 _FTS_WORD = re.compile(r"\w+")
@@ -260,7 +263,14 @@ class MemoryIndex:
             if len(self._df) > 200_000:
                 self._df.clear()
         present = sorted((w for w in words if self._df.get(w)), key=lambda w: self._df.get(w, 0))
-        return present[:QUERY_TERMS]
+        chosen: list[str] = []
+        postings = 0
+        for w in present[:QUERY_TERMS]:
+            postings += self._df[w]
+            if len(chosen) >= 2 and postings > POSTINGS_BUDGET:
+                break
+            chosen.append(w)
+        return chosen
 
     def lookup(self, queries: Sequence[Query], *, min_score: int = DEFAULT_MIN_SCORE,
                limit: int = DEFAULT_MATCHES_SHOWN) -> list[list[Match]]:

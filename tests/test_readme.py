@@ -3,7 +3,8 @@
 The lines run in order, each in its own ``bash`` (with ``.venv`` activated, as the
 README says), in a fresh folder holding copies of ``seeds/`` and ``glossaries/``
 and the few input files the examples name (``a.fr``, ``ref.en``, ``a.gold``,
-``names.tbx``, ``translate-fr_en.argosmodel``, ``edited.xlf``), so a user who
+``names.tbx``, ``old.tmx``, ``queries.fr``, ``translate-fr_en.argosmodel``,
+``edited.xlf``), so a user who
 copies a line gets what the README promises. Lines that cannot run inside the
 test suite are listed in :data:`NOT_HERE` with the test that covers them instead.
 """
@@ -34,6 +35,14 @@ INPUTS = {
     "a.fr": "La Maison Blanche a parlé.\nM. Kirby l'a dit.\nLa Corée du Nord répond.\n",
     "ref.en": "The White House spoke.\nMr. Kirby said so.\nNorth Korea answers.\n",
     "a.gold": "[0]:[0]\n[1]:[1]\n[2]:[2]\n",
+    "queries.fr": "Il est arrivé le 14 septembre.\nLa Maison Blanche a parlé.\n",
+    "old.tmx": """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header creationtool="test" creationtoolversion="1" segtype="sentence"
+ o-tmf="none" adminlang="en" srclang="fr" datatype="plaintext"/><body>
+<tu><tuv xml:lang="fr"><seg>Il est arrivé le 13 septembre.</seg></tuv>
+<tuv xml:lang="en"><seg>He arrived on September 13.</seg></tuv></tu>
+</body></tmx>
+""",
     "names.tbx": """<?xml version="1.0" encoding="UTF-8"?>
 <martif type="TBX" xml:lang="fr"><text><body>
 <termEntry id="kirby"><langSet xml:lang="fr"><tig><term>John Kirby</term></tig></langSet>

@@ -54,6 +54,7 @@ def run_pipeline(
     export_formats: Sequence[str] = (),
     on_step: StepCallback | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
+    tm_min: int | None = 100,
 ) -> PipelineReport:
     """Ingest ``paths`` into ``project``, translate into ``targets`` (glossary terms
     protected), align each document with its translation, normalise final texts,
@@ -92,12 +93,13 @@ def run_pipeline(
         if not sources:
             continue
         tr = translate_project(project, [tgt], eng, device=device, glossary=protector,
-                               progress=on_progress)
+                               progress=on_progress, tm_min=tm_min)
         report.translated[tgt] = tr.translated
         for pr in tr.pairs:
             say("translate", f"{pr.src}→{pr.tgt} {pr.engine} {pr.model}: {pr.translated} translated, "
-                f"{pr.from_memory} from memory, {pr.up_to_date} up to date")
-            if engine == "auto" and pr.engine != "argos":
+                f"{pr.from_memory} from memory, {pr.from_tm} from the translation memory, "
+                f"{pr.up_to_date} up to date")
+            if engine == "auto" and pr.engine != "argos" and pr.translated:
                 say("translate", f"no Argos {pr.src}→{pr.tgt} model installed, so {pr.engine} "
                     f"translated; for better translations run `workbench models install "
                     f"{pr.src} {pr.tgt}` once (online), then run again")

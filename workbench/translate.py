@@ -66,6 +66,8 @@ class PairReport:
     segments: int = 0
     up_to_date: int = 0
     from_memory: int = 0
+    #: filled from the translation memory (workbench.memory) instead of the engine
+    from_tm: int = 0
     translated: int = 0
     batches: int = 0
 
@@ -146,9 +148,14 @@ def translate_project(
     glossary: TermProtection | None = None,
     document_ids: Sequence[int] | None = None,
     progress: ProgressCallback | None = None,
+    tm_min: int | None = 100,
 ) -> TranslateReport:
     """Translate every translatable segment of the current documents (or of
     ``document_ids``) into ``targets``.
+
+    First the translation memory fills segments with a context or 100% match
+    (or one at or above ``tm_min`` percent; ``None``: no memory), marked as
+    engine ``tm``; only the rest reaches the engine.
 
     The source language of a segment is its document's language; documents
     already in a target language are skipped for it. Raises
@@ -194,6 +201,13 @@ def translate_project(
         pr = PairReport(src, tgt, prov.engine, prov.model, prov.model_version, segments=len(segs))
         report.pairs.append(pr)
         done = _current(project, tgt, prov)
+        if tm_min is not None:
+            from workbench.memory.project import pretranslate
+
+            tm_done, filled = pretranslate(project, src, tgt, [s for s in segs if s[0] not in done],
+                                           min_score=tm_min, glossary=_glossary_of(hook))
+            pr.from_tm = filled.filled
+            done = done | tm_done
         todo = [(sid, text) for sid, text in segs if sid not in done]
         pr.up_to_date = len(segs) - len(todo)
         total = len(segs)
@@ -233,6 +247,12 @@ def translate_project(
             if progress:
                 progress(finished, total, tgt)
     return report
+
+
+def _glossary_of(hook: TermProtection | None) -> Any:
+    """The glossary behind a term-protection hook (names are placeables of memory
+    matches, and what the memory gives is normalised with it)."""
+    return getattr(hook, "glossary", None)
 
 
 def _current(project: Project, tgt: str, prov: Provenance) -> set[int]:

@@ -58,8 +58,10 @@ def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
     with sqlite3.connect(db) as conn:
         conn.execute("PRAGMA user_version = 1")
         conn.execute("DROP TABLE settings")
+        for table in ("memory_vocab", "memory_fts", "memory_units"):  # schema 3
+            conn.execute(f"DROP TABLE {table}")
     with Project(db.parent) as p:
-        assert p.schema_version == SCHEMA_VERSION == 2
+        assert p.schema_version == SCHEMA_VERSION == 3
         assert p.segments(doc)["text"].to_list()[1] == "Kim voyage rarement."
         assert p.setting("glossary_dir") is None
 

@@ -13,6 +13,7 @@ from workbench import __version__
 from workbench.cli import align as align_cmds
 from workbench.cli import export as export_cmds
 from workbench.cli import glossary as glossary_cmds
+from workbench.cli import memory as memory_cmds
 from workbench.cli import project as project_cmds
 from workbench.cli import run as run_cmds
 from workbench.cli import segment as segment_cmds
@@ -55,6 +56,7 @@ models_cmds.register(app)
 align_cmds.register(app)
 glossary_cmds.register(app)
 serve_cmds.register(app)
+memory_cmds.register(app)
 app.add_typer(eval_app, name="eval")
 
 

@@ -34,6 +34,10 @@ def run(
     open_app: Annotated[bool, typer.Option("--serve/--no-serve",
                                            help="Open the review app at the end.")] = True,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port of the app.")] = 8501,
+    tm_min: Annotated[int, typer.Option(
+        "--tm-min", min=0, max=100, help="Fill segments from the translation memory when its best "
+        "match scores at least this (100: only 100% and context matches).")] = 100,
+    no_tm: Annotated[bool, typer.Option("--no-tm", help="Do not use the translation memory.")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
     """Run the whole pipeline on PATHS: ingest, translate offline, align each document
@@ -71,6 +75,7 @@ def run(
         report = run_pipeline(
             proj, paths, targets, engine=engine, device=device, glossary=g,
             review_threshold=review_threshold, export_formats=formats, on_progress=on_progress,
+            tm_min=None if no_tm else tm_min,
             on_step=lambda step, msg: console.print(f"[bold]{step:>9}[/] {escape(msg)}"),
         )
     for refused in report.refused:

@@ -88,6 +88,10 @@ def translate(
     glossary: Annotated[Path | None, typer.Option(
         "--glossary", "-g", help="Protect glossary terms (CSV or .tbx): source mentions get the "
         "concept's preferred target form, and the output is normalised; prints term accuracy.")] = None,
+    tm_min: Annotated[int, typer.Option(
+        "--tm-min", min=0, max=100, help="Project mode: fill segments from the translation memory "
+        "when its best match scores at least this (100: only 100% and context matches).")] = 100,
+    no_tm: Annotated[bool, typer.Option("--no-tm", help="Do not use the translation memory.")] = False,
 ) -> None:
     """Machine-translate offline.
 
@@ -140,11 +144,13 @@ def translate(
             bar.update(tasks[tgt], completed=done, total=total)
 
         result = translate_project(proj, targets, engine, batch_size=batch_size,
-                                   device=device, glossary=protector, progress=report)
+                                   device=device, glossary=protector, progress=report,
+                                   tm_min=None if no_tm else tm_min)
         for pr in result.pairs:
             console.print(
                 f"{pr.src}→{pr.tgt} [bold]{pr.engine}[/] {escape(pr.model)} {escape(pr.model_version)}: "
                 f"{pr.translated} translated, {pr.from_memory} from memory, "
+                f"{pr.from_tm} from the translation memory, "
                 f"{pr.up_to_date} up to date ({pr.segments} segments)")
             if protector is not None:
                 rows = proj.translations(pr.tgt).filter(

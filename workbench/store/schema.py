@@ -129,6 +129,43 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 2 -> 3: the translation memory (workbench.memory): reviewed pairs with their origin,
+    # an FTS5 word index over their sources (kept current by triggers), a hash for exact lookups.
+    """
+    CREATE TABLE memory_units (
+        id             INTEGER PRIMARY KEY,
+        key            TEXT    NOT NULL UNIQUE,
+        source_lang    TEXT    NOT NULL,
+        target_lang    TEXT    NOT NULL,
+        source         TEXT    NOT NULL,
+        target         TEXT    NOT NULL,
+        source_hash    INTEGER NOT NULL,
+        context_before TEXT,
+        context_after  TEXT,
+        origin         TEXT    NOT NULL CHECK (origin IN ('review', 'file', 'alignment')),
+        origin_ref     TEXT    NOT NULL DEFAULT '',
+        segment_id     INTEGER,
+        author         TEXT    NOT NULL DEFAULT '',
+        created_at     TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    );
+    CREATE INDEX memory_units_hash ON memory_units(source_hash, source_lang, target_lang);
+    CREATE INDEX memory_units_segment ON memory_units(segment_id, target_lang)
+        WHERE segment_id IS NOT NULL;
+    CREATE VIRTUAL TABLE memory_fts USING fts5(
+        source, content='memory_units', content_rowid='id', tokenize='unicode61 remove_diacritics 0'
+    );
+    CREATE VIRTUAL TABLE memory_vocab USING fts5vocab(memory_fts, 'row');
+    CREATE TRIGGER memory_units_ai AFTER INSERT ON memory_units BEGIN
+        INSERT INTO memory_fts(rowid, source) VALUES (new.id, new.source);
+    END;
+    CREATE TRIGGER memory_units_ad AFTER DELETE ON memory_units BEGIN
+        INSERT INTO memory_fts(memory_fts, rowid, source) VALUES ('delete', old.id, old.source);
+    END;
+    CREATE TRIGGER memory_units_au AFTER UPDATE OF source ON memory_units BEGIN
+        INSERT INTO memory_fts(memory_fts, rowid, source) VALUES ('delete', old.id, old.source);
+        INSERT INTO memory_fts(rowid, source) VALUES (new.id, new.source);
+    END;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

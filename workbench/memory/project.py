@@ -1,0 +1,520 @@
+"""The translation memory of a project: filling it, looking it up, using it.
+
+Thin shells over :mod:`workbench.memory.match` (scoring, pure) and
+:mod:`workbench.store.memory` (SQL). The memory holds:
+
+* the project's **approved reviews** (origin ``review``), brought up to date
+  before every lookup (:func:`sync_reviews`; cheap when nothing changed);
+* **imported files** (origin ``file``): TMX, XLIFF, TSV/CSV, JSONL, Parquet,
+  our exports or other tools' (:func:`import_memory`, one transaction,
+  idempotent);
+* **aligned human translations** (origin ``alignment``): beads of
+  ``workbench align`` in project mode at or above a confidence
+  (:func:`add_aligned`).
+
+Lookups find candidates in two indexes (the source's word hash, for exact and
+number-only differences; an FTS5 word index queried with the query's rarest
+words), then score them with :class:`~workbench.memory.match.Scorer`.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.errors import EncodingError, FormatError, InputError, NotFoundError
+from workbench.memory.match import (ANALYSIS_MIN_SCORE, BANDS, DEFAULT_MATCHES_SHOWN,
+                                    DEFAULT_MIN_SCORE, NO_MATCH, PRETRANSLATE_MIN_SCORE,
+                                    REPETITIONS, Match, MemoryUnit, Query, Scorer, band,
+                                    best_matches, normalise, source_hash, unit_key, word_count)
+from workbench.store import Project
+from workbench.store import memory as store
+from workbench.store.memory import MEMORY_ENGINE, NewMemoryUnit
+
+#: Units fetched from the word index per query before scoring.
+FUZZY_CANDIDATES = 30
+#: Query words the word index is searched with: the rarest ones, at most QUERY_TERMS,
+#: while their units together stay under POSTINGS_BUDGET (at least the two rarest), so a
+#: lookup costs the same in a memory of 10,000 or 1,000,000 units.
+QUERY_TERMS = 6
+POSTINGS_BUDGET = 5_000
+#: Default confidence for units taken from aligned human translations.
+DEFAULT_MIN_CONFIDENCE = 0.7
+_FTS_WORD = re.compile(r"\w+")
+
+
+def new_unit(source_lang: str, target_lang: str, source: str, target: str, origin: str, *,
+             origin_ref: str = "", author: str = "", context_before: str | None = None,
+             context_after: str | None = None, segment_id: int | None = None,
+             created_at: str | None = None) -> NewMemoryUnit:
+    """A unit to store, with its identity key and source hash."""
+    return NewMemoryUnit(
+        key=unit_key(source_lang, target_lang, source, target, context_before, context_after,
+                     origin),
+        source_hash=source_hash(source), source_lang=source_lang, target_lang=target_lang,
+        source=source, target=target, origin=origin, origin_ref=origin_ref, author=author,
+        context_before=context_before, context_after=context_after, segment_id=segment_id,
+        created_at=created_at)
+
+
+# -- filling ---------------------------------------------------------------------------
+
+
+def sync_reviews(project: Project) -> tuple[int, int]:
+    """Make the memory's ``review`` units the approved reviews of the project's current
+    documents (a changed or withdrawn approval replaces or removes its unit).
+    Returns ``(added, removed)``; does nothing when no review changed since."""
+    signature = store.reviews_signature(project)
+    if project.setting("memory_reviews") == signature:
+        return 0, 0
+    wanted: dict[str, NewMemoryUnit] = {}
+    for r in store.approved_reviews(project).iter_rows(named=True):
+        u = new_unit(r["source_lang"], r["target_lang"], r["source"], r["target"], "review",
+                     origin_ref=f"{r['document']} #{r['segment_id']}", author=r["author"],
+                     context_before=r["context_before"], context_after=r["context_after"],
+                     segment_id=r["segment_id"], created_at=r["updated_at"])
+        wanted[u.key] = u
+    have = store.review_unit_keys(project)
+    return store.replace_review_units(project, set(wanted),
+                                      [u for k, u in wanted.items() if k not in have], signature)
+
+
+@dataclass
+class MemoryImportReport:
+    """What ``tm import`` did with a file."""
+
+    path: Path
+    format: str
+    units: int = 0          # pairs read (one per unit and target language)
+    added: int = 0
+    existing: int = 0       # already in the memory (the same file twice adds nothing)
+    skipped: Counter[str] = field(default_factory=Counter)
+    notes: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        out = [f"{self.path}: {self.added} units added, {self.existing} already in the memory "
+               f"({self.units} pairs read, {self.format})"]
+        out += [f"skipped: {n} {why}" for why, n in self.skipped.items()]
+        out += [f"note: {msg} ({n}×)" for msg, n in self.notes.items()]
+        return out
+
+
+def import_memory(project: Project, path: Path | str, *, src: str | None = None,
+                  tgt: str | None = None, author: str = "",
+                  statuses: Sequence[str] = ("approved",)) -> MemoryImportReport:
+    """Add the pairs of a TMX, XLIFF, TSV/CSV, JSONL or Parquet file to the memory.
+
+    All or nothing (one transaction; a malformed file changes nothing) and
+    idempotent. ``src``/``tgt`` keep one language pair (and name the languages of
+    a plain two-column TSV/CSV without a header). Targets whose status (in our
+    exports) is not one of ``statuses`` are skipped: a machine draft is not a
+    memory. Units of our exports keep their neighbours as context.
+    """
+    from workbench.io import format_for_path
+    from workbench.io.project import language_codes
+
+    path = Path(path)
+    if not path.exists():
+        raise NotFoundError(f"no file {path}")
+    if not path.is_file():
+        raise InputError(f"{path} is not a file; import one file at a time")
+    fmt = format_for_path(path)
+    src, tgt = (src or "").strip().lower() or None, (tgt or "").strip().lower() or None
+    report = MemoryImportReport(path=path, format=fmt.name)
+    if fmt.name in ("tsv", "csv") and not _has_header(path, "\t" if fmt.name == "tsv" else ","):
+        if not (src and tgt):
+            raise InputError(f"{path} has no header row naming source_lang, target_lang, source "
+                             "and target; for two columns (source, target) give --from and --to")
+        pairs = _plain_pairs(path, "\t" if fmt.name == "tsv" else ",", src, tgt)
+    else:
+        units = (language_codes(u, report.notes) for u in fmt.read(path, report.notes))
+        pairs = _pairs(units, src, tgt, statuses, report)
+
+    def rows() -> Iterator[NewMemoryUnit]:
+        for s_lang, t_lang, source, target, before, after in pairs:
+            report.units += 1
+            if not source.strip() or not target.strip():
+                report.skipped["with an empty source or target"] += 1
+                continue
+            yield new_unit(s_lang, t_lang, source, target, "file", origin_ref=path.name,
+                           author=author, context_before=before, context_after=after)
+
+    try:
+        report.added, report.existing = store.add_units(project, rows())
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    return report
+
+
+PairRow = tuple[str, str, str, str, str | None, str | None]
+
+
+def _pairs(units: Iterable[Any], src: str | None, tgt: str | None, statuses: Sequence[str],
+           report: MemoryImportReport) -> Iterator[PairRow]:
+    """``(src, tgt, source, target, context before, context after)`` per unit and target;
+    units with a document and position get the sources of their neighbours as context."""
+    def emit(unit: Any, before: str | None, after: str | None) -> Iterator[PairRow]:
+        if src and unit.source_lang != src:
+            report.skipped[f"in another source language than {src}"] += len(unit.targets)
+            return
+        for t in unit.targets:
+            if tgt and t.lang != tgt:
+                report.skipped[f"in another target language than {tgt}"] += 1
+            elif t.status is not None and t.status not in statuses:
+                report.skipped[f"with status {t.status} (not {', '.join(statuses)})"] += 1
+            else:
+                yield unit.source_lang, t.lang, unit.source, t.text, before, after
+
+    def neighbour(unit: Any, other: Any) -> str | None:
+        """The neighbour's source as context: '' at a document's edge, None when the
+        file does not place its units in documents."""
+        if unit.idx is None:
+            return None
+        if (other is not None and other.idx is not None
+                and (other.document_id, other.document) == (unit.document_id, unit.document)):
+            return other.source
+        return ""
+
+    it = iter(units)
+    prev, cur = None, next(it, None)
+    while cur is not None:
+        nxt = next(it, None)
+        yield from emit(cur, neighbour(cur, prev), neighbour(cur, nxt))
+        prev, cur = cur, nxt
+
+
+def _has_header(path: Path, delimiter: str) -> bool:
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.reader(handle, delimiter=delimiter), [])
+    except UnicodeDecodeError:
+        raise EncodingError(f"{path}: not UTF-8; save it as UTF-8 and try again") from None
+    return {"source", "target"} <= set(first)
+
+
+def _plain_pairs(path: Path, delimiter: str, src: str, tgt: str) -> Iterator[PairRow]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        try:
+            for cells in reader:
+                if not cells:
+                    continue
+                if len(cells) != 2:
+                    raise FormatError(f"{path} line {reader.line_num}: {len(cells)} columns; "
+                                      "a file without a header needs exactly two (source, target)")
+                yield src, tgt, cells[0], cells[1], None, None
+        except UnicodeDecodeError:
+            raise EncodingError(f"{path}: not UTF-8; save it as UTF-8 and try again") from None
+        except csv.Error as exc:
+            raise FormatError(f"{path}: malformed file: {exc}") from None
+
+
+@dataclass
+class AlignedReport:
+    beads: int = 0
+    added: int = 0
+    existing: int = 0
+
+
+def add_aligned(project: Project, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> AlignedReport:
+    """Add the beads of alignments with human translations (``workbench align`` in
+    project mode) whose confidence is at least ``min_confidence``; idempotent."""
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InputError(f"the confidence is between 0 and 1, not {min_confidence}")
+    beads = store.aligned_beads(project, min_confidence)
+    report = AlignedReport(beads=len(beads))
+    rows = (new_unit(r["source_lang"], r["target_lang"], r["source"], r["target"], "alignment",
+                     origin_ref=f"{r['document']} ↔ {r['target_ref']}",
+                     author=f"alignment (confidence {r['confidence']:.2f})",
+                     created_at=r["created_at"])
+            for r in beads.iter_rows(named=True) if r["source"] and r["target"])
+    report.added, report.existing = store.add_units(project, rows)
+    return report
+
+
+# -- looking up --------------------------------------------------------------------------
+
+
+class MemoryIndex:
+    """Lookups in one language pair of a project's memory (reviews synced on creation).
+
+    ``glossary`` makes names placeables and normalises the proposed targets."""
+
+    def __init__(self, project: Project, src: str, tgt: str, *, glossary: Any | None = None,
+                 sync: bool = True) -> None:
+        if sync:
+            sync_reviews(project)
+        self.project, self.src, self.tgt, self.glossary = project, src, tgt, glossary
+        self.scorer = Scorer(src, tgt, glossary)
+        self._df: dict[str, int] = {}
+
+    def _terms(self, text: str) -> list[str]:
+        words = list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
+        unknown = [w for w in words if w not in self._df]
+        if unknown:
+            found = store.term_frequencies(self.project, unknown)
+            for w in unknown:
+                self._df[w] = found.get(w, 0)
+            if len(self._df) > 200_000:
+                self._df.clear()
+        present = sorted((w for w in words if self._df.get(w)), key=lambda w: self._df.get(w, 0))
+        chosen: list[str] = []
+        postings = 0
+        for w in present[:QUERY_TERMS]:
+            postings += self._df[w]
+            if len(chosen) >= 2 and postings > POSTINGS_BUDGET:
+                break
+            chosen.append(w)
+        return chosen
+
+    def lookup(self, queries: Sequence[Query], *, min_score: int = DEFAULT_MIN_SCORE,
+               limit: int = DEFAULT_MATCHES_SHOWN) -> list[list[Match]]:
+        """The best matches of each query, best first (see :func:`best_matches`)."""
+        by_hash = store.units_by_hash(self.project, self.src, self.tgt,
+                                      [source_hash(q.text) for q in queries])
+        out: list[list[Match]] = []
+        for q in queries:
+            units: dict[int, MemoryUnit] = {u.id: u for u in by_hash.get(source_hash(q.text), [])}
+            found = best_matches(self.scorer, q, units.values(), min_score=min_score, limit=limit)
+            if min_score < 100 and not (found and found[0].score == 100 and len(found) >= limit):
+                for u in store.fuzzy_candidates(self.project, self.src, self.tgt,
+                                                self._terms(q.text), FUZZY_CANDIDATES):
+                    units.setdefault(u.id, u)
+                found = best_matches(self.scorer, q, units.values(), min_score=min_score,
+                                     limit=limit)
+            out.append([self._normalised(m) for m in found])
+        return out
+
+    def _normalised(self, match: Match) -> Match:
+        if self.glossary is None:
+            return match
+        from dataclasses import replace
+
+        target = self.glossary.apply(match.target, self.tgt)
+        return match if target == match.target else replace(match, target=target)
+
+
+def lookup(project: Project, texts: Sequence[str], src: str, tgt: str, *,
+           min_score: int = DEFAULT_MIN_SCORE, limit: int = DEFAULT_MATCHES_SHOWN,
+           glossary: Any | None = None) -> list[list[Match]]:
+    """Matches for free texts (``tm lookup``): a list per text, best first."""
+    _check_min(min_score)
+    index = MemoryIndex(project, src.lower(), tgt.lower(), glossary=glossary)
+    return index.lookup([Query(t) for t in texts], min_score=min_score, limit=limit)
+
+
+def matches_for_segment(project: Project, segment_id: int, target_lang: str, *,
+                        limit: int = DEFAULT_MATCHES_SHOWN, min_score: int = DEFAULT_MIN_SCORE,
+                        glossary: Any | None = None) -> list[Match]:
+    """Up to ``limit`` memory matches for a project segment, best first, with its
+    neighbours as context; the segment's own approved review is not proposed.
+    For the Review page (``Match.label``, ``.origin``, ``.target``; highlight with
+    :func:`workbench.memory.match.source_diff`)."""
+    ctx = store.segment_contexts(project)
+    row = ctx.filter(ctx["segment_id"] == segment_id)
+    if row.is_empty():
+        raise NotFoundError(f"no translatable segment with id {segment_id} in a current document")
+    r = row.row(0, named=True)
+    index = MemoryIndex(project, r["source_lang"], target_lang, glossary=glossary)
+    query = Query(r["text"], r["context_before"], r["context_after"], segment_id)
+    return index.lookup([query], min_score=min_score, limit=limit)[0]
+
+
+def _check_min(min_score: int) -> None:
+    if not 0 <= min_score <= 100:
+        raise InputError(f"a match threshold is a percentage from 0 to 100, not {min_score}")
+
+
+# -- pre-translation ---------------------------------------------------------------------
+
+
+@dataclass
+class Prefill:
+    """Segments of one pair filled from the memory by :func:`pretranslate`."""
+
+    filled: int = 0
+    context: int = 0
+    exact: int = 0
+    fuzzy: int = 0
+    already: int = 0
+
+
+def pretranslate(project: Project, src: str, tgt: str, segments: Sequence[tuple[int, str]], *,
+                 min_score: int = PRETRANSLATE_MIN_SCORE, glossary: Any | None = None
+                 ) -> tuple[set[int], Prefill]:
+    """Fill ``segments`` (``(id, text)``) that have a context or 100% match (or one at
+    or above ``min_score``) from the memory before machine translation.
+
+    The fill is stored as a translation of engine ``tm`` whose model is its label
+    (``TM context``, ``TM 100%``, ``TM 87%``) and whose meta holds the origin; the
+    review text follows it like a machine translation. Returns the segments that
+    now come from the memory (filled now or on an earlier run) and the counts."""
+    _check_min(min_score)
+    report = Prefill()
+    done = store.filled_segments(project, tgt)
+    todo = [(sid, text) for sid, text in segments if sid not in done]
+    report.already = len(segments) - len(todo)
+    if not todo:
+        return {sid for sid, _ in segments if sid in done}, report
+    index = MemoryIndex(project, src, tgt, glossary=glossary)
+    if store.count_units(project) == 0:
+        return {sid for sid, _ in segments if sid in done}, report
+    ctx = store.segment_contexts(project)
+    around = {r[0]: (r[1], r[2]) for r in ctx.select("segment_id", "context_before",
+                                                     "context_after").iter_rows()}
+    queries = [Query(text, *around.get(sid, (None, None)), segment_id=sid) for sid, text in todo]
+    rows: list[tuple[int, str, str, dict]] = []
+    for (sid, _), found in zip(todo, index.lookup(queries, min_score=min_score, limit=1)):
+        if not found:
+            continue
+        m = found[0]
+        rows.append((sid, m.target, m.label, {
+            "tm": m.kind, "score": m.score, "origin": m.unit.origin,
+            "origin_ref": m.unit.origin_ref, "author": m.unit.author, "unit_id": m.unit.id,
+            "memory_source": m.source, "replaced": [list(p) for p in m.replaced]}))
+        setattr(report, m.kind, getattr(report, m.kind) + 1)
+    for start in range(0, len(rows), 500):
+        store.save_fills(project, tgt, rows[start:start + 500])
+    report.filled = len(rows)
+    return done | {r[0] for r in rows}, report
+
+
+# -- repetitions -------------------------------------------------------------------------
+
+
+def apply_to_repetitions(project: Project, segment_id: int, target_lang: str, *,
+                         author: str = "", status: str = "approved") -> list[int]:
+    """Give the final text of ``segment_id`` to every other segment of the project
+    (other documents included) with the same source text that is not reviewed yet
+    (``todo``); one transaction, with edit history (author ``author``, or
+    ``repetition of #id``). Returns the segments changed."""
+    text, _ = store.review_state(project, segment_id, target_lang)
+    rows = store.repetition_targets(project, segment_id, target_lang)
+    targets = [(r["segment_id"], r["version"]) for r in rows.iter_rows(named=True)]
+    return store.apply_text(project, target_lang, text, status,
+                            author or f"repetition of #{segment_id}", targets)
+
+
+def repetitions(project: Project, document_ids: Sequence[int] | None = None) -> dict[int, int]:
+    """Segments that repeat an earlier one (same source text and language, in document
+    order over the current documents): ``segment id -> id of the first occurrence``.
+    The Review page hides these when asked."""
+    first: dict[tuple[str, str], int] = {}
+    out: dict[int, int] = {}
+    for r in store.segment_contexts(project, document_ids).iter_rows(named=True):
+        key = (r["source_lang"], normalise(r["text"]))
+        if key in first:
+            out[r["segment_id"]] = first[key]
+        else:
+            first[key] = r["segment_id"]
+    return out
+
+
+# -- leverage analysis ---------------------------------------------------------------------
+
+
+BAND_NAMES: tuple[str, ...] = (*(name for name, _ in BANDS), NO_MATCH, REPETITIONS)
+
+
+@dataclass
+class Leverage:
+    """Words and segments per band for one document (or the project total)."""
+
+    document: str
+    document_id: int | None
+    words: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BAND_NAMES, 0))
+    segments: dict[str, int] = field(default_factory=lambda: dict.fromkeys(BAND_NAMES, 0))
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.words.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"document": self.document, "document_id": self.document_id,
+                "words": dict(self.words), "segments": dict(self.segments),
+                "total_words": self.total_words}
+
+
+def analyse(project: Project, target_lang: str, *, document_ids: Sequence[int] | None = None,
+            glossary: Any | None = None) -> list[Leverage]:
+    """The leverage report, as CAT tools analyse a job: for each document, the words
+    whose best memory match falls in each band (context, 100%, 95-99%, 85-94%,
+    75-84%, 50-74%, no match), and repetitions (a source already seen earlier in
+    the analysed documents counts as a repetition, not again in a band). The
+    last row is the total. A segment's own approved review does not count."""
+    ctx = store.segment_contexts(project, document_ids)
+    total = Leverage("total", None)
+    per_doc: dict[int, Leverage] = {}
+    seen: set[tuple[str, str]] = set()
+    todo: dict[str, list[tuple[dict, Query]]] = {}
+    for r in ctx.iter_rows(named=True):
+        doc = per_doc.setdefault(r["document_id"], Leverage(r["document"], r["document_id"]))
+        key = (r["source_lang"], normalise(r["text"]))
+        if r["source_lang"] == target_lang:
+            continue
+        if key in seen:
+            _count(doc, total, REPETITIONS, word_count(r["text"]))
+            continue
+        seen.add(key)
+        todo.setdefault(r["source_lang"], []).append(
+            (r, Query(r["text"], r["context_before"], r["context_after"], r["segment_id"])))
+    synced = False
+    for src, items in todo.items():
+        index = MemoryIndex(project, src, target_lang, glossary=glossary, sync=not synced)
+        synced = True
+        found = index.lookup([q for _, q in items], min_score=ANALYSIS_MIN_SCORE, limit=1)
+        for (r, _), matches in zip(items, found):
+            _count(per_doc[r["document_id"]], total, band(matches[0] if matches else None),
+                   word_count(r["text"]))
+    return [*per_doc.values(), total]
+
+
+def _count(doc: Leverage, total: Leverage, name: str, words: int) -> None:
+    for lev in (doc, total):
+        lev.words[name] += words
+        lev.segments[name] += 1
+
+
+def memory_stats(project: Project) -> Any:
+    """Units per language pair, origin and reference, with the newest date (a polars
+    frame); approved reviews are synced first."""
+    sync_reviews(project)
+    return store.stats(project)
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def export_memory(project: Project, fmt_name: str, out: Path, *, src: str | None = None,
+                  tgt: str | None = None) -> int:
+    """Write the memory (of one pair when given) to ``out`` in a format of
+    :data:`workbench.io.FORMATS`; returns the number of units written."""
+    from workbench.io import Target, Unit, WriteOptions, get_format
+
+    fmt = get_format(fmt_name)
+    sync_reviews(project)
+    pairs = store.stats(project)
+    if src:
+        pairs = pairs.filter(pairs["source_lang"] == src)
+    if tgt:
+        pairs = pairs.filter(pairs["target_lang"] == tgt)
+    if pairs.is_empty():
+        raise InputError("the memory is empty" + (f" for {src or '*'}→{tgt or '*'}"
+                                                  if src or tgt else ""))
+    sources = sorted(set(pairs["source_lang"].to_list()))
+    targets = tuple(sorted(set(pairs["target_lang"].to_list())))
+    if not fmt.multi_target and len(targets) > 1:
+        raise InputError(f"{fmt.name} holds one target language; choose one with --to "
+                         f"({', '.join(targets)})")
+    units = (Unit(source=u.source, source_lang=u.source_lang,
+                  targets=(Target(lang=u.target_lang, text=u.target, status="approved"),),
+                  document=f"{u.origin}:{u.origin_ref}" if u.origin_ref else u.origin)
+             for u in store.iter_units(project, src, tgt))
+    options = WriteOptions(source_lang=sources[0] if len(sources) == 1 else "*all*",
+                           target_langs=targets)
+    return fmt.write(units, Path(out), options).units

@@ -129,6 +129,11 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 2 -> 3: where each edit came from (reviewer, normaliser, import, undo; '' = unknown,
+    # rows of older workbenches), so the history can say it and undo can walk back.
+    """
+    ALTER TABLE edits ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -73,7 +73,7 @@ export default function (component) {
       const inField = e.target && /^(TEXTAREA|INPUT|SELECT)$/.test(e.target.tagName);
       if (e.key === 'F1' || (e.key === '?' && !inField)) {
         e.preventDefault();
-        const help = doc.querySelector('.st-key-rv_shortcuts summary');
+        const help = doc.querySelector('.st-key-rv_shortcuts button, .st-key-rv_shortcuts summary');
         if (help) help.click();
         return;
       }

@@ -55,8 +55,14 @@ CSS = """<style>
 [class*="st-key-rv_seg_"] textarea {font-size: 0.86rem; line-height: 1.35;
   padding: 0.3rem 0.5rem; min-height: 2.4rem;}
 [class*="st-key-rv_seg_"] [data-testid="stHorizontalBlock"] {gap: 0.6rem;}
-[class*="st-key-rv_seg_"] button {min-height: 1.6rem; padding: 0 0.35rem;}
+[class*="st-key-rv_seg_"] button {min-height: 1.5rem; padding: 0 0.2rem;}
+[class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child [data-testid="stHorizontalBlock"],
+[class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child .stHorizontalBlock {gap: 0.15rem; flex-wrap: nowrap;}
 [class*="st-key-rv_seg_"] [data-testid="stVerticalBlock"] {gap: 0.2rem;}
+[class*="st-key-rv_seg_"] .stMarkdown {margin-bottom: 0 !important;}
+[class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child p {font-size: 0.75rem; line-height: 1.25;}
+[data-testid="stMainBlockContainer"] > div > [data-testid="stVerticalBlock"] {gap: 0.45rem;}
+header[data-testid="stHeader"] {height: 2rem; min-height: 2rem;}
 [class*="st-key-rv_seg_"]:focus-within {box-shadow: 0 0 0 2px rgba(28, 131, 225, 0.6);}
 .wb-draft textarea {background: #fff8e1;}
 .st-key-rv_header h3 {padding: 0; margin: 0;}
@@ -187,7 +193,7 @@ def _conflict_box(seg: int, lang: str) -> None:
 
 def _filter_state() -> tuple[int, str, queries.ReviewFilter, int]:
     """(document, language, filter, page size) as the sidebar holds them now."""
-    return (int(ss["doc"]), ss["lang"], queries.ReviewFilter(
+    return (int(ss["rv_doc"]), ss["lang"], queries.ReviewFilter(
         tuple(ss.get("status") or ()), bool(ss.get("low")),
         float(ss.get("below", queries.LOW_CONFIDENCE)), ss.get("q") or ""), int(ss.get("size", 20)))
 
@@ -212,7 +218,7 @@ def _go(seg: int | None, shown: pl.DataFrame, size: int) -> None:
     ss.rv_moves += 1
     if seg is None:
         return
-    st.query_params["seg"] = str(seg)
+    ss.rv_seg = seg  # the keyboard script writes it into the address (seg=) when it focuses
     page = queries.page_holding(shown, seg, size)
     if page is not None:
         ss["page"] = page
@@ -247,14 +253,15 @@ def _on_key() -> None:
 
 def _on_page() -> None:
     """A new page: the cursor goes to its first segment to review."""
-    st.query_params.pop("seg", None)
+    ss.rv_seg = None
     ss.rv_page_picked = True
     ss.rv_moves += 1
 
 
 def _on_doc() -> None:
     """Another document: its first page, the cursor on its first segment to review."""
-    st.query_params.pop("seg", None)
+    st.query_params["doc"] = str(ss.rv_doc)
+    ss.rv_seg = None
     ss["page"] = 1
     ss.rv_moves += 1
 
@@ -278,16 +285,11 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
         issues = check_pair(glossary, row["source"], row["target"], "", lang)
     fixes = queries.glossary_fixes(issues)
     with st.container(border=True, key=f"rv_seg_{seg}"):
-        c_src, c_mt, c_final, c_act = st.columns([1, 1, 1.15, 0.42])
+        c_src, c_mt, c_final, c_act = st.columns([1, 1, 1.2, 0.6])
         with c_src:
-            conf_md = (f":red-background[:material/warning: low confidence {conf:.2f}]" if low
-                       else f":gray[conf {conf:.2f}]" if conf is not None else ":gray[not aligned]")
-            st.markdown(f"**#{row['idx'] + 1}** {STATUS_BADGE[row['status']]} {conf_md} "
-                        f":gray[v{version}]")
             st.markdown(highlight(row["source"], src_spans))
         with c_mt:
-            st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—",
-                        help=f"Machine translation ({row['engine'] or 'none'})")
+            st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—")
         with c_final:
             st.text_area("Final translation", value=row["target"], key=key,
                          on_change=_on_text, args=(seg, lang, key), height="content",
@@ -301,19 +303,22 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
                           help="Replace " + ", ".join(f"“{w}” with “{r}”" for w, r in fixes)
                                + " (Ctrl+Shift+G)")
         with c_act:
+            conf_md = (f":red-background[:material/warning: low confidence {conf:.2f}]" if low
+                       else f":gray[{conf:.2f}]" if conf is not None else ":gray[not aligned]")
+            st.markdown(f"**#{row['idx'] + 1}** {STATUS_BADGE[row['status']]} {conf_md}")
             acts = st.container(horizontal=True, gap="small")
             acts.button("", key=f"rv_ok_{seg}", icon=":material/check:", type="primary",
-                        on_click=_on_status, args=(seg, lang, key, "approved"),
-                        help="Approve (Ctrl+Enter: approve and go to the next)")
+                         on_click=_on_status, args=(seg, lang, key, "approved"),
+                         help="Approve (Ctrl+Enter: approve and go to the next)")
             acts.button("", key=f"rv_flag_{seg}", icon=":material/flag:", on_click=_on_status,
-                        args=(seg, lang, key, "flagged"), help="Flag (Ctrl+Shift+Enter)")
+                         args=(seg, lang, key, "flagged"), help="Flag (Ctrl+Shift+Enter)")
             acts.button("", key=f"rv_no_{seg}", icon=":material/close:", on_click=_on_status,
-                        args=(seg, lang, key, "rejected"), help="Reject")
+                         args=(seg, lang, key, "rejected"), help="Reject")
             acts.button("", key=f"rv_todo_{seg}", icon=":material/replay:", on_click=_on_status,
-                        args=(seg, lang, key, "todo"), help="Back to to do")
+                         args=(seg, lang, key, "todo"), help="Back to to do")
             acts.button("", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_undo,
-                        args=(seg, lang), help="Undo the last change; again: one more "
-                                               "version back (Ctrl+Alt+Z)")
+                         args=(seg, lang), help="Undo the last change; again: one more "
+                                                "version back (Ctrl+Alt+Z)")
         if seg in ss.rv_msgs:
             kind, message = ss.rv_msgs.pop(seg)
             MESSAGE[kind](md_escape(message))
@@ -497,17 +502,19 @@ def _page_input(n: int, size: int, key: str, on_change=None) -> int:
     if ss.get(key, 1) > page_count:
         ss[key] = page_count
     return int(st.number_input(f"Page (of {page_count})", 1, page_count, key=key, step=1,
-                               on_change=on_change, width=140,
+                               on_change=on_change, width=130, label_visibility="collapsed",
                                bind="query-params" if key == "page" else None))
 
 
 def _focus(shown: pl.DataFrame, size: int) -> int | None:
-    """The focused segment: the address's ``seg`` if shown, else the first to review
-    (on the page the address names, when it names one)."""
-    try:
-        seg = int(st.query_params.get("seg", ""))
-    except ValueError:
-        seg = None
+    """The focused segment: the one the keyboard moved to, or on opening the address's
+    ``seg``, if shown; else the first to review (of the page chosen, if one was)."""
+    if "rv_seg" not in ss:  # a new session: the address says where it was
+        try:
+            ss.rv_seg = int(st.query_params.get("seg", ""))
+        except ValueError:
+            ss.rv_seg = None
+    seg = ss.rv_seg
     if seg is not None and queries.page_holding(shown, seg, size) is not None:
         ss["page"] = queries.page_holding(shown, seg, size)
         return seg
@@ -516,14 +523,31 @@ def _focus(shown: pl.DataFrame, size: int) -> int | None:
     chosen = queries.first_to_review(rows if on_page else shown)
     if chosen is not None:
         if seg is not None:
-            ss.rv_moves += 1  # the address named a segment no longer shown
-        st.query_params["seg"] = str(chosen)
+            ss.rv_moves += 1  # the cursor was on a segment no longer shown
+        ss.rv_seg = chosen
         ss["page"] = queries.page_holding(shown, chosen, size)
     return chosen
 
 
+def _doc_from_address(ids: list[int]) -> None:
+    """The document picker follows ``doc=ID`` of the address (bound by hand: a bound
+    selectbox would write the title into the address, not the id)."""
+    try:
+        wanted = int(st.query_params.get("doc", ""))
+    except ValueError:
+        wanted = None
+    if wanted in ids and ss.get("rv_doc") != wanted:
+        if "rv_doc" in ss:
+            ss.rv_seg = None
+            ss["page"] = 1
+        ss["rv_doc"] = wanted
+    elif wanted not in ids and ss.get("rv_doc") in ids:
+        st.query_params["doc"] = str(ss["rv_doc"])
+
+
 def _shortcut_help() -> None:
-    with st.expander("Keyboard shortcuts (F1 or ?)", key="rv_shortcuts", icon=":material/keyboard:"):
+    with st.popover("Shortcuts", key="rv_shortcuts", icon=":material/keyboard:",
+                    help="F1 or ?"):
         st.markdown("| keys | what they do |\n|---|---|\n" + "\n".join(
             f"| {md_escape(k)} | {md_escape(v)} |" for k, v in SHORTCUTS))
 
@@ -540,12 +564,12 @@ def main() -> None:
         return
 
     titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)}
-    with st.sidebar:  # every control is kept in the address (bind): reload lands here again
-        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="doc",
-                              bind="query-params", on_change=_on_doc)
+    _doc_from_address(list(titles))
+    with st.sidebar:  # every control is kept in the address: reload lands here again
+        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc",
+                              on_change=_on_doc)
         lang = target_lang_select(langs, "lang", bind=True)
-        statuses = st.multiselect("Status", list(STATUS_LABEL), format_func=STATUS_LABEL.get,
-                                  key="status", placeholder="all statuses", bind="query-params")
+        statuses = st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
         low_only = st.toggle("Low confidence only", key="low", bind="query-params")
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,
                               key="below", bind="query-params")
@@ -577,21 +601,18 @@ def main() -> None:
                     text=f"{done} of {len(pairs)} reviewed · " +
                     ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))
     show_flashes()
-    if reviewer().startswith("reviewer ("):
-        st.caption(":material/person: Give your name in the sidebar: it is recorded with "
-                   "every change you make.")
     if shown.is_empty():
         st.info("No segment matches the filters.")
         return
 
     focus = _focus(shown, size)
-    with st.container(horizontal=True, vertical_alignment="bottom"):
+    with st.container(horizontal=True, vertical_alignment="center", key="rv_pager"):
         page = _page_input(len(shown), size, "page", on_change=_on_page)
         rows, _ = queries.page_of(shown, page, size)
-        st.caption(f"{len(shown)} segments match · showing "
+        st.caption(f"of {-(-len(shown) // size)} pages · {len(shown)} segments match · showing "
                    f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)} · "
-                   "Ctrl+Enter: approve and next · Alt+↑/↓: move · F1: all shortcuts")
-    _shortcut_help()
+                   "Ctrl+Enter: approve and next · Alt+↑/↓: move")
+        _shortcut_help()
     segs = {}
     for row in rows.iter_rows(named=True):
         segs[row["segment_id"]] = _segment(row, lang, glossary, threshold,

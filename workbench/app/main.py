@@ -24,8 +24,9 @@ review = st.Page(HERE / "views" / "review.py", title="Review", icon=":material/e
 
 
 def _home() -> None:
-    """The root URL opens Review; a hidden default page, so that /review is a real address too."""
-    st.switch_page(review)
+    """The root URL opens Review, keeping the address's parameters (doc, filters, seg);
+    a hidden default page, so that /review is a real address too."""
+    st.switch_page(review, query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
 pages = [

@@ -138,8 +138,8 @@ def _undo(seg: int, lang: str) -> None:
     except WorkbenchError as exc:
         _say(seg, str(exc), "error")
     else:
-        _say(seg, f"undone: back to version {row['version'] - 1}'s text and status "
-                  f"({STATUS_LABEL[row['status']]}), saved as v{row['version']}")
+        _say(seg, f"last change undone: text and status ({STATUS_LABEL[row['status']]}) "
+                  f"as before it, saved as v{row['version']}")
 
 
 def _fix_terms(seg: int, lang: str, fixes: list[tuple[str, str]]) -> None:

@@ -119,10 +119,16 @@ def target_lang_select(langs: list[str], key: str, label: str = "Target language
     """A target-language selectbox that opens on the language last chosen on any page, so
     moving from Review to Quality or Export keeps the reviewer in the same language
     (``bind``: kept in the address as ``?{key}=``, which wins when given)."""
-    last = st.session_state.get("target_lang")
-    if key not in st.session_state and last in langs and not (bind and key in st.query_params):
-        st.session_state[key] = last
-    lang = st.selectbox(label, langs, key=key, bind="query-params" if bind else None)
+    ss = st.session_state
+    last = ss.get("target_lang")
+    if last in langs and (key not in ss if not bind else key not in st.query_params):
+        ss[key] = last
+
+    def remember() -> None:  # before the page runs, so the line above never reverts it
+        ss["target_lang"] = ss[key]
+
+    lang = st.selectbox(label, langs, key=key, bind="query-params" if bind else None,
+                        on_change=remember)
     st.session_state["target_lang"] = lang
     return lang
 

@@ -368,6 +368,7 @@ def test_target_language_chosen_on_one_page_is_kept_on_the_others(app_at, projec
         assert not at.exception
         assert at.selectbox(key=key).value == "es", page
     at.selectbox(key="doc_target").set_value("en").run()
+    at.query_params.clear()  # AppTest keeps Review's address across switch_page
     at.switch_page("views/review.py").run()
     assert at.sidebar.selectbox(key="lang").value == "en"
 

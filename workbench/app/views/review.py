@@ -65,7 +65,7 @@ CSS = """<style>
 header[data-testid="stHeader"] {height: 2rem; min-height: 2rem;}
 [class*="st-key-rv_seg_"]:focus-within {box-shadow: 0 0 0 2px rgba(28, 131, 225, 0.6);}
 .wb-draft textarea {background: #fff8e1;}
-.st-key-rv_header h3 {padding: 0; margin: 0;}
+.st-key-rv_header h1 {font-size: 1.6rem; padding: 0; margin: 0;}
 </style>"""
 
 ss = st.session_state
@@ -596,7 +596,7 @@ def main() -> None:
     counts = queries.status_counts(pairs)
     done = len(pairs) - counts["todo"]
     with st.container(horizontal=True, key="rv_header", vertical_alignment="center"):
-        st.markdown("### Review")
+        st.title("Review", width="content")
         st.progress(done / len(pairs) if len(pairs) else 0.0,
                     text=f"{done} of {len(pairs)} reviewed · " +
                     ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))

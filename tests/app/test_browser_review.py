@@ -77,7 +77,7 @@ def _idle(page) -> None:
 
 
 def _focused(page, seg: int) -> None:
-    page.wait_for_function(f"() => ({ACTIVE_SEG})() === {seg}", timeout=20_000)
+    page.wait_for_function(f"() => ({ACTIVE_SEG})() === {seg}", timeout=60_000)
 
 
 def _shown_value(page, key: str) -> str:
@@ -250,7 +250,8 @@ def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
 def test_shortcut_list_opens_with_f1(served, browser):
     from playwright.sync_api import expect
 
-    url, _, _ = served
+    url, root, _ = served
+    _reset(root, range(1, 31))
     page = browser.new_page()
     page.goto(f"{url}/review", wait_until="domcontentloaded")
     _focused(page, 1)
@@ -271,7 +272,7 @@ def test_no_request_leaves_the_machine_and_eight_segments_fit(served, browser):
             if urlparse(r.url).scheme in ("http", "https", "ws", "wss") else None)
     for path in ("/review", "/documents", "/glossary", "/export", "/quality", "/review?view=QA"):
         page.goto(url + path, wait_until="domcontentloaded")
-        page.locator("h1").first.wait_for(timeout=60_000)
+        page.locator("h1, h3").first.wait_for(timeout=60_000)
         _idle(page)
     assert hosts == {urlparse(url).netloc}, hosts
     page.goto(url + "/review?seg=1", wait_until="domcontentloaded")

@@ -103,7 +103,10 @@ def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expect
         assert proj.review(seg, "en")["text"] == expected
         history = proj.history(seg, "en")
     assert report.changed == (status == "todo")
-    assert history["author"].to_list()[-1] == ("glossary" if status == "todo" else "")
+    from workbench.store import os_user
+
+    assert history["author"].to_list()[-1] == (os_user() if status == "todo" else "")
+    assert history["origin"].to_list()[-1] == ("normaliser" if status == "todo" else "reviewer")
 
 
 def test_cli_run_without_app(tmp_path):

@@ -110,7 +110,7 @@ def test_undo_after_a_change_elsewhere_is_a_conflict(project_dir):
 
 def test_review_beads_view_merges_and_splits(app_at, project_dir):
     at = app_at()
-    at.sidebar.radio(key="rv_view").set_value("Beads").run()
+    at.sidebar.radio(key="view").set_value("Beads").run()
     assert not at.exception
     shown = [unescape(m.value) for m in at.markdown]
     assert "Selon l'AFP, la rencontre a duré plus de trois heures." in shown
@@ -144,7 +144,7 @@ def test_review_beads_view_merges_and_splits(app_at, project_dir):
 def test_two_tabs_merging_the_same_beads(app_at, project_dir):
     tab_a, tab_b = app_at(), app_at()
     for tab in (tab_a, tab_b):
-        tab.sidebar.radio(key="rv_view").set_value("Beads").run()
+        tab.sidebar.radio(key="view").set_value("Beads").run()
     tab_a.button(key="rv_merge_0").click().run()
     tab_b.button(key="rv_merge_0").click().run()  # B still shows the old beads 1 and 2
     assert any("changed elsewhere" in w.value for w in tab_b.warning)

@@ -94,7 +94,6 @@ def _approve_by_keyboard(page) -> None:
     expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
         0, timeout=20_000)
     page.wait_for_timeout(300)
-    page.locator("h1").click()  # focus on the page, not in a field
     page.keyboard.press("Control+Enter")
 
 
@@ -132,15 +131,15 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
 
             box.fill("President Macron welcomed Vladimir Putin to Versailles on Monday.")
             box.press("Tab")  # the text area saves when it loses focus
-            expect(first.get_by_text("v2")).to_be_visible(timeout=20_000)
-            first.get_by_role("button", name="Approve").click()
-            expect(first.get_by_text("approved")).to_be_visible(timeout=20_000)
+            expect(first.locator(".st-key-rv_text_1_2")).to_be_visible(timeout=20_000)
+            first.locator(".st-key-rv_ok_1 button").first.click()
+            expect(first.locator(".stMarkdownBadge", has_text="approved")).to_be_visible(timeout=20_000)
 
             page.reload(wait_until="domcontentloaded")
             first = page.locator(".st-key-rv_seg_1")
             expect(first.locator("textarea")).to_have_value(
                 "President Macron welcomed Vladimir Putin to Versailles on Monday.", timeout=60_000)
-            expect(first.get_by_text("approved")).to_be_visible()
+            expect(first.locator(".stMarkdownBadge", has_text="approved")).to_be_visible()
             ARTIFACTS.mkdir(exist_ok=True)
             page.wait_for_timeout(500)
             page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=False)
@@ -151,14 +150,12 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
             expect(bead.get_by_text(XSS, exact=True)).to_have_count(2, timeout=20_000)
             assert page.locator('img[src="x"]').count() == 0
 
-            # Keyboard: one segment at a time, Ctrl+Enter approves and moves to the next.
+            # Keyboard, in the list view: Ctrl+Enter approves the focused segment and moves on.
             page.get_by_text("Segments", exact=True).click()
-            page.get_by_text("One segment at a time", exact=True).click()
-            expect(page.locator(".st-key-rv_seg_1")).to_be_visible(timeout=20_000)
+            page.locator(".st-key-rv_seg_2 textarea").click()
             _approve_by_keyboard(page)
-            expect(page.locator(".st-key-rv_seg_2")).to_be_visible(timeout=20_000)
-            _approve_by_keyboard(page)
-            expect(page.locator(".st-key-rv_seg_3")).to_be_visible(timeout=20_000)
+            expect(page.locator(".st-key-rv_seg_2 .stMarkdownBadge", has_text="approved")).to_be_visible(
+                timeout=20_000)
         finally:
             browser.close()
     assert dialogs == [], f"a dialog fired: {dialogs}"
@@ -190,8 +187,7 @@ def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, tmp_path: 
                 boxes.append(box)
             boxes[0].fill("Tab A: the meeting lasted over three hours, AFP said.")
             boxes[0].press("Tab")
-            expect(tab_a.locator(".st-key-rv_seg_3").get_by_text("v2")).to_be_visible(
-                timeout=20_000)
+            expect(tab_a.locator(".st-key-rv_text_3_2")).to_be_visible(timeout=20_000)
             boxes[1].fill("Tab B: according to AFP, the talks lasted three hours.")
             boxes[1].press("Tab")  # B still holds version 1
             seg_b = tab_b.locator(".st-key-rv_seg_3")

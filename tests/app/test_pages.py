@@ -126,7 +126,8 @@ def test_documents_normalises_the_selection_leaving_approved_text(app_at, projec
     with Project(project_dir) as p:
         assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
         assert p.review(2, "en")["text"] == "Poutin discussed the war."  # the reviewer's word
-        assert p.history(6, "en")["author"].to_list()[-1] == "app"
+        last = p.history(6, "en").row(-1, named=True)
+        assert (last["author"], last["origin"]) == ("reviewer (no name given)", "normaliser")
 
 
 def _glossary_app(app_at, project_dir: Path, text: str = GLOSSARY):
@@ -203,6 +204,41 @@ def test_glossary_renormalises_final_translations(app_at, project_dir):
     at.button(key="gl_norm_apply").click().run()
     with Project(project_dir) as p:
         assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
+    # The preview is computed again: nothing left to change, Apply is off (it said "1").
+    assert "0 final translation(s) would change" in " ".join(c.value for c in at.caption)
+    assert at.button(key="gl_norm_apply").disabled
+    assert any("1 translation(s) updated" in unescape(s.value) for s in at.success)
+
+
+def test_glossary_renormalise_lists_approved_apart_and_reopens_them(app_at, project_dir):
+    with Project(project_dir) as p:
+        p.save_review(6, "en", text="Mr Poutin is then expected to visit the Louvre museum.",
+                      expected_version=1)
+        p.save_review(2, "en", text="Poutin discussed the war.", status="approved",
+                      expected_version=1)
+        p.save_review(3, "en", text="Poutin met AFP.", status="approved", expected_version=1)
+    at, _ = _glossary_app(app_at, project_dir)
+    assert "1 final translation(s) would change; 2 approved one(s) too" in " ".join(
+        c.value for c in at.caption)
+    at.button(key="gl_norm_apply").click().run()  # not asked: approved texts stay
+    with Project(project_dir) as p:
+        assert p.review(2, "en")["text"] == "Poutin discussed the war."
+        assert p.review(6, "en")["text"].startswith("Mr Putin")
+    at.checkbox(key="gl_norm_approved").check().run()
+    at.button(key="gl_norm_apply").click().run()
+    with Project(project_dir) as p:  # changed approved texts go back to "to do"
+        assert (p.review(2, "en")["text"], p.review(2, "en")["status"]) == (
+            "Putin discussed the war.", "todo")
+        assert p.history(2, "en")["origin"].to_list()[-1] == "normaliser"
+        p.save_review(2, "en", text="Poutin again.", status="approved",
+                      expected_version=p.review(2, "en")["version"])
+    at.run()
+    at.checkbox(key="gl_norm_approved").check().run()
+    at.checkbox(key="gl_norm_keep").check().run()
+    at.button(key="gl_norm_apply").click().run()
+    with Project(project_dir) as p:  # "keep approved" chosen
+        assert (p.review(2, "en")["text"], p.review(2, "en")["status"]) == (
+            "Putin again.", "approved")
 
 
 def test_glossary_variant_suggestions_accept_and_reject(app_at, project_dir):
@@ -310,7 +346,7 @@ def test_documents_aligns_the_selection_and_review_shows_its_beads(app_at, proje
         kinds = [r[0] for r in p.conn.execute("SELECT target_kind FROM alignments ORDER BY id")]
     assert kinds == ["mt", "document"]
     at.switch_page("views/review.py").run()
-    at.sidebar.radio(key="rv_view").set_value("Beads").run()
+    at.sidebar.radio(key="view").set_value("Beads").run()
     assert not at.exception
     assert "document 2" in at.selectbox(key="rv_alignment").format_func(
         at.selectbox(key="rv_alignment").value)  # the newest alignment is shown first
@@ -325,15 +361,16 @@ def test_target_language_chosen_on_one_page_is_kept_on_the_others(app_at, projec
             ("Le Kremlin a salué « un dialogue franc et direct ».",
              "El Kremlin saludó «un diálogo franco y directo».")], target="es")
     at = app_at()
-    assert at.sidebar.selectbox(key="rv_lang").value == "en"
-    at.sidebar.selectbox(key="rv_lang").set_value("es").run()
+    assert at.sidebar.selectbox(key="lang").value == "en"
+    at.sidebar.selectbox(key="lang").set_value("es").run()
     for page, key in (("quality", "q_lang"), ("export", "ex_lang"), ("documents", "doc_target")):
         at.switch_page(f"views/{page}.py").run()
         assert not at.exception
         assert at.selectbox(key=key).value == "es", page
     at.selectbox(key="doc_target").set_value("en").run()
+    at.query_params.clear()  # AppTest keeps Review's address across switch_page
     at.switch_page("views/review.py").run()
-    assert at.sidebar.selectbox(key="rv_lang").value == "en"
+    assert at.sidebar.selectbox(key="lang").value == "en"
 
 
 def test_glossary_folder_remembered_by_the_project_is_used(app_at, project_dir, tmp_path):
@@ -350,5 +387,5 @@ def test_glossary_folder_remembered_by_the_project_is_used(app_at, project_dir, 
     assert at.selectbox(key="gl_file").value == "names.csv"
     assert at.data_editor[0].value["term"].tolist() == ["Poutine", "Putin", "Poutin"]
     at.switch_page("views/review.py").run()
-    warnings_only = at.sidebar.toggle(key="rv_gloss")
+    warnings_only = at.sidebar.toggle(key="gloss")
     assert not warnings_only.disabled and warnings_only.help == "glossary: names.csv"

@@ -60,8 +60,9 @@ def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
         conn.execute("DROP TABLE settings")
         for table in ("memory_vocab", "memory_fts", "memory_units"):  # schema 3
             conn.execute(f"DROP TABLE {table}")
+        conn.execute("ALTER TABLE edits DROP COLUMN origin")  # schema 4
     with Project(db.parent) as p:
-        assert p.schema_version == SCHEMA_VERSION == 3
+        assert p.schema_version == SCHEMA_VERSION == 4
         assert p.segments(doc)["text"].to_list()[1] == "Kim voyage rarement."
         assert p.setting("glossary_dir") is None
 
@@ -159,6 +160,19 @@ def test_review_versions_conflict_history_and_undo(project):
     project.undo_last_edit(seg, "en")
     row = project.review(seg, "en")
     assert (row["text"], row["status"], row["version"]) == ("Kim rarely travels.", "todo", 4)
+    # Undo again walks one more version back (it used to undo the undo, forever).
+    project.undo_last_edit(seg, "en", author="Ana")
+    row = project.review(seg, "en")
+    assert (row["text"], row["status"], row["version"]) == ("EN Kim voyage rarement.", "todo", 5)
+    with pytest.raises(NotFoundError):
+        project.undo_last_edit(seg, "en")
+    hist = project.history(seg, "en")
+    assert hist["origin"].to_list() == ["reviewer", "reviewer", "undo", "undo"]
+    assert hist["author"].to_list()[-1] == "Ana"
+    project.save_review(seg, "en", text="x", expected_version=5)  # saved elsewhere: v6
+    with pytest.raises(ConflictError):  # the page showed v5: the other change is not undone
+        project.undo_last_edit(seg, "en", expected_version=5)
+    assert project.review(seg, "en")["text"] == "x"
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         project.conn.execute("UPDATE edits SET new_text = 'x'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):

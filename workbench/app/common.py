@@ -22,7 +22,8 @@ from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 from workbench.store import DEFAULT_PROJECT, Project
 
-AUTHOR = "app"
+#: The author of app changes when the reviewer has not given a name.
+UNNAMED = "reviewer (no name given)"
 
 
 def _argv_options() -> argparse.Namespace:
@@ -107,13 +108,27 @@ def show_flashes() -> None:
          "info": st.info}[kind](md_escape(message))
 
 
-def target_lang_select(langs: list[str], key: str, label: str = "Target language") -> str:
+def reviewer() -> str:
+    """Who is making the app's changes: the name given in the sidebar (remembered by the
+    browser), the author recorded with every edit."""
+    return str(st.session_state.get("reviewer") or "").strip() or UNNAMED
+
+
+def target_lang_select(langs: list[str], key: str, label: str = "Target language",
+                       bind: bool = False) -> str:
     """A target-language selectbox that opens on the language last chosen on any page, so
-    moving from Review to Quality or Export keeps the reviewer in the same language."""
-    last = st.session_state.get("target_lang")
-    if key not in st.session_state and last in langs:
-        st.session_state[key] = last
-    lang = st.selectbox(label, langs, key=key)
+    moving from Review to Quality or Export keeps the reviewer in the same language
+    (``bind``: kept in the address as ``?{key}=``, which wins when given)."""
+    ss = st.session_state
+    last = ss.get("target_lang")
+    if last in langs and (key not in ss if not bind else key not in st.query_params):
+        ss[key] = last
+
+    def remember() -> None:  # before the page runs, so the line above never reverts it
+        ss["target_lang"] = ss[key]
+
+    lang = st.selectbox(label, langs, key=key, bind="query-params" if bind else None,
+                        on_change=remember)
     st.session_state["target_lang"] = lang
     return lang
 

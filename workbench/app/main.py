@@ -9,19 +9,24 @@ from pathlib import Path
 
 import streamlit as st
 
+from workbench.app.browser import remember_reviewer
 from workbench.app.common import project_root
 from workbench.app.text import md_escape
 
 HERE = Path(__file__).parent
 
-st.set_page_config(page_title="Workbench", page_icon=":material/translate:", layout="wide")
+# A local icon: an emoji or ":material/...:" icon makes the browser fetch the favicon
+# from another host (the app must make no request but to itself).
+st.set_page_config(page_title="Workbench", page_icon=str(HERE / "static" / "favicon.png"),
+                   layout="wide")
 
 review = st.Page(HERE / "views" / "review.py", title="Review", icon=":material/edit_note:", url_path="review")
 
 
 def _home() -> None:
-    """The root URL opens Review; a hidden default page, so that /review is a real address too."""
-    st.switch_page(review)
+    """The root URL opens Review, keeping the address's parameters (doc, filters, seg);
+    a hidden default page, so that /review is a real address too."""
+    st.switch_page(review, query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
 pages = [
@@ -34,4 +39,11 @@ pages = [
 ]
 nav = st.navigation(pages)
 st.sidebar.caption("Project: " + md_escape(str(project_root())))
+with st.sidebar:
+    remembered = remember_reviewer(st.session_state.get("reviewer"))
+    if remembered and not st.session_state.get("reviewer"):
+        st.session_state["reviewer"] = remembered
+    st.text_input("Your name", key="reviewer", placeholder="recorded with your changes",
+                  help="Every change you make is recorded under this name (kept in this "
+                       "browser until accounts exist).")
 nav.run()

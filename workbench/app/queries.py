@@ -8,6 +8,7 @@ paginated in memory: a 1,000-segment document is a few milliseconds.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -219,3 +220,88 @@ def texts_in(project: Project, lang: str) -> list[str]:
         (lang, lang),
     )
     return [r[0] for r in rows]
+
+
+# -- moving through the Review page (pure) -----------------------------------------
+
+def first_to_review(shown: pl.DataFrame) -> int | None:
+    """The segment the cursor starts in: the first shown one not approved (else the first)."""
+    if shown.is_empty():
+        return None
+    todo = shown.filter(pl.col("status") != "approved")
+    return int((todo if not todo.is_empty() else shown)["segment_id"][0])
+
+
+def neighbour(pairs: pl.DataFrame, shown: pl.DataFrame, seg: int, delta: int) -> int | None:
+    """The shown segment after (``delta`` > 0) or before ``seg`` in document order, found by
+    position in the document, so a segment that just left the filtered list (approved
+    under "to do") is not counted and none is skipped. ``None`` at either end."""
+    where = pairs.filter(pl.col("segment_id") == seg)
+    if where.is_empty() or shown.is_empty():
+        return None
+    idx = int(where["idx"][0])
+    side = shown.filter(pl.col("idx") > idx) if delta > 0 else shown.filter(pl.col("idx") < idx)
+    if side.is_empty():
+        return None
+    return int(side["segment_id"][0] if delta > 0 else side["segment_id"][-1])
+
+
+def page_holding(shown: pl.DataFrame, seg: int, size: int) -> int | None:
+    """The 1-based page of ``shown`` that holds ``seg`` (``None`` when not shown)."""
+    ids = shown["segment_id"].to_list() if not shown.is_empty() else []
+    return ids.index(seg) // size + 1 if seg in ids else None
+
+
+# -- project-wide QA (pure over ``Project.pairs``) ---------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d+)*")
+
+
+def _numbers(text: str) -> list[str]:
+    return sorted(re.sub(r"[.,\u00a0\u202f ]", "", n) for n in _NUMBER.findall(text or ""))
+
+
+def qa_issues(pairs: pl.DataFrame, glossary, lang: str, threshold: float = LOW_CONFIDENCE
+              ) -> pl.DataFrame:
+    """Every problem of the review units of ``pairs`` (all documents): glossary problems,
+    low alignment confidence, empty or untranslated target, numbers that differ between
+    source and target, target identical to the source. One row per problem:
+    ``document_id, document, segment_id, idx, kind, detail``."""
+    rows = []
+    for r in pairs.iter_rows(named=True):
+        found: list[tuple[str, str]] = []
+        target, source = r["target"] or "", r["source"] or ""
+        if not target.strip():
+            found.append(("empty target", "no final text"))
+        elif r["mt"] is None:
+            found.append(("untranslated", "no machine translation"))
+        elif target.strip() == source.strip() and any(c.isalpha() for c in source):
+            found.append(("source = target", "the final text is the source text"))
+        if r["confidence"] is not None and r["confidence"] < threshold:
+            found.append(("low confidence", f"alignment confidence {r['confidence']:.2f}"))
+        if target.strip() and _numbers(source) != _numbers(target):
+            found.append(("numbers differ", f"source {' '.join(_numbers(source)) or '—'} · "
+                                            f"target {' '.join(_numbers(target)) or '—'}"))
+        if glossary is not None and target.strip():
+            from workbench.glossary.check import check_pair
+
+            for issue in check_pair(glossary, source, target, r.get("source_lang") or "", lang):
+                found.append(("glossary", glossary_message(issue)))
+        rows += [(r["document_id"], r.get("document") or "", r["segment_id"], r["idx"], k, d)
+                 for k, d in found]
+    return pl.DataFrame(rows, schema={"document_id": pl.Int64, "document": pl.String,
+                                      "segment_id": pl.Int64, "idx": pl.Int64,
+                                      "kind": pl.String, "detail": pl.String}, orient="row")
+
+
+def glossary_message(issue) -> str:
+    """One line for a glossary :class:`~workbench.glossary.check.Issue`."""
+    what = (f"missing “{issue.expected}”" if issue.kind == "missing"
+            else f"“{issue.found}” should be “{issue.expected}”")
+    return f"{issue.concept}: {what}"
+
+
+def glossary_fixes(issues) -> list[tuple[str, str]]:
+    """(wrong form, preferred form) pairs that fix the non-preferred forms of ``issues``."""
+    return [(found, i.expected) for i in issues if i.kind != "missing"
+            for found in i.found.split("; ") if found and found != i.expected]

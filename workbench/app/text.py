@@ -76,3 +76,24 @@ def unescape(markdown: str) -> str:
 
 
 _OPEN = re.compile(r":[a-z]+-background\[")
+
+
+def word_diff(old: str, new: str) -> str:
+    """Escaped markdown of ``new`` against ``old`` word by word: removed words on red,
+    added words on green, the rest as is."""
+    import difflib
+
+    a, b = re.split(r"(\s+)", old or ""), re.split(r"(\s+)", new or "")
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(md_escape("".join(a[i1:i2])))
+            continue
+        gone, came = "".join(a[i1:i2]).strip(), "".join(b[j1:j2]).strip()
+        if gone:
+            out.append(f":red-background[{md_escape(gone)}]")
+        if came:
+            out.append((" " if gone else "") + f":green-background[{md_escape(came)}]")
+        if op != "delete" and b[j2 - 1:j2] and not b[j2 - 1].strip():
+            out.append(" ")
+    return "".join(out)

@@ -2,8 +2,10 @@
 :meth:`Glossary.apply` and the store's versioned ``save_review``).
 
 Each change is an ordinary review edit: recorded in the edit history under
-``author``, undoable, and written with a version check so an edit made
-meanwhile (in the review app) is left alone and counted as a conflict.
+``author`` (the OS user by default) with origin ``normaliser``, undoable, and
+written with a version check so an edit made meanwhile (in the review app) is
+left alone and counted as a conflict. An approved translation the normaliser
+changes goes back to "to do" unless the caller says ``keep_approved``.
 
 Also: :func:`import_tbx` adds a TBX glossary to a project's glossary folder.
 """
@@ -59,21 +61,29 @@ def normalise_preview(project: Any, glossary: Glossary, lang: str,
             continue
         new = glossary.apply(text, lang)
         if new != text:
-            rows.append((seg, version, text, new))
+            rows.append((seg, version, status, text, new))
     return pl.DataFrame(rows, schema={"segment_id": pl.Int64, "version": pl.Int64,
-                                      "target": pl.String, "normalised": pl.String},
+                                      "status": pl.String, "target": pl.String,
+                                      "normalised": pl.String},
                         orient="row")
 
 
 def apply_normalisation(project: Any, changes: pl.DataFrame, lang: str,
-                        author: str = "glossary") -> tuple[int, int]:
+                        author: str | None = None, *, keep_approved: bool = False
+                        ) -> tuple[int, int]:
     """Save the ``normalised`` texts of a preview with version checks;
-    returns ``(saved, conflicts)`` where conflicts were changed meanwhile and left alone."""
+    returns ``(saved, conflicts)`` where conflicts were changed meanwhile and left alone.
+    Approved rows whose text changes go back to ``todo`` unless ``keep_approved``."""
+    from workbench.store import os_user
+
     saved = conflicts = 0
     for row in changes.iter_rows(named=True):
+        reopen = row.get("status") == "approved" and not keep_approved
         try:
             project.save_review(row["segment_id"], lang, text=row["normalised"],
-                                expected_version=row["version"], author=author)
+                                status="todo" if reopen else None,
+                                expected_version=row["version"], author=author or os_user(),
+                                origin="normaliser")
             saved += 1
         except ConflictError:
             conflicts += 1
@@ -83,12 +93,14 @@ def apply_normalisation(project: Any, changes: pl.DataFrame, lang: str,
 def normalise_project(project: Any, glossary: Glossary, lang: str, *,
                       statuses: Sequence[str] | None = UNREVIEWED,
                       document_ids: Sequence[int] | None = None,
-                      author: str = "glossary") -> NormaliseReport:
+                      author: str | None = None, keep_approved: bool = False
+                      ) -> NormaliseReport:
     """Normalise the final ``lang`` translations with one of ``statuses`` (of ``document_ids``,
-    or all documents)."""
+    or all documents); changed approved ones go back to "to do" unless ``keep_approved``."""
     checked = len(_reviews(project, lang, document_ids))
     changes = normalise_preview(project, glossary, lang, statuses, document_ids)
-    saved, conflicts = apply_normalisation(project, changes, lang, author)
+    saved, conflicts = apply_normalisation(project, changes, lang, author,
+                                           keep_approved=keep_approved)
     return NormaliseReport(lang, checked, saved, conflicts, glossary.version)
 
 

@@ -25,6 +25,18 @@ DB_NAME = "workbench.sqlite"
 DEFAULT_PROJECT = Path("workbench-project")
 BUSY_TIMEOUT_MS = 30_000
 REVIEW_STATUSES = ("todo", "approved", "rejected", "flagged")
+#: Where an edit came from (``edits.origin``); '' in rows written before schema 3.
+EDIT_ORIGINS = ("reviewer", "normaliser", "import", "undo", "")
+
+
+def os_user() -> str:
+    """The operating-system user, the author of changes made from the command line."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return "unknown user"
 
 
 @dataclass(frozen=True)
@@ -390,15 +402,19 @@ class Project:
         status: str | None = None,
         expected_version: int | None = None,
         author: str = "",
+        origin: str = "reviewer",
     ) -> int:
         """Change the final text and/or status of a segment; returns the new version.
 
         ``expected_version`` is the version the editor started from. If the row
         moved on since, :class:`ConflictError` is raised and nothing is written,
-        so a later save never silently overwrites an earlier one.
+        so a later save never silently overwrites an earlier one. Each save is
+        one row of the edit history with its ``author`` and ``origin``.
         """
         if status is not None and status not in REVIEW_STATUSES:
             raise ValueError(f"unknown review status {status!r}; use one of {REVIEW_STATUSES}")
+        if origin not in EDIT_ORIGINS:
+            raise ValueError(f"unknown edit origin {origin!r}; use one of {EDIT_ORIGINS}")
         with self.transaction() as conn:
             row = conn.execute(
                 "SELECT text, status, version FROM reviews WHERE segment_id = ? AND target_lang = ?",
@@ -430,31 +446,57 @@ class Project:
             )
             conn.execute(
                 """INSERT INTO edits (segment_id, target_lang, old_text, new_text, old_status,
-                       new_status, version, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                       new_status, version, author, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (segment_id, target_lang, old_text, new_text, old_status, new_status,
-                 new_version, author),
+                 new_version, author, origin),
             )
         return new_version
 
     def history(self, segment_id: int, target_lang: str) -> pl.DataFrame:
+        """The edits of a segment, oldest first; ``origin`` is filled in for rows written
+        without one (``import:FILE`` authors are imports, the rest reviewers)."""
         return self.frame(
-            "SELECT * FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id",
+            """SELECT id, segment_id, target_lang, old_text, new_text, old_status, new_status,
+                      version, author, at,
+                      CASE WHEN origin != '' THEN origin
+                           WHEN author LIKE 'import:%' THEN 'import'
+                           ELSE 'reviewer' END AS origin
+               FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id""",
             (segment_id, target_lang),
         )
 
-    def undo_last_edit(self, segment_id: int, target_lang: str, author: str = "") -> int:
-        """Restore the text and status from before the last edit (recorded as a new edit)."""
-        last = self.conn.execute(
-            """SELECT old_text, old_status FROM edits WHERE segment_id = ? AND target_lang = ?
-               ORDER BY id DESC LIMIT 1""",
+    def undoable_edit(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
+        """The edit the next undo reverts: edits form a stack, each undo pops one, so
+        undo after undo walks back through the versions (it never redoes)."""
+        stack: list[sqlite3.Row] = []
+        for row in self.conn.execute(
+            """SELECT id, old_text, old_status, new_text, new_status, version, origin
+               FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id""",
             (segment_id, target_lang),
-        ).fetchone()
-        if last is None or last["old_text"] is None:
+        ):
+            if row["origin"] == "undo":
+                if stack:
+                    stack.pop()
+            else:
+                stack.append(row)
+        while stack and stack[-1]["old_text"] is None:  # created the review: nothing before
+            stack.pop()
+        return stack[-1] if stack else None
+
+    def undo_last_edit(self, segment_id: int, target_lang: str, author: str = "",
+                       expected_version: int | None = None) -> int:
+        """Restore the text and status from before the newest edit not undone yet
+        (recorded as a new edit of origin ``undo``); repeated, it walks back one version at
+        a time. With ``expected_version``, a segment changed meanwhile raises
+        :class:`ConflictError` instead of undoing the other change."""
+        last = self.undoable_edit(segment_id, target_lang)
+        if last is None:
             raise NotFoundError(f"segment {segment_id} ({target_lang}) has no edit to undo")
-        current = self.review(segment_id, target_lang)
+        if expected_version is None:
+            expected_version = self.review(segment_id, target_lang)["version"]
         return self.save_review(
             segment_id, target_lang, text=last["old_text"], status=last["old_status"],
-            expected_version=current["version"], author=author,
+            expected_version=expected_version, author=author, origin="undo",
         )
 
 

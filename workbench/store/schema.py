@@ -166,6 +166,11 @@ MIGRATIONS: list[str] = [
         INSERT INTO memory_fts(rowid, source) VALUES (new.id, new.source);
     END;
     """,
+    # 3 -> 4: where each edit came from (reviewer, normaliser, import, undo; '' = unknown,
+    # rows of older workbenches), so the history can say it and undo can walk back.
+    """
+    ALTER TABLE edits ADD COLUMN origin TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

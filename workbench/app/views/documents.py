@@ -15,7 +15,7 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import (AUTHOR, db, load_glossary, open_or_stop, project_root,
+from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
                                   show_error, target_lang_select)
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
@@ -100,7 +100,7 @@ def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
     statuses = (*UNREVIEWED, "approved") if include_approved else UNREVIEWED
     with st.spinner("normalising…"), db() as project:
         done = normalise_project(project, glossary, target, statuses=statuses,
-                                 document_ids=doc_ids, author=AUTHOR)
+                                 document_ids=doc_ids, author=reviewer())
     st.success(f"{done.changed} of {done.checked} final translations normalised"
                + (f"; {done.conflicts} edited meanwhile, left alone" if done.conflicts else ""))
 
@@ -190,8 +190,9 @@ def main() -> None:
                           f"({target}) of the selected documents"):
             _normalise(selected, target, approved)
     if selected:
-        st.page_link("views/review.py", label="Review the first selected document", icon=":material/edit_note:")
-        ss["rv_doc"] = selected[0]
+        # The document travels in the address: the Review page's picker is bound to it.
+        st.page_link("views/review.py", label="Review the first selected document",
+                     icon=":material/edit_note:", query_params={"doc": str(selected[0])})
 
 
 main()

@@ -18,7 +18,7 @@ import streamlit as st
 
 from workbench.app import queries
 from workbench.glossary.project import apply_normalisation, normalise_preview
-from workbench.app.common import (AUTHOR, db, flash, glossary_dir, open_or_stop, show_error,
+from workbench.app.common import (db, flash, glossary_dir, open_or_stop, reviewer, show_error,
                                   show_flashes, target_lang_select)
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
@@ -87,6 +87,18 @@ def _new_file(folder: Path) -> None:
     ss.gl_file = path.name
 
 
+def _apply_renormalise(lang: str, changes: pl.DataFrame, approved: bool, keep: bool) -> None:
+    """Apply the previewed changes (those to approved texts only if asked); the preview
+    is recomputed on the next run, so it never offers what was just applied."""
+    if not approved:
+        changes = changes.filter(pl.col("status") != "approved")
+    with db() as project:
+        done, conflicts = apply_normalisation(project, changes, lang, reviewer(),
+                                              keep_approved=keep)
+    flash(f"{done} translation(s) updated"
+          + (f"; {conflicts} changed meanwhile and were left alone" if conflicts else ""))
+
+
 def _renormalise_section(glossary, name: str) -> None:
     with st.expander("Re-normalise translations with this glossary"):
         with db() as project:
@@ -97,16 +109,24 @@ def _renormalise_section(glossary, name: str) -> None:
         lang = target_lang_select(langs, "gl_norm_lang")
         with db() as project:
             changes = normalise_preview(project, glossary, lang, statuses=None)
-        st.caption(f"{len(changes)} final translation(s) would change (approved ones included).")
-        if len(changes):
-            st.dataframe(changes.select("segment_id", "target", "normalised").head(50),
+        approved = changes.filter(pl.col("status") == "approved")
+        others = changes.filter(pl.col("status") != "approved")
+        st.caption(f"{len(others)} final translation(s) would change; "
+                   f"{len(approved)} approved one(s) too, listed apart.")
+        if len(others):
+            st.dataframe(others.select("segment_id", "target", "normalised").head(50),
                          hide_index=True, width="stretch")
-            if st.button("Apply to these translations", key="gl_norm_apply"):
-                with db() as project:
-                    done, conflicts = apply_normalisation(project, changes, lang, AUTHOR)
-                st.success(f"{done} translation(s) updated"
-                           + (f"; {conflicts} changed meanwhile and were left alone"
-                              if conflicts else ""))
+        with_approved = keep = False
+        if len(approved):
+            st.markdown("**Approved translations the glossary would change**")
+            st.dataframe(approved.select("segment_id", "target", "normalised").head(50),
+                         hide_index=True, width="stretch")
+            with_approved = st.checkbox("Change the approved ones too", key="gl_norm_approved")
+            keep = st.checkbox("Keep them approved (else they go back to “to do”)",
+                               key="gl_norm_keep", disabled=not with_approved)
+        st.button("Apply to these translations", key="gl_norm_apply",
+                  disabled=not (len(others) or with_approved), on_click=_apply_renormalise,
+                  args=(lang, changes, with_approved, keep))
 
 
 REJECTED = ".rejected-suggestions.json"  # in the glossary folder: spans a reviewer turned down

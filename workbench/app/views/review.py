@@ -1,28 +1,36 @@
-"""Review: source, machine translation and the editable final text side by side.
+"""Review: source, machine translation and the editable final text side by side, by keyboard.
 
-Every change is saved to SQLite when the text area loses focus (or on
-Ctrl+Enter) or a status button is pressed, with the version the page showed:
-if another tab or person saved the segment since, nothing is overwritten;
-the page shows both texts and the reviewer chooses. Undo restores the text
-and status from before the last change of a segment.
+The address is the state: the sidebar's document, language and filters, the page
+number and the focused segment (``seg``) live in the URL (``/review?doc=3&status=todo
+&page=2&seg=41``), so a reload or a shared link opens the same view and the sidebar
+can never disagree with the page. The cursor starts in the editor of the first
+segment that matches the filters and is not approved; the shortcuts
+(:data:`workbench.app.browser.SHORTCUTS`) save, approve, flag, undo and move without
+the mouse, across pages. Every change is saved to SQLite at once with its version,
+author (the name in the sidebar) and origin: if another tab or person saved the
+segment since, nothing is overwritten and the segment shows both sides. Undo walks
+back one version at a time. Messages about a segment or bead appear at it.
 
-The "Beads" view shows the stored alignment of the document (source
-sentences beside the target sentences they were paired with) and lets the
-reviewer merge two neighbouring beads or split one where the aligner got a
-boundary wrong (:mod:`workbench.app.beads`, with the same kind of version
-check: a change made elsewhere meanwhile is reported, not overwritten).
+The focused segment gets the panels of :func:`_focused_panels` (its history with
+diffs); a panel about the current segment belongs there. The "Beads" view corrects
+the stored alignment (:mod:`workbench.app.beads`); the "QA" view lists the problems
+of every document with links that open the segment.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from urllib.parse import urlencode
 
+import polars as pl
 import streamlit as st
 
 from workbench.app import beads, queries
-from workbench.app.common import (AUTHOR, db, flash, load_glossary, open_or_stop, show_flashes,
-                                  target_lang_select)
-from workbench.app.text import highlight, md_escape
+from workbench.app.browser import SHORTCUTS, last_action, review_keys
+from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
+                                  show_flashes, target_lang_select)
+from workbench.app.text import highlight, md_escape, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.store import Project
 
@@ -31,37 +39,75 @@ STATUS_LABEL = {"todo": "to do", "approved": "approved", "rejected": "rejected",
 STATUS_BADGE = {"todo": ":gray-badge[to do]", "approved": ":green-badge[:material/check: approved]",
                 "rejected": ":red-badge[:material/close: rejected]",
                 "flagged": ":orange-badge[:material/flag: flagged]"}
+ORIGIN_LABEL = {"reviewer": "reviewer", "normaliser": "normaliser", "import": "import",
+                "undo": "undo", "mt": "machine translation"}
 PAGE_SIZES = (10, 20, 50)
+VIEWS = ("Segments", "Beads", "QA")
+MESSAGE = {"success": st.success, "error": st.error, "warning": st.warning, "info": st.info}
+
+#: Compact layout: a one-line header, tight segment rows, editors that grow with their
+#: text; columns stack on narrow screens (Streamlit's own breakpoint).
+CSS = """<style>
+.block-container {padding-top: 1.2rem !important; padding-bottom: 2rem !important;}
+[class*="st-key-rv_seg_"] {padding: 0.35rem 0.6rem !important; gap: 0.25rem !important;}
+[class*="st-key-rv_seg_"] [data-testid="stMarkdownContainer"] p {font-size: 0.86rem;
+  line-height: 1.35; margin-bottom: 0;}
+[class*="st-key-rv_seg_"] textarea {font-size: 0.86rem; line-height: 1.35;
+  padding: 0.3rem 0.5rem; min-height: 2.4rem;}
+[class*="st-key-rv_seg_"] [data-testid="stHorizontalBlock"] {gap: 0.6rem;}
+[class*="st-key-rv_seg_"] button {min-height: 1.5rem; padding: 0 0.2rem;}
+[class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child [data-testid="stHorizontalBlock"],
+[class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child .stHorizontalBlock {gap: 0.15rem; flex-wrap: nowrap;}
+[class*="st-key-rv_seg_"] [data-testid="stVerticalBlock"] {gap: 0.2rem;}
+[class*="st-key-rv_seg_"] .stMarkdown {margin-bottom: 0 !important;}
+[class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child p {font-size: 0.75rem; line-height: 1.25;}
+[data-testid="stMainBlockContainer"] > div > [data-testid="stVerticalBlock"] {gap: 0.45rem;}
+header[data-testid="stHeader"] {height: 2rem; min-height: 2rem;}
+[class*="st-key-rv_seg_"]:focus-within {box-shadow: 0 0 0 2px rgba(28, 131, 225, 0.6);}
+.wb-draft textarea {background: #fff8e1;}
+.st-key-rv_header h1 {font-size: 1.6rem; padding: 0; margin: 0;}
+</style>"""
 
 ss = st.session_state
 ss.setdefault("rv_known", {})      # segment id -> (version, text, status) this session last saw
-ss.setdefault("rv_conflicts", {})  # segment id -> {"mine": text, "status": ..., "theirs": ...}
-ss.setdefault("rv_cursor", 0)
+ss.setdefault("rv_conflicts", {})  # segment id -> {"mine": text or None, "status": ..., ...}
+ss.setdefault("rv_msgs", {})       # segment id -> (kind, message), shown at the segment
+ss.setdefault("rv_bead_msgs", {})  # bead index -> (kind, message), shown at the bead
+ss.setdefault("rv_moves", 0)       # bumped when the server moves the cursor
 
 
 def _text_key(seg: int, version: int) -> str:
     return f"rv_text_{seg}_{version}"
 
 
+def _say(seg: int, message: str, kind: str = "info") -> None:
+    """A message shown at segment ``seg`` on the next run."""
+    ss.rv_msgs[seg] = (kind, message)
+
+
+# -- saving -------------------------------------------------------------------------
+
 def _save(seg: int, lang: str, *, text: str | None, status: str | None) -> bool:
     """Save text and/or status against the version this session last saw; True when saved."""
     version, old_text, old_status = ss.rv_known.get(seg, (None, None, None))
-    if (text is None or text == old_text) and (status is None or status == old_status):
+    if text == old_text:
+        text = None  # a status change only: on a conflict, never offer the old text as mine
+    if text is None and (status is None or status == old_status):
         return True  # nothing changed (e.g. the blur after an approve that saved the text)
     try:
         with db() as project:
             new_version = project.save_review(seg, lang, text=text, status=status,
-                                              expected_version=version, author=AUTHOR)
+                                              expected_version=version, author=reviewer())
     except ConflictError:
         with db() as project:
             row = project.review(seg, lang)
         ss.rv_conflicts[seg] = {
-            "mine": text if text is not None else old_text, "status": status or old_status,
-            "theirs": row["text"], "their_status": row["status"], "version": row["version"],
+            "mine": text, "status": status, "theirs": row["text"],
+            "their_status": row["status"], "version": row["version"],
         }
         return False
     except WorkbenchError as exc:
-        flash(str(exc), "error")
+        _say(seg, str(exc), "error")
         return False
     ss.rv_known[seg] = (new_version, old_text if text is None else text,
                         old_status if status is None else status)
@@ -73,27 +119,36 @@ def _on_text(seg: int, lang: str, key: str) -> None:
     _save(seg, lang, text=ss[key], status=None)
 
 
-def _on_status(seg: int, lang: str, key: str, status: str, advance: bool = False) -> None:
-    if _save(seg, lang, text=ss.get(key), status=status) and advance:
-        ss.rv_cursor += 1
+def _on_status(seg: int, lang: str, key: str, status: str) -> None:
+    _save(seg, lang, text=ss.get(key), status=status)
 
 
 def _undo(seg: int, lang: str) -> None:
+    """Undo the newest change of ``seg`` not undone yet (again: one more version back)."""
     version = ss.rv_known.get(seg, (None,))[0]
     try:
         with db() as project:
-            current = project.review(seg, lang)
-            if current is not None and version is not None and current["version"] != version:
-                flash(f"segment {seg} was changed elsewhere since this page showed it; "
-                      "look at the new text before undoing", "warning")
-                return
-            project.undo_last_edit(seg, lang, author=AUTHOR)
+            project.undo_last_edit(seg, lang, author=reviewer(), expected_version=version)
+            row = project.review(seg, lang)
+    except ConflictError:
+        _say(seg, "changed elsewhere since this page showed it; look at the new text "
+                  "before undoing", "warning")
     except NotFoundError:
-        flash("nothing to undo for this segment", "info")
+        _say(seg, "nothing (more) to undo for this segment")
     except WorkbenchError as exc:
-        flash(str(exc), "error")
+        _say(seg, str(exc), "error")
     else:
-        flash(f"segment {seg}: last change undone", "info")
+        _say(seg, f"last change undone: text and status ({STATUS_LABEL[row['status']]}) "
+                  f"as before it, saved as v{row['version']}")
+
+
+def _fix_terms(seg: int, lang: str, fixes: list[tuple[str, str]]) -> None:
+    """Replace the wrong glossary forms of ``seg``'s saved text with the preferred ones."""
+    text = ss.rv_known.get(seg, (None, "", None))[1] or ""
+    for wrong, right in fixes:
+        text = text.replace(wrong, right)
+    if _save(seg, lang, text=text, status=None):
+        _say(seg, "glossary forms replaced", "success")
 
 
 def _resolve(seg: int, lang: str, keep_mine: bool) -> None:
@@ -103,118 +158,238 @@ def _resolve(seg: int, lang: str, keep_mine: bool) -> None:
     try:
         with db() as project:
             project.save_review(seg, lang, text=conflict["mine"], status=conflict["status"],
-                                expected_version=conflict["version"], author=AUTHOR)
+                                expected_version=conflict["version"], author=reviewer())
     except ConflictError:
-        flash(f"segment {seg} changed again meanwhile; compare once more", "warning")
+        _say(seg, "changed again meanwhile; compare once more", "warning")
     except WorkbenchError as exc:
-        flash(str(exc), "error")
+        _say(seg, str(exc), "error")
 
 
 def _conflict_box(seg: int, lang: str) -> None:
     c = ss.rv_conflicts[seg]
     with st.container(border=True):
         st.warning(f"Segment {seg} was saved elsewhere (another tab or person) after this page "
-                   "loaded it. Your change was **not** saved. Choose which text to keep.")
+                   "loaded it. Your change was **not** saved. Choose what to keep.")
         left, right = st.columns(2)
         with left:
-            st.caption(f"Saved elsewhere ({c['their_status']})")
+            st.caption(f"Saved elsewhere ({STATUS_LABEL[c['their_status']]})")
             st.markdown(md_escape(c["theirs"]))
             st.button("Keep theirs", key=f"rv_theirs_{seg}", on_click=_resolve,
                       args=(seg, lang, False))
         with right:
-            st.caption(f"Yours ({c['status']})")
-            st.markdown(md_escape(c["mine"] or ""))
-            st.button("Overwrite with mine", key=f"rv_mine_{seg}", on_click=_resolve,
+            if c["mine"] is None:  # a status click: their text stays whatever is chosen
+                st.caption("Yours: a status change only")
+                st.markdown(md_escape(f"mark their text {STATUS_LABEL[c['status']]}"))
+                label = f"Mark it {STATUS_LABEL[c['status']]}"
+            else:
+                st.caption("Yours" + (f" ({STATUS_LABEL[c['status']]})" if c["status"] else ""))
+                st.markdown(md_escape(c["mine"]))
+                label = "Overwrite with mine"
+            st.button(label, key=f"rv_mine_{seg}", on_click=_resolve,
                       args=(seg, lang, True), type="primary")
 
 
-def _segment(row: dict, lang: str, glossary, threshold: float, *, focus: bool) -> None:
+# -- the keyboard ---------------------------------------------------------------------
+
+def _filter_state() -> tuple[int, str, queries.ReviewFilter, int]:
+    """(document, language, filter, page size) as the sidebar holds them now."""
+    return (int(ss["rv_doc"]), ss["lang"], queries.ReviewFilter(
+        tuple(ss.get("status") or ()), bool(ss.get("low")),
+        float(ss.get("below", queries.LOW_CONFIDENCE)), ss.get("q") or ""), int(ss.get("size", 20)))
+
+
+def _shown(doc_id: int, lang: str, flt: queries.ReviewFilter, glossary, warn_only: bool
+           ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(all review units of the document, those the filters show)."""
+    with db() as project:
+        pairs = queries.document_pairs(project, doc_id, lang)
+    if warn_only and glossary is not None:
+        from workbench.glossary.check import check_pair
+
+        flagged = frozenset(r["segment_id"] for r in pairs.iter_rows(named=True)
+                            if check_pair(glossary, r["source"], r["target"], "", lang))
+        flt = queries.ReviewFilter(flt.statuses, flt.low_only, flt.threshold, flt.search,
+                                   flagged, True)
+    return pairs, queries.filter_pairs(pairs, flt)
+
+
+def _go(seg: int | None, shown: pl.DataFrame, size: int) -> None:
+    """Put the cursor on ``seg`` (its page, the address, the editor)."""
+    ss.rv_moves += 1
+    if seg is None:
+        return
+    ss.rv_seg = seg  # the keyboard script writes it into the address (seg=) when it focuses
+    page = queries.page_holding(shown, seg, size)
+    if page is not None:
+        ss["page"] = page
+
+
+def _on_key() -> None:
+    """A shortcut from the keyboard script: save (and approve or flag) with the text as
+    typed, undo, or move; then put the cursor where it belongs."""
+    act = last_action()
+    if not act or act.get("id") == ss.get("rv_last_action"):
+        return
+    ss.rv_last_action = act["id"]
+    seg, op, text = int(act["seg"]), act.get("op"), act.get("text")
+    doc_id, lang, flt, size = _filter_state()
+    if op == "undo":
+        _undo(seg, lang)
+        ss.rv_moves += 1
+        return
+    status = {"approve": "approved", "flag": "flagged"}.get(op)
+    if not _save(seg, lang, text=text, status=status):
+        ss.rv_moves += 1
+        return
+    glossary = load_glossary()[0] if ss.get("gloss") else None
+    pairs, shown = _shown(doc_id, lang, flt, glossary, bool(ss.get("gloss")))
+    delta = {"approve": 1, "next": 1, "prev": -1}.get(op, 0)
+    target = queries.neighbour(pairs, shown, seg, delta) if delta else seg
+    if delta and target is None:
+        _say(seg, "last matching segment" if delta > 0 else "first matching segment")
+        target = seg if queries.page_holding(shown, seg, size) else None
+    _go(target, shown, size)
+
+
+def _on_page() -> None:
+    """A new page: the cursor goes to its first segment to review."""
+    ss.rv_seg = None
+    ss.rv_page_picked = True
+    ss.rv_moves += 1
+
+
+def _on_doc() -> None:
+    """Another document: its first page, the cursor on its first segment to review."""
+    st.query_params["doc"] = str(ss.rv_doc)
+    ss.rv_seg = None
+    ss["page"] = 1
+    ss.rv_moves += 1
+
+
+# -- one segment ------------------------------------------------------------------------
+
+def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool) -> dict:
+    """Render one segment row; returns what the keyboard script needs to know about it."""
     seg, version = row["segment_id"], row["version"]
     ss.rv_known[seg] = (version, row["target"], row["status"])
     key = _text_key(seg, version)
     conf = row["confidence"]
     low = conf is not None and conf < threshold
+    src_spans = mt_spans = ()
+    issues: list = []
+    if glossary is not None:
+        from workbench.glossary.check import check_pair
+
+        src_spans = [(m.start, m.end) for m in glossary.find(row["source"], lang)]
+        mt_spans = [(m.start, m.end) for m in glossary.find(row["mt"] or "", lang)]
+        issues = check_pair(glossary, row["source"], row["target"], "", lang)
+    fixes = queries.glossary_fixes(issues)
     with st.container(border=True, key=f"rv_seg_{seg}"):
-        badge = (f":red-background[:material/warning: low confidence {conf:.2f}]" if low
-                 else f"confidence {conf:.2f}" if conf is not None else "not aligned")
-        st.markdown(f"**#{row['idx'] + 1}** · {STATUS_BADGE[row['status']]} · {badge}"
-                    f" · v{version}")
-        src_spans = tgt_spans = mt_spans = ()
-        issues = []
-        if glossary is not None:
-            src_spans = [(m.start, m.end) for m in glossary.find(row["source"], lang)]
-            tgt_spans = [(m.start, m.end) for m in glossary.find(row["target"], lang)]
-            mt_spans = [(m.start, m.end) for m in glossary.find(row["mt"] or "", lang)]
-            from workbench.glossary.check import check_pair
-            issues = check_pair(glossary, row["source"], row["target"], "", lang)
-        c_src, c_mt, c_final = st.columns([1, 1, 1.2])
+        c_src, c_mt, c_final, c_act = st.columns([1, 1, 1.2, 0.6])
         with c_src:
-            st.caption("Source")
             st.markdown(highlight(row["source"], src_spans))
         with c_mt:
-            st.caption(md_escape(f"Machine translation ({row['engine'] or '—'})"))
             st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—")
         with c_final:
             st.text_area("Final translation", value=row["target"], key=key,
-                         on_change=_on_text, args=(seg, lang, key),
-                         height=110 if focus else 90, label_visibility="collapsed")
-            if tgt_spans:
-                st.caption("Terms: " + highlight(row["target"], tgt_spans))
-        for issue in issues:
-            what = (f"missing “{issue.expected}”" if issue.kind == "missing"
-                    else f"“{issue.found}” should be “{issue.expected}”")
-            st.caption(":material/menu_book: " + md_escape(f"glossary: {issue.concept}: {what}"))
+                         on_change=_on_text, args=(seg, lang, key), height="content",
+                         label_visibility="collapsed")
+            for issue in issues:  # at the segment, in colour, wrong forms named as wrong
+                st.markdown(":red-background[:material/error: "
+                            + md_escape(f"glossary: {queries.glossary_message(issue)}") + "]")
+            if fixes:
+                st.button("Use preferred forms", key=f"rv_fix_{seg}", icon=":material/spellcheck:",
+                          on_click=_fix_terms, args=(seg, lang, fixes),
+                          help="Replace " + ", ".join(f"“{w}” with “{r}”" for w, r in fixes)
+                               + " (Ctrl+Shift+G)")
+        with c_act:
+            conf_md = (f":red-background[:material/warning: low confidence {conf:.2f}]" if low
+                       else f":gray[{conf:.2f}]" if conf is not None else ":gray[not aligned]")
+            st.markdown(f"**#{row['idx'] + 1}** {STATUS_BADGE[row['status']]} {conf_md}")
+            acts = st.container(horizontal=True, gap="small")
+            acts.button("", key=f"rv_ok_{seg}", icon=":material/check:", type="primary",
+                         on_click=_on_status, args=(seg, lang, key, "approved"),
+                         help="Approve (Ctrl+Enter: approve and go to the next)")
+            acts.button("", key=f"rv_flag_{seg}", icon=":material/flag:", on_click=_on_status,
+                         args=(seg, lang, key, "flagged"), help="Flag (Ctrl+Shift+Enter)")
+            acts.button("", key=f"rv_no_{seg}", icon=":material/close:", on_click=_on_status,
+                         args=(seg, lang, key, "rejected"), help="Reject")
+            acts.button("", key=f"rv_todo_{seg}", icon=":material/replay:", on_click=_on_status,
+                         args=(seg, lang, key, "todo"), help="Back to to do")
+            acts.button("", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_undo,
+                         args=(seg, lang), help="Undo the last change; again: one more "
+                                                "version back (Ctrl+Alt+Z)")
+        if seg in ss.rv_msgs:
+            kind, message = ss.rv_msgs.pop(seg)
+            MESSAGE[kind](md_escape(message))
         if seg in ss.rv_conflicts:
             _conflict_box(seg, lang)
-        buttons = st.container(horizontal=True)
-        buttons.button("Approve & next" if focus else "Approve", key=f"rv_ok_{seg}",
-                       icon=":material/check:", type="primary", on_click=_on_status,
-                       args=(seg, lang, key, "approved", focus),
-                       shortcut="Ctrl+Enter" if focus else None)
-        buttons.button("Flag", key=f"rv_flag_{seg}", icon=":material/flag:", on_click=_on_status,
-                       args=(seg, lang, key, "flagged", focus))
-        buttons.button("Reject", key=f"rv_no_{seg}", icon=":material/close:", on_click=_on_status,
-                       args=(seg, lang, key, "rejected", focus))
-        buttons.button("To do", key=f"rv_todo_{seg}", on_click=_on_status,
-                       args=(seg, lang, key, "todo", False))
-        buttons.button("Undo", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_undo, args=(seg, lang),
-                       help="Restore the text and status from before the last change")
+        if focused:
+            _focused_panels(row, lang)
+    return {"v": version, "text": row["target"], "mt": row["mt"] or "", "fixes": fixes}
 
 
-def _bead_change(change: Callable[[Project], str]) -> None:
-    """Run a merge, split or undo of beads and say how it went: a page gone stale is a
-    warning, a refused change an error, a done one the message ``change`` returns."""
+def _focused_panels(row: dict, lang: str) -> None:
+    """Panels about the focused segment (its history; more, such as memory matches, go
+    here)."""
+    _history_panel(row["segment_id"], lang)
+
+
+def _history_panel(seg: int, lang: str) -> None:
+    with db() as project:
+        hist = project.history(seg, lang)
+    with st.expander(f"History of #{seg}: {len(hist) + 1} versions", key=f"rv_hist_{seg}",
+                     icon=":material/history:"):
+        rows = list(hist.iter_rows(named=True))
+        for r in reversed(rows):
+            status = (f"{STATUS_LABEL.get(r['old_status'] or '', '—')} → "
+                      f"{STATUS_LABEL[r['new_status']]}" if r["old_status"] != r["new_status"]
+                      else STATUS_LABEL[r["new_status"]])
+            st.markdown(f"**v{r['version']}** · " + md_escape(
+                f"{r['author'] or 'unknown'} · {ORIGIN_LABEL.get(r['origin'], r['origin'])} · "
+                f"{r['at'][:19].replace('T', ' ')} · {status}"))
+            st.markdown(word_diff(r["old_text"] or "", r["new_text"]) if r["old_text"] != r["new_text"]
+                        else ":gray[text unchanged]")
+        first = rows[0]["old_text"] if rows else None
+        st.markdown("**v1** · machine translation" + (": " + md_escape(first) if first else ""))
+
+
+# -- beads ------------------------------------------------------------------------------
+
+def _bead_change(at: int, change: Callable[[Project], str]) -> None:
+    """Run a merge, split or undo of beads and say how it went at bead ``at``: a page gone
+    stale is a warning, a refused change an error, a done one the message ``change`` returns."""
     try:
         with db() as project:
             message = change(project)
     except ConflictError as exc:
-        flash(str(exc), "warning")
+        ss.rv_bead_msgs[at] = ("warning", str(exc))
     except WorkbenchError as exc:
-        flash(str(exc), "error")
+        ss.rv_bead_msgs[at] = ("error", str(exc))
     else:
-        flash(message, "info")
+        ss.rv_bead_msgs[at] = ("info", message)
 
 
 def _merge(aid: int, first: beads.BeadView, second: beads.BeadView) -> None:
     def change(project: Project) -> str:
-        beads.merge(project, aid, first, second, author=AUTHOR)
+        beads.merge(project, aid, first, second, author=reviewer())
         return f"beads {first.idx + 1} and {second.idx + 1} merged"
-    _bead_change(change)
+    _bead_change(first.idx, change)
 
 
 def _split(aid: int, bead: beads.BeadView, src_key: str, tgt_key: str) -> None:
     def change(project: Project) -> str:
         one, two = beads.split(project, aid, bead, int(ss[src_key]), int(ss[tgt_key]),
-                               author=AUTHOR)
+                               author=reviewer())
         return f"bead {bead.idx + 1} split into {one.shape} and {two.shape}"
-    _bead_change(change)
+    _bead_change(bead.idx, change)
 
 
-def _undo_beads(aid: int) -> None:
+def _undo_beads(aid: int, at: int) -> None:
     def change(project: Project) -> str:
-        undone = beads.undo(project, aid, author=AUTHOR)
+        undone = beads.undo(project, aid, author=reviewer())
         return f"{undone['op']} of bead {undone['first'] + 1} undone"
-    _bead_change(change)
+    _bead_change(at, change)
 
 
 def _sentences(texts: tuple[str, ...], glossary, lang: str, empty: str) -> None:
@@ -253,6 +428,9 @@ def _bead(bead: beads.BeadView, following: beads.BeadView | None, aid: int, lang
                 st.number_input("Target sentences in the first part", 0, m, m // 2, key=tgt_key)
                 st.button("Split here", key=f"rv_split_{bead.idx}", on_click=_split,
                           args=(aid, bead, src_key, tgt_key), type="primary")
+        if bead.idx in ss.rv_bead_msgs:
+            kind, message = ss.rv_bead_msgs.pop(bead.idx)
+            MESSAGE[kind](md_escape(message))
 
 
 def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: bool,
@@ -273,8 +451,9 @@ def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: boo
     with db() as project:
         all_beads = beads.load(project, aid)
         change = beads.last_change(project, aid)
+    at = change.get("first", 0) if change else 0
     st.button("Undo last merge or split", key="rv_bead_undo", icon=":material/undo:",
-              disabled=change is None, on_click=_undo_beads, args=(aid,),
+              disabled=change is None, on_click=_undo_beads, args=(aid, at),
               help=(f"Undo the {change['op']} of bead {change['first'] + 1} ({change['at']})"
                     if change and "first" in change else "Nothing to undo"))
     shown = [b for b in all_beads if not low_only or b.confidence < threshold]
@@ -290,89 +469,157 @@ def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: boo
         _bead(bead, following, aid, lang, glossary, threshold, target_label)
 
 
-def _page_input(n: int, size: int, key: str) -> int:
+# -- QA of the whole project -------------------------------------------------------------
+
+def _qa_view(lang: str, glossary, threshold: float) -> None:
+    """Problems of every document, each with a link that opens the segment."""
+    with db() as project:
+        pairs = project.pairs(lang)
+    problems = queries.qa_issues(pairs, glossary, lang, threshold)
+    if problems.is_empty():
+        st.success("No problem found in any document.")
+        return
+    counts = problems.group_by("kind").len().sort("kind")
+    st.caption(f"{len(problems)} problems in {problems['segment_id'].n_unique()} segments · "
+               + ", ".join(f"{n} {k}" for k, n in counts.iter_rows()))
+    kinds = st.multiselect("Kinds", counts["kind"].to_list(), key="qa_kinds",
+                           placeholder="all kinds")
+    if kinds:
+        problems = problems.filter(pl.col("kind").is_in(kinds))
+    links = [f"review?{urlencode({'doc': d, 'lang': lang, 'seg': s})}"
+             for d, s in zip(problems["document_id"], problems["segment_id"])]
+    st.dataframe(problems.with_columns(pl.Series("open", links), (pl.col("idx") + 1).alias("#"))
+                 .select("open", "document", "#", "kind", "detail"),
+                 hide_index=True, width="stretch",
+                 column_config={"open": st.column_config.LinkColumn("open", display_text="open")})
+
+
+# -- the page -------------------------------------------------------------------------
+
+def _page_input(n: int, size: int, key: str, on_change=None) -> int:
     """A page number input for ``n`` items, kept in range when filters shrink the list."""
     page_count = max(1, -(-n // size))
     if ss.get(key, 1) > page_count:
         ss[key] = page_count
-    return int(st.columns([1, 4])[0].number_input(f"Page (of {page_count})", 1, page_count,
-                                                  key=key, step=1))
+    return int(st.number_input(f"Page (of {page_count})", 1, page_count, key=key, step=1,
+                               on_change=on_change, width=130, label_visibility="collapsed",
+                               bind="query-params" if key == "page" else None))
 
 
-def _move(delta: int) -> None:
-    ss.rv_cursor = max(0, ss.rv_cursor + delta)
+def _focus(shown: pl.DataFrame, size: int) -> int | None:
+    """The focused segment: the one the keyboard moved to, or on opening the address's
+    ``seg``, if shown; else the first to review (of the page chosen, if one was)."""
+    if "rv_seg" not in ss:  # a new session: the address says where it was
+        try:
+            ss.rv_seg = int(st.query_params.get("seg", ""))
+        except ValueError:
+            ss.rv_seg = None
+    seg = ss.rv_seg
+    if seg is not None and queries.page_holding(shown, seg, size) is not None:
+        ss["page"] = queries.page_holding(shown, seg, size)
+        return seg
+    on_page = ss.pop("rv_page_picked", False) or (seg is None and "page" in st.query_params)
+    rows, _ = queries.page_of(shown, int(ss.get("page") or 1), size)
+    chosen = queries.first_to_review(rows if on_page else shown)
+    if chosen is not None:
+        if seg is not None:
+            ss.rv_moves += 1  # the cursor was on a segment no longer shown
+        ss.rv_seg = chosen
+        ss["page"] = queries.page_holding(shown, chosen, size)
+    return chosen
+
+
+def _doc_from_address(ids: list[int]) -> None:
+    """The document picker follows ``doc=ID`` of the address (bound by hand: a bound
+    selectbox would write the title into the address, not the id)."""
+    try:
+        wanted = int(st.query_params.get("doc", ""))
+    except ValueError:
+        wanted = None
+    if wanted in ids and ss.get("rv_doc") != wanted:
+        if "rv_doc" in ss:
+            ss.rv_seg = None
+            ss["page"] = 1
+        ss["rv_doc"] = wanted
+    elif wanted not in ids and ss.get("rv_doc") in ids:
+        st.query_params["doc"] = str(ss["rv_doc"])
+
+
+def _shortcut_help() -> None:
+    with st.popover("Shortcuts", key="rv_shortcuts", icon=":material/keyboard:",
+                    help="F1 or ?"):
+        st.markdown("| keys | what they do |\n|---|---|\n" + "\n".join(
+            f"| {md_escape(k)} | {md_escape(v)} |" for k, v in SHORTCUTS))
 
 
 def main() -> None:
-    st.title("Review")
+    st.html(CSS)
     open_or_stop()
-    show_flashes()
     with db() as project:
         langs = queries.target_langs(project)
         docs = queries.document_progress(project, langs[0] if langs else None)
     if not langs or docs.is_empty():
+        st.title("Review")
         st.info("Nothing to review yet: ingest and translate documents on the Documents page.")
         return
 
     titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)}
-    with st.sidebar:
-        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc")
-        lang = target_lang_select(langs, "rv_lang")
-        statuses = st.multiselect("Status", list(STATUS_LABEL), format_func=STATUS_LABEL.get,
-                                  key="rv_status", placeholder="all statuses")
-        low_only = st.toggle("Low confidence only", key="rv_low")
+    _doc_from_address(list(titles))
+    with st.sidebar:  # every control is kept in the address: reload lands here again
+        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc",
+                              on_change=_on_doc)
+        lang = target_lang_select(langs, "lang", bind=True)
+        statuses = st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
+        low_only = st.toggle("Low confidence only", key="low", bind="query-params")
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,
-                              key="rv_threshold")
-        search = st.text_input("Search text", key="rv_search")
+                              key="below", bind="query-params")
+        search = st.text_input("Search text", key="q", bind="query-params")
         glossary, glossary_msg = load_glossary()
-        warn_only = st.toggle("Glossary warnings only", key="rv_gloss",
+        warn_only = st.toggle("Glossary warnings only", key="gloss", bind="query-params",
                               disabled=glossary is None, help=glossary_msg)
-        focus = st.toggle("One segment at a time", key="rv_focus",
-                          help="Ctrl+Enter approves and moves to the next segment")
-        size = st.selectbox("Per page", PAGE_SIZES, index=1, key="rv_size")
-        view = st.radio("View", ["Segments", "Beads"], key="rv_view", horizontal=True,
-                        help="Beads: the stored alignment, to merge or split beads")
+        size = st.selectbox("Per page", PAGE_SIZES, index=1, key="size", bind="query-params")
+        view = st.radio("View", VIEWS, key="view", horizontal=True, bind="query-params",
+                        help="Beads: the stored alignment, to merge or split beads; "
+                             "QA: the problems of every document")
 
+    if view == "QA":
+        st.subheader("QA: every document")
+        _qa_view(lang, glossary, threshold)
+        return
     if view == "Beads":
+        st.subheader("Beads: " + md_escape(titles[doc_id]))
         _bead_view(doc_id, lang, glossary, threshold, low_only, size)
         return
-    with db() as project:
-        pairs = queries.document_pairs(project, doc_id, lang)
-    flagged: frozenset[int] = frozenset()
-    if warn_only and glossary is not None:
-        from workbench.glossary.check import check_pair
-        flagged = frozenset(r["segment_id"] for r in pairs.iter_rows(named=True)
-                            if check_pair(glossary, r["source"], r["target"], "", lang))
-    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search, flagged, warn_only)
-    shown = queries.filter_pairs(pairs, flt)
+    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search)
+    pairs, shown = _shown(doc_id, lang, flt, glossary, warn_only)
 
     counts = queries.status_counts(pairs)
     done = len(pairs) - counts["todo"]
-    st.progress(done / len(pairs) if len(pairs) else 0.0,
-                text=f"{done} of {len(pairs)} reviewed · " +
-                ", ".join(f"{n} {s}" for s, n in counts.items() if n))
+    with st.container(horizontal=True, key="rv_header", vertical_alignment="center"):
+        st.title("Review", width="content")
+        st.progress(done / len(pairs) if len(pairs) else 0.0,
+                    text=f"{done} of {len(pairs)} reviewed · " +
+                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))
+    show_flashes()
     if shown.is_empty():
         st.info("No segment matches the filters.")
         return
 
-    if focus:
-        ss.rv_cursor = min(ss.rv_cursor, len(shown) - 1)
-        nav = st.container(horizontal=True)
-        nav.button("Previous", icon=":material/arrow_upward:", on_click=_move, args=(-1,), key="rv_prev",
-                   shortcut="Alt+Up")
-        nav.button("Next", icon=":material/arrow_downward:", on_click=_move, args=(1,), key="rv_next",
-                   shortcut="Alt+Down")
-        nav.caption(f"Segment {ss.rv_cursor + 1} of {len(shown)} shown · "
-                    "Ctrl+Enter: approve & next · Alt+↑/↓: move")
-        _segment(shown.row(ss.rv_cursor, named=True), lang, glossary, threshold, focus=True)
-        return
-
-    page = _page_input(len(shown), size, "rv_page")
-    rows, _ = queries.page_of(shown, page, size)
-    st.caption(f"{len(shown)} segments match · showing "
-               f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)}")
+    focus = _focus(shown, size)
+    with st.container(horizontal=True, vertical_alignment="center", key="rv_pager"):
+        page = _page_input(len(shown), size, "page", on_change=_on_page)
+        rows, _ = queries.page_of(shown, page, size)
+        st.caption(f"of {-(-len(shown) // size)} pages · {len(shown)} segments match · showing "
+                   f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)} · "
+                   "Ctrl+Enter: approve and next · Alt+↑/↓: move")
+        _shortcut_help()
+    segs = {}
     for row in rows.iter_rows(named=True):
-        _segment(row, lang, glossary, threshold, focus=False)
+        segs[row["segment_id"]] = _segment(row, lang, glossary, threshold,
+                                           focused=row["segment_id"] == focus)
+    review_keys({"focus": focus, "n": ss.rv_moves, "lang": lang, "segs": segs,
+                 "project": hashlib.sha1(str(project_root()).encode()).hexdigest()[:10]},
+                _on_key)
 
 
 main()

@@ -1,0 +1,284 @@
+"""The keyboard-driven Review page in real headless Chromium (issue 14): focus, shortcuts,
+the address as the state, drafts across reloads, undo, messages at the segment, offline."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from projects import SENTENCES, add_translated_document, build_project
+from test_browser import ARGS, CHROMIUM, GLOSSARY, _free_port
+
+from workbench.store import Project
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian chromium is not installed at /usr/bin/chromium")
+
+ACTIVE_SEG = ("() => { const b = document.activeElement && document.activeElement.closest("
+              "'[class*=st-key-rv_seg_]'); return b ? Number(b.className.match("
+              "/st-key-rv_seg_(\\d+)/)[1]) : null; }")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """``workbench serve`` on a project of two documents (30 and 12 segments)."""
+    tmp = tmp_path_factory.mktemp("review")
+    root = build_project(tmp / "proj", segments=30)
+    with Project(root) as p:
+        doc2 = add_translated_document(p, "Second", SENTENCES * 2)
+    (root / "glossaries").mkdir()
+    (root / "glossaries" / "names.csv").write_text(
+        GLOSSARY + "putin,en,Poutin,variant,\n", encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "serve", "--project", str(root), "--port", str(port),
+         "--no-browser"], env={**os.environ, "HOME": str(tmp)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.5)
+        yield url, root, doc2
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=20)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        ctx = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), args=ARGS, headless=True,
+            viewport={"width": 1440, "height": 900})
+        try:
+            yield ctx
+        finally:
+            ctx.close()
+
+
+def _idle(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
+        0, timeout=20_000)
+    page.wait_for_timeout(400)
+
+
+def _focused(page, seg: int) -> None:
+    page.wait_for_function(f"() => ({ACTIVE_SEG})() === {seg}", timeout=60_000)
+
+
+def _shown_value(page, key: str) -> str:
+    """What a sidebar select shows: its text and the value of its input."""
+    return page.locator(f".st-key-{key}").evaluate(
+        "e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+
+
+def _reset(root: Path, segs) -> None:
+    """Back to the machine translation, to do (tests share the served project)."""
+    with Project(root) as p:
+        for seg in segs:
+            row = p.review(seg, "en")
+            mt = p.conn.execute("SELECT text FROM translations WHERE segment_id = ?",
+                                (seg,)).fetchone()[0]
+            if (row["text"], row["status"]) != (mt, "todo"):
+                p.save_review(seg, "en", text=mt, status="todo",
+                              expected_version=row["version"], author="test reset")
+
+
+def test_three_ctrl_enter_with_status_to_do_approve_three_consecutive(served, browser):
+    """Bug 1: approve-and-next skipped every other segment under a status filter; and the
+    cursor starts in the first editor to review without a click."""
+    url, root, _ = served
+    _reset(root, range(1, 31))
+    with Project(root) as p:
+        p.save_review(1, "en", status="approved", expected_version=p.review(1, "en")["version"])
+    page = browser.new_page()
+    page.goto(f"{url}/review?status=todo", wait_until="domcontentloaded")
+    _focused(page, 2)  # the first that matches and is not approved
+    for expected_next in (3, 4, 5):
+        _idle(page)
+        page.keyboard.press("Control+Enter")
+        _focused(page, expected_next)
+    _idle(page)
+    with Project(root) as p:
+        assert [p.review(s, "en")["status"] for s in range(1, 7)] == [
+            "approved", "approved", "approved", "approved", "todo", "todo"]
+    assert "seg=5" in page.url and "status=todo" in page.url
+
+
+def test_ctrl_enter_crosses_pages_and_alt_keys_move_without_approving(served, browser):
+    url, root, _ = served
+    _reset(root, range(1, 31))
+    page = browser.new_page()
+    page.goto(f"{url}/review?size=10&seg=10", wait_until="domcontentloaded")
+    _focused(page, 10)
+    _idle(page)
+    page.keyboard.type(" edited")
+    page.keyboard.press("Control+Enter")
+    _focused(page, 11)  # on page 2 now
+    assert "page=2" in page.url
+    _idle(page)
+    page.keyboard.press("Alt+ArrowDown")
+    _focused(page, 12)
+    _idle(page)
+    page.keyboard.press("Alt+ArrowUp")
+    _focused(page, 11)
+    _idle(page)
+    page.keyboard.press("Control+Shift+Enter")
+    _focused(page, 11)
+    _idle(page)
+    with Project(root) as p:
+        assert p.review(10, "en")["text"].endswith(" edited")
+        assert p.review(10, "en")["status"] == "approved"
+        assert p.review(11, "en")["status"] == "flagged"
+        assert p.review(12, "en")["status"] == "todo"
+
+
+def test_reload_keeps_document_filters_page_focus_and_unsaved_text(served, browser):
+    url, root, doc2 = served
+    _reset(root, range(1, 31))
+    with Project(root) as p:
+        first2 = int(p.segments(doc2)["id"][0])
+    page = browser.new_page()
+    page.goto(f"{url}/review?doc={doc2}&status=todo&size=10&low=false", wait_until="domcontentloaded")
+    _focused(page, first2)
+    _idle(page)
+    for _ in range(3):
+        page.keyboard.press("Alt+ArrowDown")
+        page.wait_for_timeout(150)
+        _idle(page)
+    _focused(page, first2 + 3)
+    page.keyboard.type(" (not saved yet)")
+    page.wait_for_timeout(300)
+    page.reload(wait_until="domcontentloaded")
+    _focused(page, first2 + 3)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert "Second" in _shown_value(page, "rv_doc")
+    assert "todo" in _shown_value(page, "status")
+    box = page.locator(f".st-key-rv_seg_{first2 + 3} textarea")
+    assert box.input_value().endswith(" (not saved yet)")  # the draft came back
+    with Project(root) as p:  # and it was never saved behind the reviewer's back
+        assert not p.review(first2 + 3, "en")["text"].endswith("(not saved yet)")
+
+
+def test_documents_page_link_opens_that_document_and_the_sidebar_agrees(served, browser):
+    """Bug 2: the page showed doc 3 while the sidebar said doc 1 and switched back."""
+    from playwright.sync_api import expect
+
+    url, root, doc2 = served
+    page = browser.new_page()
+    page.goto(f"{url}/review", wait_until="domcontentloaded")
+    expect(page.locator(".st-key-rv_seg_1")).to_be_visible(timeout=60_000)
+    page.goto(f"{url}/documents", wait_until="domcontentloaded")
+    page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+    page.goto(f"{url}/review?doc={doc2}", wait_until="domcontentloaded")
+    with Project(root) as p:
+        first2 = int(p.segments(doc2)["id"][0])
+    expect(page.locator(f".st-key-rv_seg_{first2}")).to_be_visible(timeout=30_000)
+    assert "Second" in _shown_value(page, "rv_doc")
+    _idle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text("Low confidence only").click()
+    _idle(page)
+    assert "Second" in _shown_value(page, "rv_doc")  # touching it kept doc 2
+    assert page.locator(".st-key-rv_seg_1").count() == 0
+
+
+def test_undo_by_keyboard_walks_back_three_versions_with_message_at_the_segment(served, browser):
+    from playwright.sync_api import expect
+
+    url, root, _ = served
+    _reset(root, range(1, 31))
+    with Project(root) as p:
+        mt = p.review(20, "en")["text"]
+        v = p.review(20, "en")["version"]
+        v = p.save_review(20, "en", text="one", expected_version=v)
+        v = p.save_review(20, "en", text="two", expected_version=v)
+        p.save_review(20, "en", status="approved", expected_version=v)
+    page = browser.new_page()
+    page.goto(f"{url}/review?seg=20", wait_until="domcontentloaded")
+    _focused(page, 20)
+    seen = []
+    for _ in range(4):
+        _idle(page)
+        page.keyboard.press("Control+Alt+Z")
+        _idle(page)
+        _focused(page, 20)
+        with Project(root) as p:
+            row = p.review(20, "en")
+            seen.append((row["text"], row["status"]))
+    assert seen[:3] == [("two", "todo"), ("one", "todo"), (mt, "todo")]
+    assert seen[3] == seen[2]  # further back than the MT: nothing, said at the segment
+    expect(page.locator(".st-key-rv_seg_20").get_by_text("nothing (more) to undo")).to_be_visible()
+
+
+def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
+    url, root, _ = served
+    _reset(root, range(1, 31))
+    with Project(root) as p:
+        mt = p.review(1, "en")["text"]
+        p.save_review(1, "en", text="President Macron received Poutin. (0)",
+                      expected_version=p.review(1, "en")["version"])
+    page = browser.new_page()
+    page.goto(f"{url}/review?seg=1", wait_until="domcontentloaded")
+    _focused(page, 1)
+    seg = page.locator(".st-key-rv_seg_1")
+    assert seg.get_by_text("should be").count() == 1  # the warning, at the segment
+    _idle(page)
+    page.keyboard.press("Control+Shift+G")
+    assert seg.locator("textarea").input_value() == "President Macron received Vladimir Putin. (0)"
+    page.keyboard.press("Control+Shift+M")
+    assert seg.locator("textarea").input_value() == mt
+    page.keyboard.press("Control+Enter")
+    _focused(page, 2)
+    with Project(root) as p:
+        assert (p.review(1, "en")["text"], p.review(1, "en")["status"]) == (mt, "approved")
+
+
+def test_shortcut_list_opens_with_f1(served, browser):
+    from playwright.sync_api import expect
+
+    url, root, _ = served
+    _reset(root, range(1, 31))
+    page = browser.new_page()
+    page.goto(f"{url}/review", wait_until="domcontentloaded")
+    _focused(page, 1)
+    _idle(page)
+    page.keyboard.press("F1")
+    expect(page.get_by_text("copy the machine translation into the editor")).to_be_visible(
+        timeout=10_000)
+
+
+def test_no_request_leaves_the_machine_and_eight_segments_fit(served, browser):
+    """Bug 7: fonts and favicon came from other hosts; density: 8 rows at 1440x900."""
+    from urllib.parse import urlparse
+
+    url, _, _ = served
+    page = browser.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(urlparse(r.url).netloc)
+            if urlparse(r.url).scheme in ("http", "https", "ws", "wss") else None)
+    for path in ("/review", "/documents", "/glossary", "/export", "/quality", "/review?view=QA"):
+        page.goto(url + path, wait_until="domcontentloaded")
+        page.locator("h1, h3").first.wait_for(timeout=60_000)
+        _idle(page)
+    assert hosts == {urlparse(url).netloc}, hosts
+    page.goto(url + "/review?seg=1", wait_until="domcontentloaded")
+    _focused(page, 1)
+    _idle(page)
+    visible = page.evaluate("""() => [...document.querySelectorAll('[class*=st-key-rv_seg_]')]
+        .filter(e => { const r = e.getBoundingClientRect();
+                       return r.top >= 0 && r.bottom <= window.innerHeight; }).length""")
+    assert visible >= 7, visible

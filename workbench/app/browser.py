@@ -1,0 +1,182 @@
+"""The small pieces of the app that have to run in the browser (Streamlit components v2).
+
+Widgets alone cannot move the keyboard focus, catch shortcuts or keep unsaved
+text across a reload, so the Review page mounts :func:`review_keys` once: a
+script (no markup) that
+
+- puts the cursor in the editor of the segment the server names (``focus``,
+  re-applied whenever ``n`` changes) and keeps it in view;
+- turns the review shortcuts into one trigger value ``action`` =
+  ``{"op", "seg", "text", "id"}`` carrying the editor's text as typed, so a
+  shortcut saves and moves in one round trip (nothing is lost to a text area
+  that has not committed its value yet);
+- copies the machine translation (Ctrl+Shift+M) or the glossary's preferred
+  forms (Ctrl+Shift+G) into the editor, as if typed;
+- keeps every unsaved edit in ``localStorage`` until the server shows a newer
+  version, and puts it back after a reload;
+- writes the focused segment into the address (``seg=``) so a reload or a
+  shared link lands on it.
+
+:func:`remember_reviewer` keeps the reviewer's name in the browser. Nothing
+here fetches anything from any host.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+#: The review shortcuts: (keys, what they do), shown on the page and in the README.
+SHORTCUTS: tuple[tuple[str, str], ...] = (
+    ("Ctrl+Enter", "save, approve and move to the next matching segment"),
+    ("Alt+↓ / Alt+↑", "save and move to the next / previous segment without approving"),
+    ("Ctrl+Shift+Enter", "save and flag the segment"),
+    ("Ctrl+Alt+Z", "undo the last change of the segment (again: one more version back)"),
+    ("Ctrl+Shift+M", "copy the machine translation into the editor"),
+    ("Ctrl+Shift+G", "replace wrong glossary forms with the preferred ones"),
+    ("F1 or ?", "show or hide this list"),
+)
+
+_KEYS_JS = r"""
+export default function (component) {
+  const { data, setTriggerValue } = component;
+  const doc = document;
+  const W = window.__wbReview = window.__wbReview || { n: -1, seq: 0 };
+  W.data = data; W.send = setTriggerValue;
+  const draftKey = (seg) => `wb-draft:${data.project}:${data.lang}:${seg}`;
+  const segOf = (el) => {
+    const box = el && el.closest ? el.closest('[class*="st-key-rv_seg_"]') : null;
+    const m = box && box.className.match(/st-key-rv_seg_(\d+)/);
+    return m ? Number(m[1]) : null;
+  };
+  const editor = (seg) => {
+    const info = (W.data.segs || {})[seg];
+    if (!info) return null;
+    return doc.querySelector(`.st-key-rv_text_${seg}_${info.v} textarea`);
+  };
+  const setText = (area, text) => {  // as if typed: React sees the change
+    const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set;
+    setter.call(area, text);
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const setAddress = (seg) => {
+    const url = new URL(window.location.href);
+    if (url.searchParams.get('seg') === String(seg)) return;
+    url.searchParams.set('seg', String(seg));
+    window.history.replaceState(window.history.state, '', url);
+  };
+  if (!W.installed) {
+    W.installed = true;
+    doc.addEventListener('keydown', (e) => {
+      const d = W.data; if (!d) return;
+      const inField = e.target && /^(TEXTAREA|INPUT|SELECT)$/.test(e.target.tagName);
+      if (e.key === 'F1' || (e.key === '?' && !inField)) {
+        e.preventDefault();
+        const help = doc.querySelector('.st-key-rv_shortcuts button, .st-key-rv_shortcuts summary');
+        if (help) help.click();
+        return;
+      }
+      const k = e.key.toLowerCase();
+      let op = null;
+      if (e.ctrlKey && e.shiftKey && k === 'enter') op = 'flag';
+      else if (e.ctrlKey && !e.altKey && k === 'enter') op = 'approve';
+      else if (e.altKey && !e.ctrlKey && k === 'arrowdown') op = 'next';
+      else if (e.altKey && !e.ctrlKey && k === 'arrowup') op = 'prev';
+      else if (e.ctrlKey && e.altKey && k === 'z') op = 'undo';
+      else if (e.ctrlKey && e.shiftKey && k === 'm') op = 'mt';
+      else if (e.ctrlKey && e.shiftKey && k === 'g') op = 'fix';
+      if (!op) return;
+      const seg = segOf(doc.activeElement) ?? W.focused ?? d.focus;
+      if (seg == null || !(d.segs || {})[seg]) return;
+      e.preventDefault(); e.stopPropagation(); e.stopImmediatePropagation();
+      const area = editor(seg);
+      if (op === 'mt' || op === 'fix') {
+        if (!area) return;
+        let text = area.value;
+        if (op === 'mt') text = d.segs[seg].mt || text;
+        else for (const [wrong, right] of d.segs[seg].fixes || []) text = text.split(wrong).join(right);
+        setText(area, text); area.focus();
+        return;
+      }
+      W.seq += 1;
+      W.send('action', { op, seg, text: area ? area.value : null, id: `${Date.now()}-${W.seq}` });
+    }, true);
+    doc.addEventListener('focusin', (e) => {
+      const seg = segOf(e.target);
+      if (seg != null && e.target.tagName === 'TEXTAREA') { W.focused = seg; setAddress(seg); }
+    });
+    doc.addEventListener('input', (e) => {
+      const seg = segOf(e.target);
+      const info = seg != null ? (W.data.segs || {})[seg] : null;
+      if (!info || e.target.tagName !== 'TEXTAREA') return;
+      try {
+        localStorage.setItem(draftKey(seg), JSON.stringify({ v: info.v, t: e.target.value }));
+      } catch (err) { /* storage full or off: the page still saves on blur */ }
+    });
+  }
+  // Unsaved edits: put back the ones of the version shown, forget older ones.
+  for (const [seg, info] of Object.entries(data.segs || {})) {
+    let draft = null;
+    try { draft = JSON.parse(localStorage.getItem(draftKey(seg)) || 'null'); } catch (err) {}
+    if (!draft) continue;
+    if (draft.v !== info.v || draft.t === info.text) { localStorage.removeItem(draftKey(seg)); continue; }
+    const area = editor(seg);
+    if (area && area.value !== draft.t) {
+      setText(area, draft.t);
+      area.closest('[class*="st-key-rv_text_"]').classList.add('wb-draft');
+    }
+  }
+  if (data.n !== W.n && data.focus != null) {
+    const want = data.n;
+    let tries = 0;
+    const place = () => {
+      if (W.n === want) return;
+      const area = editor(data.focus);
+      if (area) {
+        W.n = want; W.focused = data.focus;
+        area.focus({ preventScroll: true });
+        area.setSelectionRange(area.value.length, area.value.length);
+        area.scrollIntoView({ block: 'center' });
+        setAddress(data.focus);
+      } else if (++tries < 100) setTimeout(place, 30);
+    };
+    place();
+  }
+}
+"""
+
+_REVIEWER_JS = r"""
+export default function (component) {
+  const { data, setStateValue } = component;
+  try {
+    if (data.name) localStorage.setItem('wb-reviewer', data.name);
+    else {
+      const known = localStorage.getItem('wb-reviewer');
+      if (known) setStateValue('name', known);
+    }
+  } catch (err) { /* no storage: the name is asked again next time */ }
+}
+"""
+
+_review_keys = st.components.v2.component("workbench.review_keys", js=_KEYS_JS)
+_reviewer = st.components.v2.component("workbench.reviewer", js=_REVIEWER_JS)
+
+
+def review_keys(data: dict[str, Any], on_action) -> dict | None:
+    """Mount the keyboard script of the Review page; ``on_action`` runs (as a callback,
+    before the page) when a shortcut fires; the action is :func:`last_action`."""
+    _review_keys(key="rv_keys", data=data, height=0, on_action_change=on_action)
+
+
+def last_action() -> dict | None:
+    """The action the keyboard script sent in this run, if any."""
+    state = st.session_state.get("rv_keys")
+    return getattr(state, "action", None) if state is not None else None
+
+
+def remember_reviewer(name: str | None) -> str | None:
+    """Keep ``name`` in the browser; with none yet, the name remembered there (next run)."""
+    result = _reviewer(key="reviewer_memory", data={"name": name or ""}, height=0,
+                       on_name_change=lambda: None)
+    return getattr(result, "name", None)

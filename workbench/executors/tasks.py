@@ -78,7 +78,7 @@ class TranslateTask:
         from workbench.translate import _hook_for, _provenance
 
         for key, value in self.env.items():
-            os.environ.setdefault(key, value)
+            os.environ[key] = value  # the driver's model paths and settings win
         engine = engine_for(get_engine(self.engine, device=self.device), self.src, self.tgt)
         hook = _hook_for(self.glossary, engine)
         prov = _provenance(engine, self.src, self.tgt, hook)

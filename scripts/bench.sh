@@ -13,3 +13,4 @@ echo "== alignment: 20,000 x 20,000";   $PY benchmarks/align_scale.py --n 20000 
 echo "== glossary apply: 1,000,000";    $PY benchmarks/glossary_apply.py
 echo "== review page render";          $PY benchmarks/review_render.py
 echo "== export: 1,000,000 beads";      $PY benchmarks/export_scale.py --n 1000000
+echo "== executors: local vs Ray";    $PY benchmarks/executors.py --lines 8000

@@ -28,6 +28,9 @@ NOT_HERE = {
     "bash scripts/test.sh": "this is the test run itself",
     "bash scripts/bench.sh": "benchmarks take about 10 minutes; benchmarks/RESULTS-*.md",
     "workbench serve": "a server: tests/app/test_serve.py starts it and checks it answers",
+    "ray start": "a cluster of several machines; tests/executors/test_ray_executor.py joins "
+                 "a running Ray with --ray-address",
+    "workbench translate --from fr --to en --in archive.parquet": "the cluster example above",
 }
 
 #: Inputs the examples name, written before the lines run.
@@ -54,13 +57,16 @@ INPUTS = {
 
 def example_lines() -> list[str]:
     """Command lines of the README's ```bash blocks, comments dropped."""
-    lines, inside = [], False
+    lines, inside, pending = [], False, ""
     for raw in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
         if raw.startswith("```"):
             inside = raw.strip() == "```bash"
             continue
         if inside and raw.strip():
-            lines.append(re.sub(r"\s+#\s.*$", "", raw).strip())
+            line = pending + re.sub(r"\s+#\s.*$", "", raw).strip()
+            pending = line[:-1] + " " if line.endswith("\\") else ""
+            if not pending:
+                lines.append(line)
     return lines
 
 

@@ -55,10 +55,14 @@ def run_pipeline(
     on_step: StepCallback | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,
     tm_min: int | None = 100,
+    executor: Any = None,
 ) -> PipelineReport:
     """Ingest ``paths`` into ``project``, translate into ``targets`` (glossary terms
     protected), align each document with its translation, normalise final texts,
     and write ``exports/corpus.<ext>`` in each of ``export_formats`` (all targets).
+
+    With an ``executor`` (:mod:`workbench.executors`, e.g. Ray) the translation runs
+    on it, saved into the project shard by shard.
 
     Refused files are reported, not fatal, as with ``workbench ingest``; the
     other steps raise :class:`WorkbenchError` subclasses with actionable messages.
@@ -93,12 +97,14 @@ def run_pipeline(
         if not sources:
             continue
         tr = translate_project(project, [tgt], eng, device=device, glossary=protector,
-                               progress=on_progress, tm_min=tm_min)
+                               progress=on_progress, tm_min=tm_min, executor=executor)
         report.translated[tgt] = tr.translated
         for pr in tr.pairs:
             say("translate", f"{pr.src}→{pr.tgt} {pr.engine} {pr.model}: {pr.translated} translated, "
                 f"{pr.from_memory} from memory, {pr.from_tm} from the translation memory, "
                 f"{pr.up_to_date} up to date")
+            if pr.cost is not None and pr.cost.shards:
+                say("translate", f"cost: {pr.cost.line()} ({executor.describe()})")
             if engine == "auto" and pr.engine != "argos" and pr.translated:
                 say("translate", f"no Argos {pr.src}→{pr.tgt} model installed, so {pr.engine} "
                     f"translated; for better translations run `workbench models install "

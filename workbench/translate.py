@@ -13,6 +13,7 @@ Glossary term protection plugs in through the ``glossary`` parameter (see
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -70,6 +71,7 @@ class PairReport:
     from_tm: int = 0
     translated: int = 0
     batches: int = 0
+    cost: Any = None  # a workbench.executors.Cost when an executor translated
 
 
 @dataclass
@@ -149,6 +151,7 @@ def translate_project(
     document_ids: Sequence[int] | None = None,
     progress: ProgressCallback | None = None,
     tm_min: int | None = 100,
+    executor: Any = None,
 ) -> TranslateReport:
     """Translate every translatable segment of the current documents (or of
     ``document_ids``) into ``targets``.
@@ -156,6 +159,10 @@ def translate_project(
     First the translation memory fills segments with a context or 100% match
     (or one at or above ``tm_min`` percent; ``None``: no memory), marked as
     engine ``tm``; only the rest reaches the engine.
+
+    With an ``executor`` (:mod:`workbench.executors`), the texts to translate go
+    to it in shards of whole batches and each finished shard is saved in one
+    transaction; the results are the same as without.
 
     The source language of a segment is its document's language; documents
     already in a target language are skipped for it. Raises
@@ -232,6 +239,26 @@ def translate_project(
             if text not in memory:
                 misses.setdefault(text, []).append(sid)
         unique = list(misses)
+        if executor is not None and unique:
+            from workbench.executors import Cost
+            from workbench.executors.project import translate_unique
+
+            pr.cost = Cost()
+            started = time.perf_counter()
+            for rows in translate_unique(executor, unique, misses, concrete, src, tgt, prov=prov,
+                                         glossary=hook, device=device, batch_size=batch_size,
+                                         cost=pr.cost):
+                project.save_translations(
+                    engine=prov.engine, model=prov.model, model_version=prov.model_version,
+                    source_lang=src, target_lang=tgt, rows=rows,
+                )
+                pr.translated += len(rows)
+                pr.batches += 1
+                finished += len(rows)
+                pr.cost.wall_s = time.perf_counter() - started
+                if progress:
+                    progress(finished, total, tgt)
+            continue
         for start in range(0, len(unique), batch_size):
             batch = unique[start:start + batch_size]
             results = _run(concrete, batch, src, tgt, hook)

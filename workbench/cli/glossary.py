@@ -10,12 +10,13 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from workbench.cli.common import ProjectOpt, console, open_project
+from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt
 from workbench.errors import InputError, WorkbenchError
 from workbench.glossary import Glossary, load_csv, save_csv
 from workbench.glossary.check import check, check_lines
@@ -72,15 +73,28 @@ def apply_cmd(
     in_: Annotated[Path | None, typer.Option("--in", "-i", help="Input file (default: stdin).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: stdout); "
                                                                  "written atomically.")] = None,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
+    gpus_per_worker: GpusOpt = 0.0,
 ) -> None:
     """Replace every form of a glossary concept by its preferred LANG form, line by line.
 
     Matching ignores case, accents, hyphen/space and apostrophe variants, is
     whole-word, and the longest form wins; a match in capitals is written in
     capitals. Everything else is copied byte for byte.
+
+    With --executor ray (needs --in and --out files) the file is normalised in
+    shards on Ray actors; a rerun after a kill redoes only unfinished shards.
     """
+    from workbench.cli.executor import make_executor
+
     lang = _lang(lang)
+    runner = make_executor(executor, ray_address, workers, gpus_per_worker)
     g = load_glossary(glossary)
+    if runner is not None:
+        _apply_sharded(g, lang, in_, out, runner)
+        return
     where = str(in_) if in_ else "<stdin>"
     try:
         src = open(in_, "rb") if in_ and str(in_) != "-" else sys.stdin.buffer  # noqa: SIM115
@@ -108,6 +122,23 @@ def apply_cmd(
     finally:
         if src is not sys.stdin.buffer:
             src.close()
+
+
+def _apply_sharded(g: Glossary, lang: str, in_: Path | None, out: Path | None, runner: Any) -> None:
+    """``glossary apply`` on an executor: one call of :func:`workbench.archive.normalise_archive`."""
+    from workbench.archive import normalise_archive
+    from workbench.cli.executor import ShardBar, closing, print_cost
+
+    if in_ is None or out is None or str(in_) == "-" or str(out) == "-":
+        raise typer.BadParameter("--executor ray reads a file and writes a file: give --in FILE "
+                                 "and --out FILE", param_hint="--out")
+    with ShardBar(f"normalise →{lang}") as bar, closing(runner):
+        rep = normalise_archive(in_, out, g, lang, executor=runner, progress=bar)
+    if rep.note:
+        console.print(f"[yellow]note[/] {escape(rep.note)}")
+    resumed = f", {rep.resumed} finished earlier" if rep.resumed else ""
+    console.print(f"{rep.rows} lines → {escape(str(out))} in {rep.shards} shards{resumed}")
+    print_cost(rep.cost, rep.executor)
 
 
 @glossary_app.command("validate")

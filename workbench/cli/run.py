@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from workbench.cli.common import ProjectOpt, console, open_project, progress
+from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing
 from workbench.cli.serve import serve
 from workbench.errors import WorkbenchError
 from workbench.io import FORMATS
@@ -39,13 +40,19 @@ def run(
         "match scores at least this (100: only 100% and context matches).")] = 100,
     no_tm: Annotated[bool, typer.Option("--no-tm", help="Do not use the translation memory.")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
+    gpus_per_worker: GpusOpt = 0.0,
 ) -> None:
     """Run the whole pipeline on PATHS: ingest, translate offline, align each document
     with its translation, normalise names with the glossary, export the draft corpus
     (TMX and Parquet by default), then open the review app.
 
     Every step is resumable: run it again after a kill, or after adding articles,
-    and only new work is done. Exit code 1 if a file was refused or a step failed."""
+    and only new work is done. Exit code 1 if a file was refused or a step failed.
+    --executor ray translates on Ray actors (saved into the project shard by shard)."""
+    from workbench.cli.executor import make_executor
     from workbench.cli.glossary import load_glossary
     from workbench.pipeline import run_pipeline
 
@@ -61,8 +68,9 @@ def run(
     if unknown:
         raise typer.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(FORMATS)}",
                                  param_hint="--export")
+    runner = make_executor(executor, ray_address, workers, gpus_per_worker)
     g = load_glossary(glossary) if glossary is not None else None
-    with open_project(project, create=True) as proj, progress() as bar:
+    with open_project(project, create=True) as proj, progress() as bar, closing(runner):
         if glossary is not None:
             _give_glossary_to_app(proj, glossary)
         tasks: dict[str, int] = {}
@@ -76,6 +84,7 @@ def run(
             proj, paths, targets, engine=engine, device=device, glossary=g,
             review_threshold=review_threshold, export_formats=formats, on_progress=on_progress,
             tm_min=None if no_tm else tm_min,
+            executor=runner,
             on_step=lambda step, msg: console.print(f"[bold]{step:>9}[/] {escape(msg)}"),
         )
     for refused in report.refused:

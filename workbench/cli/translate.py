@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
+from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, print_cost
 from workbench.engines import ENGINE_CHOICES
 from workbench.errors import EmptyInputError, EncodingError, InputError
 from workbench.store import DEFAULT_PROJECT
@@ -41,25 +42,9 @@ def _langs(value: str) -> list[str]:
 
 def _read_input(path: Path) -> list[str]:
     """One segment per line (UTF-8, or UTF-16 with a BOM; CRLF and CR accepted); '-' is stdin."""
-    try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
-        raise EncodingError(f"{path} is not valid {label} (byte {exc.start}); "
-                            "convert it to UTF-8 first") from exc
-    if "\x00" in text:
-        raise InputError(f"{path} contains NUL characters; it looks binary, not one segment per line")
-    if not text.strip():
-        raise EmptyInputError(f"{path} is empty: nothing to translate")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text.split("\n")
+    from workbench.archive import read_text_lines
+
+    return read_text_lines(path)
 
 
 def _write_output(path: Path | None, lines: list[str]) -> None:
@@ -92,6 +77,15 @@ def translate(
         "--tm-min", min=0, max=100, help="Project mode: fill segments from the translation memory "
         "when its best match scores at least this (100: only 100% and context matches).")] = 100,
     no_tm: Annotated[bool, typer.Option("--no-tm", help="Do not use the translation memory.")] = False,
+    executor: ExecutorOpt = "local",
+    ray_address: RayAddressOpt = None,
+    workers: WorkersOpt = None,
+    gpus_per_worker: GpusOpt = 0.0,
+    column: Annotated[str, typer.Option(
+        "--column", help="Parquet input: the column to translate (other columns are kept).")] = "text",
+    shard_size: Annotated[int, typer.Option(
+        "--shard-size", min=1, help="Archive mode: sentences per shard (the unit of work, "
+        "progress and resume; rounded up to whole batches).")] = 2048,
 ) -> None:
     """Machine-translate offline.
 
@@ -102,21 +96,33 @@ def translate(
     File mode (--in): --from and --to, one segment per line in, exactly one
     translation per line out (empty line for empty line).
 
+    Archive mode (--in FOLDER, --in FILE.parquet, or --executor ray): sharded,
+    resumable (a rerun redoes only unfinished shards), output written complete or
+    not at all; Parquet keeps the input's other columns and adds target, engine,
+    model, model_version, glossary_hash. --executor ray runs the shards on Ray
+    actors that each load the engine once.
+
     With --glossary, glossary terms are protected (placeholders for Apertium,
     target forms written into the source for Argos) and each translation is
     normalised to the preferred target forms.
     """
+    from workbench.cli.executor import make_executor
     from workbench.translate import translate_lines, translate_project
 
     _check_choice(engine, ENGINE_CHOICES, "--engine")
     _check_choice(device, ("auto", "cpu", "cuda"), "--device")
     targets = _langs(to)
+    runner = make_executor(executor, ray_address, workers, gpus_per_worker)
     protector = _protector(glossary) if glossary is not None else None
     if infile is not None:
         if source is None:
             raise typer.BadParameter("file mode needs the source language", param_hint="--from")
         if len(targets) != 1:
             raise typer.BadParameter("file mode translates into one language", param_hint="--to")
+        if runner is not None or infile.is_dir() or infile.suffix.lower() == ".parquet":
+            _archive(infile, outfile, source.strip().lower(), targets[0], engine, device,
+                     protector, runner, column, batch_size, shard_size)
+            return
         lines = _read_input(infile)
         with progress() as bar:
             task = bar.add_task(f"{source}→{targets[0]}", total=sum(1 for x in lines if x.strip()))
@@ -135,7 +141,7 @@ def translate(
         return
     if source is not None or outfile is not None:
         raise typer.BadParameter("--from/--out are for file mode; add --in FILE", param_hint="--in")
-    with open_project(project) as proj, progress() as bar:
+    with open_project(project) as proj, progress() as bar, closing(runner):
         tasks: dict[str, int] = {}
 
         def report(done: int, total: int, tgt: str) -> None:
@@ -145,19 +151,44 @@ def translate(
 
         result = translate_project(proj, targets, engine, batch_size=batch_size,
                                    device=device, glossary=protector, progress=report,
-                                   tm_min=None if no_tm else tm_min)
+                                   tm_min=None if no_tm else tm_min,
+                                   executor=runner)
         for pr in result.pairs:
             console.print(
                 f"{pr.src}→{pr.tgt} [bold]{pr.engine}[/] {escape(pr.model)} {escape(pr.model_version)}: "
                 f"{pr.translated} translated, {pr.from_memory} from memory, "
                 f"{pr.from_tm} from the translation memory, "
                 f"{pr.up_to_date} up to date ({pr.segments} segments)")
+            print_cost(pr.cost, runner.describe() if runner is not None else "")  # --executor ray
             if protector is not None:
                 rows = proj.translations(pr.tgt).filter(
                     (pl.col("engine") == pr.engine) & (pl.col("model_version") == pr.model_version))
                 _print_term_accuracy(protector, rows["source"].to_list(), rows["target"].to_list(), pr.tgt)
     for note in result.skipped:
         console.print(f"[dim]skipped: {escape(note)}[/]")
+
+
+def _archive(infile: Path, outfile: Path | None, src: str, tgt: str, engine: str, device: str,
+             protector: Any, runner: Any, column: str, batch_size: int, shard_size: int) -> None:
+    """Archive mode: one call of :func:`workbench.archive.translate_archive`."""
+    from workbench.archive import translate_archive
+    from workbench.cli.executor import ShardBar
+
+    if outfile is None or str(outfile) == "-" or str(infile) == "-":
+        raise typer.BadParameter("archive mode (a folder, Parquet or --executor ray) reads a file "
+                                 "and writes a file: give --in FILE and --out FILE", param_hint="--out")
+    with ShardBar(f"{src}→{tgt}") as bar, closing(runner):
+        rep = translate_archive(infile, outfile, src, tgt, engine=engine, device=device,
+                                glossary=protector, executor=runner, column=column,
+                                batch_size=batch_size, shard_size=shard_size, progress=bar)
+    if rep.note:
+        console.print(f"[yellow]note[/] {escape(rep.note)}")
+    prov = rep.provenance
+    resumed = f", {rep.resumed} finished earlier" if rep.resumed else ""
+    console.print(f"{rep.rows} {'articles' if rep.input_kind == 'articles' else 'rows'} → "
+                  f"{escape(str(outfile))} in {rep.shards} shards{resumed}; "
+                  f"{prov.engine} {escape(prov.model)} {escape(prov.model_version)}" if prov else "")
+    print_cost(rep.cost, rep.executor)
 
 
 def _protector(path: Path) -> Any:

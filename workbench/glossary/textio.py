@@ -23,10 +23,12 @@ def _decode(raw: bytes, where: str, line_no: int) -> str:
                             f"{exc.start + 1}); convert the file to UTF-8 first") from None
 
 
-def apply_stream(glossary: Glossary, lines: Iterable[bytes], lang: str, where: str = "<input>") -> Iterator[bytes]:
-    """Normalise each line of a binary stream (as from ``open(..., 'rb')``); yields output bytes."""
+def apply_stream(glossary: Glossary, lines: Iterable[bytes], lang: str, where: str = "<input>",
+                 first: int = 1) -> Iterator[bytes]:
+    """Normalise each line of a binary stream (as from ``open(..., 'rb')``); yields output bytes.
+    ``first`` is the number of the first line, for messages (a shard of a larger file)."""
     apply = glossary.apply
-    for no, raw in enumerate(lines, 1):
+    for no, raw in enumerate(lines, first):
         if raw.endswith(b"\r\n"):
             body, end = raw[:-2], b"\r\n"
         elif raw.endswith(b"\n"):

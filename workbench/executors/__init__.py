@@ -1,0 +1,147 @@
+"""Where batch work runs: one small protocol, one module per executor, a registry.
+
+An :class:`Executor` takes a :class:`Task` (what to do with one shard, built
+once per worker: an engine loaded once, a glossary compiled once) and an
+iterable of :class:`Shard` objects, and yields one :class:`ShardResult` per
+shard as shards finish (in any order; callers put results back in input
+order by ``Shard.index``).
+
+- ``local`` (:mod:`workbench.executors.local`): in this process, one shard
+  after the other; today's path.
+- ``ray`` (:mod:`workbench.executors.ray`): a pool of Ray actors, each loading
+  the task once, on a local Ray runtime or an existing cluster.
+
+Ray is imported only when the ``ray`` executor is chosen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from workbench.errors import WorkbenchError
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One unit of work: ``items`` (texts, or ``(name, bytes)`` for articles) and its
+    position ``index`` among all the shards of a job."""
+
+    index: int
+    items: list[Any]
+
+
+@dataclass
+class ShardResult:
+    """What a worker returns for one shard: ``columns`` (equal-length lists, one
+    row per output row), how many sentences it translated or normalised, and what
+    that cost (CPU-seconds of the worker and its child processes, GPU-seconds,
+    wall seconds) and where it ran (``host:pid``)."""
+
+    index: int
+    columns: dict[str, list[Any]]
+    sentences: int = 0
+    cpu_s: float = 0.0
+    gpu_s: float = 0.0
+    wall_s: float = 0.0
+    worker: str = ""
+
+
+#: A loaded task: turns one shard into its result.
+ShardFunction = Callable[[Shard], ShardResult]
+
+
+class Task(Protocol):
+    """Work to run on every shard; must pickle (it travels to Ray workers)."""
+
+    def load(self) -> ShardFunction:
+        """Load engines, models, glossaries (once per worker) and return the shard function."""
+        ...
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """Runs a task over shards."""
+
+    name: str
+
+    def map(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
+        """Yield one result per shard, as shards finish (any order)."""
+        ...
+
+    def describe(self) -> str:
+        """One line for the summary: where the work ran (``ray: 2 workers on ...``)."""
+        ...
+
+    def close(self) -> None:
+        """Release what the executor started (a local Ray runtime); safe to call twice."""
+        ...
+
+
+def _local(**options: Any) -> Executor:
+    from workbench.executors.local import LocalExecutor
+
+    return LocalExecutor(**options)
+
+
+def _ray(**options: Any) -> Executor:
+    from workbench.executors.ray import RayExecutor
+
+    return RayExecutor(**options)
+
+
+#: Executors by name; the CLI's ``--executor`` choices.
+EXECUTORS: dict[str, Callable[..., Executor]] = {"local": _local, "ray": _ray}
+EXECUTOR_CHOICES: tuple[str, ...] = tuple(EXECUTORS)
+
+
+def get_executor(name: str = "local", **options: Any) -> Executor:
+    """An executor by name. ``options`` go to its constructor; ``None`` values are
+    dropped and options an executor does not know are ignored by it."""
+    try:
+        factory = EXECUTORS[name]
+    except KeyError:
+        raise WorkbenchError(f"unknown executor {name!r}; choose one of "
+                             f"{', '.join(EXECUTOR_CHOICES)}") from None
+    return factory(**{k: v for k, v in options.items() if v is not None})
+
+
+@dataclass
+class Cost:
+    """Totals over the shards run now, for pricing an archive."""
+
+    shards: int = 0
+    sentences: int = 0
+    cpu_s: float = 0.0
+    gpu_s: float = 0.0
+    wall_s: float = 0.0  # elapsed on the driver, start of the first shard to the last result
+    workers: set[str] = field(default_factory=set)
+
+    def add(self, result: ShardResult) -> None:
+        self.shards += 1
+        self.sentences += result.sentences
+        self.cpu_s += result.cpu_s
+        self.gpu_s += result.gpu_s
+        if result.worker:
+            self.workers.add(result.worker)
+
+    @property
+    def sentences_per_s(self) -> float:
+        return self.sentences / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def cpu_s_per_1000(self) -> float:
+        return 1000 * self.cpu_s / self.sentences if self.sentences else 0.0
+
+    @property
+    def gpu_s_per_1000(self) -> float:
+        return 1000 * self.gpu_s / self.sentences if self.sentences else 0.0
+
+    def line(self) -> str:
+        """``1,234 sentences in 5.1 s: 242 sentences/s, 8.2 CPU-s per 1,000 sentences``."""
+        text = (f"{self.sentences:,} sentences in {self.wall_s:.1f} s: {self.sentences_per_s:,.1f} "
+                f"sentences/s, {self.cpu_s_per_1000:.2f} CPU-s per 1,000 sentences")
+        if self.gpu_s:
+            text += f", {self.gpu_s_per_1000:.2f} GPU-s per 1,000 sentences"
+        return text + f" ({len(self.workers)} worker process{'es' if len(self.workers) != 1 else ''})"

@@ -1,0 +1,206 @@
+"""The ``ray`` executor: a pool of Ray actors, each loading the task once (an Argos
+model into CTranslate2, Apertium's modes, a compiled glossary) and then taking
+shards one at a time.
+
+Without an address it starts a Ray runtime on this machine (and stops it at the
+end); with one (``ray start --head`` printed it) it joins that cluster. If this
+process is already connected to Ray (``ray.init`` was called), that runtime is
+used and left running.
+
+The driver keeps at most ``in_flight`` shards per worker submitted, so its
+memory stays bounded however large the archive; shards go to the least busy
+actor. Actors are restarted by Ray when their process dies and the shard they
+held is run again (``max_restarts``/``max_task_retries``); the caller writes
+results keyed by shard index, so a retried shard is never written twice.
+
+``import ray`` happens here only, when this executor is chosen.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from workbench.errors import WorkbenchError
+from workbench.executors import Shard, ShardResult, Task
+
+#: Object store size for a runtime this executor starts (bytes); ``RAY_OBJECT_STORE_MB`` overrides.
+DEFAULT_OBJECT_STORE_MB = 400
+INSTALL_HINT = "install it with `pip install 'ray>=2.40'` (or `pip install -e .[ray]`)"
+
+
+def _import_ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise WorkbenchError(f"--executor ray needs Ray, which is not installed; {INSTALL_HINT}") from exc
+    return ray
+
+
+class RayExecutor:
+    """Shards on a pool of Ray actors."""
+
+    name = "ray"
+
+    def __init__(self, address: str | None = None, workers: int | None = None,
+                 gpus_per_worker: float = 0.0, cpus_per_worker: float = 1.0,
+                 num_cpus: int | None = None, object_store_mb: int | None = None,
+                 in_flight: int = 2, **_: Any) -> None:
+        if workers is not None and workers < 1:
+            raise WorkbenchError("--workers must be at least 1")
+        if gpus_per_worker < 0 or cpus_per_worker <= 0:
+            raise WorkbenchError("--gpus-per-worker must be 0 or more")
+        self.address = address
+        self.workers = workers
+        self.gpus_per_worker = gpus_per_worker
+        self.cpus_per_worker = cpus_per_worker
+        self.num_cpus = num_cpus
+        self.object_store_mb = object_store_mb
+        self.in_flight = max(1, in_flight)
+        self._started = False
+        self._used = ""
+
+    # -- runtime -------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        if not self.address and "ray" not in sys.modules:
+            # A runtime of our own is for this machine only: Ray then puts every
+            # server on 127.0.0.1 instead of the machine's network address.
+            os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        ray = _import_ray()
+        if ray.is_initialized():
+            return ray
+        # Ray's start-up notices stay off the terminal; failures still raise.
+        quiet = {"logging_level": logging.ERROR, "log_to_driver": False}
+        try:
+            if self.address:
+                ray.init(address=self.address, **quiet)
+            else:
+                mb = self.object_store_mb or int(os.environ.get("RAY_OBJECT_STORE_MB", DEFAULT_OBJECT_STORE_MB))
+                ray.init(address="local", num_cpus=self.num_cpus, include_dashboard=False,
+                         object_store_memory=mb * 1024 * 1024, **quiet)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            where = f"the Ray cluster at {self.address}" if self.address else "a local Ray runtime"
+            hint = (" (is `ray start --head` running there, and is the address host:port?)"
+                    if self.address else "")
+            raise WorkbenchError(f"cannot start or join {where}{hint}: {exc}") from exc
+        self._started = True
+        return ray
+
+    def _pool_size(self, ray: Any) -> int:
+        resources = ray.cluster_resources()
+        cpus, gpus = resources.get("CPU", 0.0), resources.get("GPU", 0.0)
+        if self.gpus_per_worker > 0:
+            fits = int(gpus // self.gpus_per_worker)
+            if fits < 1:
+                raise WorkbenchError(f"--gpus-per-worker {self.gpus_per_worker:g}: the Ray cluster "
+                                     f"has {gpus:g} GPUs; use --gpus-per-worker 0 for CPU workers")
+        else:
+            fits = int(cpus // self.cpus_per_worker)
+        fits = max(fits, 1)
+        if self.workers is None:
+            return fits
+        if self.workers > fits:
+            what = f"{gpus:g} GPUs" if self.gpus_per_worker > 0 else f"{cpus:g} CPUs"
+            raise WorkbenchError(f"--workers {self.workers}: the Ray cluster has {what}, room for "
+                                 f"{fits} worker{'s' if fits != 1 else ''}; add nodes or ask for fewer")
+        return self.workers
+
+    # -- work ----------------------------------------------------------------
+
+    def map(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
+        shards = iter(shards)
+        first = next(shards, None)
+        if first is None:  # everything already done: do not start Ray at all
+            return
+        ray = self._connect()
+        size = self._pool_size(ray)
+        worker_cls = _worker_class(ray)
+        opts: dict[str, Any] = {"num_cpus": self.cpus_per_worker, "max_restarts": -1,
+                                "max_task_retries": -1}
+        if self.gpus_per_worker > 0:
+            opts["num_gpus"] = self.gpus_per_worker
+        # The task goes to each actor by reference inside its first call (not as a
+        # constructor argument, which Ray could not restore after a restart if lost).
+        task_box = [ray.put(task)]
+        actors = [worker_cls.options(**opts).remote() for _ in range(size)]
+        where = ray.get_runtime_context().gcs_address
+        self._used = (f"ray: {size} worker{'s' if size != 1 else ''} ({self.cpus_per_worker:g} CPU"
+                      + (f", {self.gpus_per_worker:g} GPU" if self.gpus_per_worker else "")
+                      + f" each) on {where}")
+        busy = {i: 0 for i in range(len(actors))}
+        pending: dict[Any, int] = {}  # object ref -> actor number
+
+        def submit(shard: Shard) -> None:
+            n = min(busy, key=lambda i: busy[i])
+            busy[n] += 1
+            pending[actors[n].run.remote(task_box, shard)] = n
+
+        try:
+            submit(first)
+            exhausted = False
+            while pending or not exhausted:
+                while not exhausted and len(pending) < size * self.in_flight:
+                    shard = next(shards, None)
+                    if shard is None:
+                        exhausted = True
+                    else:
+                        submit(shard)
+                if not pending:
+                    break
+                done, _ = ray.wait(list(pending), num_returns=1)
+                for ref in done:
+                    busy[pending.pop(ref)] -= 1
+                    yield _get(ray, ref)
+        finally:
+            for ref in pending:
+                ray.cancel(ref, force=False)
+            for actor in actors:
+                ray.kill(actor)
+
+    def describe(self) -> str:
+        return self._used or "ray"
+
+    def close(self) -> None:
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False
+
+
+def _get(ray: Any, ref: Any) -> ShardResult:
+    """The result of one shard; a workbench error raised in a worker comes back as itself."""
+    try:
+        return ray.get(ref)
+    except ray.exceptions.RayTaskError as exc:
+        cause = getattr(exc, "cause", None)
+        if isinstance(cause, WorkbenchError):
+            raise type(cause)(str(cause)) from None
+        raise
+
+
+_WORKER_CLASS: Any = None
+
+
+def _worker_class(ray: Any) -> Any:
+    """The actor class (defined on first use, so that importing this module never imports Ray)."""
+    global _WORKER_CLASS
+    if _WORKER_CLASS is None:
+        class ShardWorker:
+            """Loads the task on its first shard (a failure there is an ordinary task
+            error, reported once, not an actor Ray would restart forever)."""
+
+            def __init__(self) -> None:
+                self._run: Any = None
+
+            def run(self, task_box: list[Any], shard: Shard) -> ShardResult:
+                if self._run is None:
+                    self._run = ray.get(task_box[0]).load()
+                return self._run(shard)
+
+        _WORKER_CLASS = ray.remote(ShardWorker)
+    return _WORKER_CLASS

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.archive_lines import short_lines
+
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="apertium not installed (.ci/run installs it)")
 
@@ -30,21 +32,6 @@ def ray_runtime() -> Iterator[str]:
         yield ray.get_runtime_context().gcs_address
     finally:
         ray.shutdown()
-
-
-def short_lines(n: int) -> list[str]:
-    """``n`` French lines of 3 to 7 words cut from the seed articles, with a few blank ones."""
-    words = " ".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))).split()
-    out: list[str] = []
-    i = 0
-    while len(out) < n:
-        if len(out) % 997 == 5:
-            out.append("")
-            continue
-        k = 3 + len(out) % 5
-        out.append(" ".join(words[i:i + k]))
-        i = (i + k) % (len(words) - 10)
-    return out
 
 
 BIG_BATCH = 1000  # Apertium starts a process per batch and hop: big batches keep the tests fast

@@ -122,7 +122,7 @@ def test_a_killed_driver_leaves_no_output_and_a_rerun_does_only_the_rest(
 
 @needs_apertium
 def test_parquet_in_and_out_keeps_columns_and_equals_local(ray_runtime: str, tmp_path: Path) -> None:
-    from conftest import short_lines
+    from fixtures.archive_lines import short_lines
 
     lines = short_lines(300)
     src = tmp_path / "in.parquet"

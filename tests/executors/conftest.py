@@ -17,7 +17,6 @@ from fixtures.archive_lines import short_lines
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None, reason="apertium not installed (.ci/run installs it)")
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 @pytest.fixture(scope="session")

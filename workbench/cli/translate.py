@@ -15,7 +15,7 @@ from rich.table import Table
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
 from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, print_cost
 from workbench.engines import ENGINE_CHOICES
-from workbench.errors import EmptyInputError, EncodingError, InputError
+from workbench.errors import InputError
 from workbench.store import DEFAULT_PROJECT
 
 stdout = Console(highlight=False, width=200)

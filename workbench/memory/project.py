@@ -34,7 +34,7 @@ from workbench.memory.match import (ANALYSIS_MIN_SCORE, BANDS, DEFAULT_MATCHES_S
                                     best_matches, normalise, source_hash, unit_key, word_count)
 from workbench.store import Project
 from workbench.store import memory as store
-from workbench.store.memory import MEMORY_ENGINE, NewMemoryUnit
+from workbench.store.memory import NewMemoryUnit
 
 #: Units fetched from the word index per query before scoring.
 FUZZY_CANDIDATES = 30

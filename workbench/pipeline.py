@@ -80,8 +80,8 @@ def run_pipeline(
     def ingested(result: Any) -> None:
         report.ingested[result.status] = report.ingested.get(result.status, 0) + 1
         if result.status == "refused":
-            report.refused.append(f"{result.path}: {result.message}")
-        say("ingest", f"{result.status} {result.path}")
+            report.refused.append(f"{result.name}: {result.message}")
+        say("ingest", f"{result.status} {result.name}")
 
     ingest_paths(project, paths, on_result=ingested)
     eng = get_engine(engine, device=device)

@@ -4,6 +4,7 @@ bad usage exits 2 (click's convention)."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 
 import typer
@@ -62,6 +63,11 @@ def main() -> None:
         app()  # standalone mode: usage errors exit 2, success 0
     except WorkbenchError as exc:
         console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:  # damaged or unwritable project, found while reading
+        console.print("[bold red]error:[/] the project database cannot be used:",
+                      escape(str(exc)), "(restore it from a backup, or free disk space)",
+                      soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         console.print("interrupted")

@@ -65,6 +65,8 @@ def main() -> None:
         console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
         sys.exit(1)
     except sqlite3.DatabaseError as exc:  # damaged or unwritable project, found while reading
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise  # a bug: keep the traceback
         console.print("[bold red]error:[/] the project database cannot be used:",
                       escape(str(exc)), "(restore it from a backup, or free disk space)",
                       soft_wrap=True)

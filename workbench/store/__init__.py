@@ -209,6 +209,10 @@ class Project:
 
     # -- writing: documents ------------------------------------------------
 
+    def source_paths(self) -> set[str]:
+        """The ``source_path`` of every document, of every version."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT source_path FROM documents")}
+
     def find_by_hash(self, content_hash: str) -> sqlite3.Row | None:
         return self.conn.execute(
             "SELECT * FROM documents WHERE content_hash = ? ORDER BY version DESC LIMIT 1",

@@ -174,3 +174,32 @@ def test_no_term_accuracy_figure_for_a_language_without_glossary_forms(tmp_path)
     assert report.translated == {"es": 1}
     assert report.term_accuracy == {}
     assert any("none measured (no concept in the sources has a form in es)" in m for m in said)
+
+
+def test_refused_inputs_stop_the_run_before_anything_is_written(seeded, tmp_path):
+    """Issue 13, item 5: ``run nosuch/`` (or a folder whose every file is refused) on an
+    existing project changes nothing: no re-translation, no re-alignment, no export."""
+    root, _ = seeded
+    corpus = root / "exports" / "corpus.tmx"
+    before = (corpus.stat().st_mtime_ns, corpus.read_bytes())
+    with Project(root) as proj:
+        counts = proj.conn.execute("SELECT (SELECT COUNT(*) FROM alignments), "
+                                   "(SELECT COUNT(*) FROM translations)").fetchone()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    def cmd(path, project=root):
+        return [sys.executable, "-m", "workbench", "run", str(path), "--engine", "apertium",
+                "--no-serve", "--project", str(project)]
+
+    for path in (tmp_path / "nosuch", bad):
+        res = subprocess.run(cmd(path), capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        assert "→en" not in res.stderr and "written as" not in res.stderr, res.stderr
+    assert (corpus.stat().st_mtime_ns, corpus.read_bytes()) == before
+    with Project(root) as proj:
+        assert proj.conn.execute("SELECT (SELECT COUNT(*) FROM alignments), "
+                                 "(SELECT COUNT(*) FROM translations)").fetchone() == counts
+    fresh = tmp_path / "never"
+    subprocess.run(cmd(tmp_path / "nosuch", fresh), capture_output=True, timeout=120, cwd=ROOT)
+    assert not fresh.exists()  # not even the project folder

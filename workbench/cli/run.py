@@ -43,7 +43,7 @@ def run(
     Every step is resumable: run it again after a kill, or after adding articles,
     and only new work is done. Exit code 1 if a file was refused or a step failed."""
     from workbench.cli.glossary import load_glossary
-    from workbench.pipeline import run_pipeline
+    from workbench.pipeline import check_inputs, run_pipeline
 
     if engine not in ("auto", "argos", "apertium"):
         raise typer.BadParameter(f"{engine!r} is not one of auto, argos, apertium",
@@ -57,6 +57,7 @@ def run(
     if unknown:
         raise typer.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(FORMATS)}",
                                  param_hint="--export")
+    check_inputs(paths)  # before the project is opened or anything recorded
     g = load_glossary(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar:
         if glossary is not None:

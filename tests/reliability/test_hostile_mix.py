@@ -42,12 +42,26 @@ def _cli(args: list[str], capsys) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def _snapshot(root: Path) -> str:
-    """A digest of everything the project holds (documents, segments, reviews, edits)."""
+def _snapshot(root: Path, upto: int | None = None) -> str:
+    """A digest of what the project holds (documents, segments, reviews, edits...), or
+    of what its documents up to id ``upto`` hold."""
+    doc = "" if upto is None else f"WHERE document_id <= {upto}"
+    seg = "" if upto is None else f"WHERE segment_id IN (SELECT id FROM segments {doc})"
+    queries = [f"SELECT * FROM documents {'' if upto is None else f'WHERE id <= {upto}'}",
+               f"SELECT * FROM segments {doc}", f"SELECT * FROM reviews {seg}",
+               f"SELECT * FROM edits {seg}", f"SELECT * FROM translations {seg}",
+               "SELECT * FROM beads"]
     with sqlite3.connect(root / "workbench.sqlite") as conn:
-        rows = [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in
-                ("documents", "segments", "reviews", "edits", "translations", "beads")]
+        rows = [conn.execute(q + " ORDER BY 1").fetchall() for q in queries]
+    conn.close()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _last_document(root: Path) -> int:
+    with sqlite3.connect(root / "workbench.sqlite") as conn:
+        last = conn.execute("SELECT MAX(id) FROM documents").fetchone()[0]
+    conn.close()
+    return last
 
 
 def _integrity(root: Path) -> str:
@@ -277,7 +291,7 @@ FULL_DISK = r"""
 import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
-sys.argv = ["workbench", "ingest", "--project", sys.argv[2], sys.argv[3]]
+sys.argv = ["workbench", "ingest", "--lang", "fr", "--project", sys.argv[2], sys.argv[3]]
 from workbench.cli import main
 main()
 """
@@ -290,7 +304,8 @@ def test_full_disk_during_ingest_is_one_line_and_changes_nothing(proj, tmp_path)
     for i in range(3):
         (folder / f"a{i}.txt").write_text(
             "\n\n".join(f"Paragraphe {i}-{n} : {FR}" for n in range(400)), encoding="utf-8")
-    before = _snapshot(proj)
+    last = _last_document(proj)
+    before = _snapshot(proj, last)
     size = max(p.stat().st_size for p in proj.iterdir())
     res = subprocess.run([sys.executable, "-c", FULL_DISK, str(size + 4096), str(proj),
                           str(folder)], capture_output=True, text=True, cwd=ROOT,
@@ -298,4 +313,6 @@ def test_full_disk_during_ingest_is_one_line_and_changes_nothing(proj, tmp_path)
     assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
     assert "cannot rollback" not in res.stderr
     assert "full" in res.stderr or "too large" in res.stderr, res.stderr
-    assert _integrity(proj) == "ok" and _snapshot(proj) == before
+    assert _integrity(proj) == "ok" and _snapshot(proj, last) == before
+    with Project(proj) as project:  # what was added is whole: every document has its segments
+        assert all(n > 0 for n in project.documents()["segments"].to_list())

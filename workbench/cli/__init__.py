@@ -4,6 +4,7 @@ bad usage exits 2 (click's convention)."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 import sys
 
@@ -57,6 +58,10 @@ serve_cmds.register(app)
 app.add_typer(eval_app, name="eval")
 
 
+#: Errors of a full or read-only disk: a message, not a traceback, wherever they surface.
+_NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 1."""
     try:
@@ -70,6 +75,12 @@ def main() -> None:
         console.print("[bold red]error:[/] the project database cannot be used:",
                       escape(str(exc)), "(restore it from a backup, or free disk space)",
                       soft_wrap=True)
+        sys.exit(1)
+    except OSError as exc:
+        if exc.errno not in _NO_SPACE:
+            raise
+        console.print("[bold red]error:[/] cannot write:", escape(exc.strerror or str(exc)),
+                      "(free some disk space and run the command again)", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         console.print("interrupted")

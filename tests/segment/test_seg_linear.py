@@ -23,9 +23,11 @@ def _seconds_per_mb(size: int) -> float:
 
 
 def test_time_per_megabyte_is_constant_within_two_times():
-    small, large = _seconds_per_mb(2**18), _seconds_per_mb(2**20)
-    assert large < 2 * small + 0.05, (small, large)
-    assert large < 10  # seconds for a 1 MB paragraph (pysbd alone: hours)
+    # best of a few runs: the machine may be busy with other work
+    small = min(_seconds_per_mb(2**18) for _ in range(3))
+    large = min(_seconds_per_mb(2**20) for _ in range(2))
+    assert large < 2 * small, (small, large)
+    assert large < 30  # seconds for a 1 MB paragraph (pysbd alone: hours)
 
 
 def test_a_long_paragraph_splits_as_its_parts_do():

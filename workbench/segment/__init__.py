@@ -89,20 +89,29 @@ CHUNK = 1_000
 _SURE_END = re.compile(r"(?<=[a-zà-öø-ÿ]{3}[.!?…]) +(?=[«\"“A-ZÀ-ÖØ-Þ])")
 
 
-def _chunks(text: str, size: int = CHUNK) -> list[str]:
-    """``text`` cut at sure sentence ends into pieces of about ``size`` characters (at a
-    space after ``2 * size`` when no sure end comes); short text is one piece."""
+_ANY_END = re.compile(r"[.!?…]")
+
+
+def _chunks(text: str, size: int = CHUNK, reach: int = 16) -> list[str]:
+    """``text`` cut at sure sentence ends into pieces of at least ``size`` characters;
+    only where no sure end comes within ``reach * size`` characters is it cut at a space
+    (a forced boundary, in text that is hardly prose); short text is one piece."""
     if len(text) <= 2 * size:
         return [text]
     pieces, start = [], 0
     while len(text) - start > 2 * size:
-        end = _SURE_END.search(text, start + size, start + 2 * size)
+        end = _SURE_END.search(text, start + size, start + reach * size)
+        if end is None and not _ANY_END.search(text, start, start + reach * size):
+            # no sentence end of any kind (pysbd is fast on such text): never cut it
+            end = _SURE_END.search(text, start + reach * size)
+            if end is None:
+                break
         if end is not None:
             cut = end.start()
         else:
-            cut = text.find(" ", start + 2 * size)
+            cut = text.find(" ", start + reach * size)
             if cut == -1:
-                cut = start + 2 * size
+                break
         pieces.append(text[start:cut])
         start = cut
     pieces.append(text[start:])

@@ -199,3 +199,32 @@ def test_without_an_argos_model_run_says_apertium_translated_and_how_to_install(
     with Project(tmp_path / "proj") as proj:
         run_pipeline(proj, [article], ["en"], on_step=lambda step, msg: steps.append(msg))
     assert any("argos" in m for m in steps) and not any("no Argos" in m for m in steps)
+
+
+def test_refused_inputs_stop_the_run_before_anything_is_written(seeded, tmp_path):
+    """Issue 13, item 5: ``run nosuch/`` (or a folder whose every file is refused) on an
+    existing project changes nothing: no re-translation, no re-alignment, no export."""
+    root, _ = seeded
+    corpus = root / "exports" / "corpus.tmx"
+    before = (corpus.stat().st_mtime_ns, corpus.read_bytes())
+    with Project(root) as proj:
+        counts = proj.conn.execute("SELECT (SELECT COUNT(*) FROM alignments), "
+                                   "(SELECT COUNT(*) FROM translations)").fetchone()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    def cmd(path, project=root):
+        return [sys.executable, "-m", "workbench", "run", str(path), "--engine", "apertium",
+                "--no-serve", "--project", str(project)]
+
+    for path in (tmp_path / "nosuch", bad):
+        res = subprocess.run(cmd(path), capture_output=True, text=True, timeout=120, cwd=ROOT)
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        assert "→en" not in res.stderr and "written as" not in res.stderr, res.stderr
+    assert (corpus.stat().st_mtime_ns, corpus.read_bytes()) == before
+    with Project(root) as proj:
+        assert proj.conn.execute("SELECT (SELECT COUNT(*) FROM alignments), "
+                                 "(SELECT COUNT(*) FROM translations)").fetchone() == counts
+    fresh = tmp_path / "never"
+    subprocess.run(cmd(tmp_path / "nosuch", fresh), capture_output=True, timeout=120, cwd=ROOT)
+    assert not fresh.exists()  # not even the project folder

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workbench.errors import WorkbenchError
+from workbench.errors import InputError, WorkbenchError
 from workbench.store import Project
 
 if TYPE_CHECKING:
@@ -85,10 +85,18 @@ def run_pipeline(
     def ingested(result: Any) -> None:
         report.ingested[result.status] = report.ingested.get(result.status, 0) + 1
         if result.status == "refused":
-            report.refused.append(f"{result.path}: {result.message}")
-        say("ingest", f"{result.status} {result.path}")
+            report.refused.append(f"{result.name}: {result.message}")
+        say("ingest", f"{result.status} {result.name}")
 
-    ingest_paths(project, paths, on_result=ingested)
+    check_inputs(paths)
+    results = ingest_paths(project, paths, on_result=ingested)
+    if report.refused and not any(r.ok and r.status != "skipped" for r in results):
+        raise InputError(f"every input was refused ({len(report.refused)}: "
+                         f"{report.refused[0]}{', …' if len(report.refused) > 1 else ''}); "
+                         "nothing translated, aligned or exported")
+    if report.refused:
+        say("ingest", f"{len(report.refused)} refused; going on with the "
+            f"{sum(r.ok and r.status != 'skipped' for r in results)} other files")
     eng = get_engine(engine, device=device)
     protector = TermProtector(glossary, mode="auto") if glossary is not None else None
     src_langs = sorted(set(project.documents()["lang"].to_list()))
@@ -136,6 +144,15 @@ def run_pipeline(
         report.exported[fmt.name] = exported.files
         say("export", exported.lines()[0])
     return report
+
+
+def check_inputs(paths: Sequence[Path]) -> None:
+    """Refuse the run before anything is written when an input path does not exist."""
+    from workbench.ingest import display_path
+
+    missing = [display_path(p) for p in paths if not (p.exists() or p.is_symlink())]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}; nothing was run")
 
 
 def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> TermAccuracy:

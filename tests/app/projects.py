@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 from workbench.store import NewParagraph, NewSegment, Project
@@ -67,3 +70,23 @@ def build_project(root: Path, *, extra: list[tuple[str, str]] = (), segments: in
     with Project(root) as project:
         add_translated_document(project, "Macron reçoit Poutine", pairs, confidences=confs)
     return root
+
+
+def stop_group(proc: subprocess.Popen, grace: float = 15) -> None:
+    """Stop a process started with ``start_new_session=True`` and everything it started:
+    SIGTERM to the group, SIGKILL when it has not ended after ``grace`` seconds, so a
+    test never leaves a server running (issue 13, item 13)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=grace)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:  # children that outlived the leader still hold the group id
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from projects import build_project
+from projects import build_project, stop_group
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -82,8 +82,7 @@ def served(tmp_path_factory):
                 socket.create_connection((outside, port), timeout=2).close()
         yield url, root
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=20)
+        stop_group(proc)
 
 
 def _approve_by_keyboard(page) -> None:

@@ -41,12 +41,41 @@ def test_documents_upload_is_ingested_under_a_safe_name(app_at, project_dir):
     at.text_input(key="doc_lang").input("fr").run()
     at.button(key="doc_ingest_up").click().run()
     assert not at.exception and any("1 added" in s.value for s in at.success)
-    assert [p.name for p in (project_dir / "uploads").iterdir()] == ["evil_name.fr.txt"]
+    assert [p.name for p in (project_dir / "uploads").glob("*/*")] == ["evil_name.fr.txt"]
     assert not (project_dir.parent / "evil name.fr.txt").exists()
     with Project(project_dir) as p:
         docs = p.documents()
         assert docs["title"].to_list()[-1].startswith("La ministre") and len(docs) == 2
         assert len(p.segments(int(docs["id"][-1]))) == 2
+
+
+def test_documents_uploads_with_the_same_name_are_two_documents(app_at, project_dir):
+    """Issue 13, item 2: two different index.html in one batch, then a third later: three
+    documents, none replacing another; a new version only when asked for."""
+    at = app_at("documents")
+    pages = [f"<p>Article {n} sur la réforme. Il sera voté en juin {n}.</p>".encode()
+             for n in ("un", "deux", "trois")]
+    at.text_input(key="doc_lang").input("fr").run()
+    at.file_uploader(key="doc_upload").set_value(
+        [("index.html", pages[0], "text/html"), ("index.html", pages[1], "text/html")]).run()
+    at.button(key="doc_ingest_up").click().run()
+    assert not at.exception and any("2 added" in s.value for s in at.success)
+    at.file_uploader(key="doc_upload").set_value([("index.html", pages[2], "text/html")]).run()
+    at.button(key="doc_ingest_up").click().run()
+    with Project(project_dir) as p:
+        titles = p.documents()["title"].to_list()
+        assert [t.split(" sur")[0] for t in titles if t.startswith("Article")] == [
+            "Article un", "Article deux", "Article trois"]
+        first = int(p.documents()["id"][1])
+    at.selectbox(key="doc_version_of").set_value(first).run()
+    at.file_uploader(key="doc_upload").set_value(
+        [("autre.html", b"<p>Article un, corrige. Il sera vote en juillet.</p>", "text/html")]).run()
+    at.button(key="doc_ingest_up").click().run()
+    assert not at.exception
+    with Project(project_dir) as p:
+        docs = p.documents()
+        assert first not in docs["id"].to_list() and len(docs) == 4
+        assert docs["version"].to_list()[-1] == 2
 
 
 def test_documents_refused_file_is_a_message_not_a_traceback(app_at, tmp_path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from workbench.cli import app
@@ -45,7 +46,7 @@ def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
     import sys
     import time
 
-    from projects import build_project
+    from projects import build_project, stop_group
 
     root = build_project(tmp_path / "proj")
     opened = tmp_path / "opened.txt"
@@ -68,8 +69,98 @@ def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
         time.sleep(0.5)  # let the script finish writing
         assert opened.read_text() == f"http://127.0.0.1:{port} 200"
     finally:
-        os.killpg(proc.pid, 15)
+        stop_group(proc)
         out = proc.communicate(timeout=30)[0].decode()
     assert "Email" not in out and "Welcome to Streamlit" not in out
     with Project(root) as project:  # the next plain `serve` uses the same glossaries
         assert project.setting("glossary_dir") == str(tmp_path.resolve())
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path as P
+
+    kids = []
+    for task in P(f"/proc/{pid}/task").glob("*"):
+        kids += [int(k) for k in (task / "children").read_text().split()]
+    return kids
+
+
+def _gone(pid: int, timeout: float = 20) -> bool:
+    import os
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split()[2] == "Z":
+                    return True
+        except (ProcessLookupError, FileNotFoundError):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_taken_port_is_refused_first_and_nothing_recorded(tmp_path: Path):
+    """Issue 13, item 12: a port in use is one line naming a free one; nothing printed as
+    served, no glossary folder recorded."""
+    import socket
+
+    from projects import build_project
+
+    root = build_project(tmp_path / "proj")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--project", str(root), "--port", str(port),
+                                          "--no-browser", "--glossaries", str(tmp_path)])
+    assert result.exit_code != 0
+    message = str(result.exception)
+    assert f"port {port} is in use" in message and "try --port" in message
+    assert "serving" not in result.output
+    with Project(root) as project:
+        assert project.setting("glossary_dir") is None
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGHUP", "SIGKILL"])
+def test_the_app_server_dies_with_workbench_serve(tmp_path: Path, how: str):
+    """Issue 13, item 12: killing ``workbench serve`` (not its group) ends its Streamlit
+    child, so the port is free for the next ``serve``."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from projects import build_project, stop_group
+
+    root = build_project(tmp_path / "proj")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--project", str(root),
+                             "--port", str(port), "--no-browser"],
+                            env={**os.environ, "HOME": str(tmp_path)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        children = _children(proc.pid)
+        assert children, "no Streamlit child"
+        os.kill(proc.pid, getattr(signal, how))  # the parent only, as `kill PID` does
+        proc.wait(timeout=30)
+        assert all(_gone(c) for c in children)
+        from workbench.cli.serve import _port_free
+        assert _port_free("127.0.0.1", port)
+    finally:
+        stop_group(proc)

@@ -88,3 +88,30 @@ def test_same_segment_conflict_detected(tmp_path, trial):
     with Project(tmp_path / "p") as project:
         assert project.review(sid, "en")["text"] == f"edit by {winner}"
         assert project.review(sid, "en")["version"] == 2
+
+
+def _ingester(root: str, path: str, barrier, results) -> None:
+    from workbench.ingest import ingest_file
+
+    with Project(root) as project:
+        barrier.wait()
+        results.put(ingest_file(project, Path(path), lang="fr").status)
+
+
+@pytest.mark.parametrize("trial", range(3))
+def test_simultaneous_ingests_of_one_file_store_it_once(tmp_path, trial):
+    """Issue 13, item 7: the hash check and the insert are one transaction."""
+    article = tmp_path / "article.txt"
+    article.write_text("Le ministre a parlé. " * 200 + f"Essai {trial}.", encoding="utf-8")
+    Project(tmp_path / "p").close()
+    ctx = mp.get_context("spawn")
+    barrier, results = ctx.Barrier(2), ctx.Queue()
+    procs = [ctx.Process(target=_ingester, args=(str(tmp_path / "p"), str(article), barrier,
+                                                 results)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert sorted(results.get(timeout=5) for _ in procs) == ["added", "unchanged"]
+    with Project(tmp_path / "p") as project:
+        assert len(project.documents(current_only=False)) == 1

@@ -4,6 +4,8 @@ bad usage exits 2 (click's convention)."""
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 import sys
 
 import typer
@@ -60,12 +62,29 @@ memory_cmds.register(app)
 app.add_typer(eval_app, name="eval")
 
 
+#: Errors of a full or read-only disk: a message, not a traceback, wherever they surface.
+_NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
+
+
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 1."""
     try:
         app()  # standalone mode: usage errors exit 2, success 0
     except WorkbenchError as exc:
         console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
+        sys.exit(1)
+    except sqlite3.DatabaseError as exc:  # damaged or unwritable project, found while reading
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise  # a bug: keep the traceback
+        console.print("[bold red]error:[/] the project database cannot be used:",
+                      escape(str(exc)), "(restore it from a backup, or free disk space)",
+                      soft_wrap=True)
+        sys.exit(1)
+    except OSError as exc:
+        if exc.errno not in _NO_SPACE:
+            raise
+        console.print("[bold red]error:[/] cannot write:", escape(exc.strerror or str(exc)),
+                      "(free some disk space and run the command again)", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         console.print("interrupted")

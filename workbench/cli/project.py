@@ -39,7 +39,7 @@ def ingest(
             style = _STYLE.get(result.status, "")
             extra = f" #{result.document_id}" if result.document_id else ""
             segs = f", {result.segments} segments" if result.segments else ""
-            console.print(f"[{style}]{result.status:>11}[/]{extra} {escape(str(result.path))}"
+            console.print(f"[{style}]{result.status:>11}[/]{extra} {escape(result.name)}"
                           f" [dim]{escape(result.message)}{segs}[/]")
 
         results = ingest_paths(proj, paths, lang=lang, max_bytes=int(max_mb * 1024 * 1024),

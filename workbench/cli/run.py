@@ -54,7 +54,7 @@ def run(
     --executor ray translates on Ray actors (saved into the project shard by shard)."""
     from workbench.cli.executor import make_executor
     from workbench.cli.glossary import load_glossary
-    from workbench.pipeline import run_pipeline
+    from workbench.pipeline import check_inputs, run_pipeline
 
     if engine not in ("auto", "argos", "apertium"):
         raise typer.BadParameter(f"{engine!r} is not one of auto, argos, apertium",
@@ -68,6 +68,7 @@ def run(
     if unknown:
         raise typer.BadParameter(f"{', '.join(unknown)}: not one of {', '.join(FORMATS)}",
                                  param_hint="--export")
+    check_inputs(paths)  # before the project is opened or anything recorded
     runner = make_executor(executor, ray_address, workers, gpus_per_worker)
     g = load_glossary(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar, closing(runner):

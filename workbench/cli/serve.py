@@ -11,9 +11,13 @@ the server answers its health check.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import webbrowser
@@ -56,25 +60,91 @@ def serve(
     if not (project / DB_NAME).exists():
         raise NotFoundError(f"no project at {project} (expected {project / DB_NAME}); run "
                             "`workbench ingest` first or pass --project")
+    if glossaries is not None and not glossaries.is_dir():
+        raise InputError(f"--glossaries {glossaries}: not a folder")
+    check_port(host, port)  # before anything is printed or recorded
     if glossaries is not None:
-        if not glossaries.is_dir():
-            raise InputError(f"--glossaries {glossaries}: not a folder")
         with open_project(project) as proj:
             proj.set_setting("glossary_dir", str(glossaries.resolve()))
     cmd = serve_command(project, port, host)
     url = f"http://{host}:{port}"
     console.print(f"workbench: serving {escape(str(project))} on {escape(url)} (Ctrl+C to stop)")
     env = {**os.environ, "WORKBENCH_PROJECT": str(project.resolve())}
-    proc = subprocess.Popen(cmd, env=env)
+    proc = subprocess.Popen(cmd, env=env, preexec_fn=_die_with_parent)
+    stopping = _stop_child_on(proc, (signal.SIGTERM, signal.SIGHUP))
     try:
         if not no_browser and wait_until_up(url, proc):
             webbrowser.open(url)
         code = proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        proc.wait()
+        stop_child(proc)
         code = 130
+    finally:
+        stopping()
     raise typer.Exit(code)
+
+
+def check_port(host: str, port: int) -> None:
+    """Refuse a port another program listens on, naming a free one to use instead."""
+    if _port_free(host, port):
+        return
+    other = next((p for p in range(port + 1, min(port + 100, 65536)) if _port_free(host, p)), None)
+    hint = f"; try --port {other}" if other else "; pass another --port"
+    raise InputError(f"port {port} is in use on {host}{hint}")
+
+
+def _port_free(host: str, port: int) -> bool:
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does
+            sock.bind((host, port))
+        return True
+    except OSError:
+        return False
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: be killed when the parent dies, however it dies
+    (Linux ``PR_SET_PDEATHSIG``), so no server is left on the port."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+
+def stop_child(proc: subprocess.Popen, grace: float = 5.0) -> None:
+    """Terminate ``proc``; kill it when it has not ended after ``grace`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _stop_child_on(proc: subprocess.Popen, signals: tuple[int, ...]):
+    """Handle ``signals`` by terminating ``proc`` (killed if still there after 5 s); the
+    ``proc.wait()`` of the main flow then returns. Returns a function that restores the
+    previous handlers."""
+    def handler(signum: int, _frame: object) -> None:
+        received.append(signum)
+        if proc.poll() is None:
+            proc.terminate()  # no waiting here: the interrupted proc.wait() holds its lock
+            timer = threading.Timer(5.0, lambda: proc.poll() is None and proc.kill())
+            timer.daemon = True
+            timer.start()
+
+    received: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # signals reach the main thread only
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        if received:
+            raise typer.Exit(128 + received[0])
+
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    return restore
 
 
 def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> bool:

@@ -9,6 +9,7 @@ becomes non-translatable segments (see ``debris.py``).
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,11 @@ class IngestResult:
     message: str = ""
     document_id: int | None = None
     segments: int = 0
+
+    @property
+    def name(self) -> str:
+        """The file's path as printable text."""
+        return display_path(self.path)
 
     @property
     def ok(self) -> bool:
@@ -115,51 +121,67 @@ def _shorten(title: str, limit: int = 160) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
+def display_path(path: Path | str) -> str:
+    """``path`` as printable text: bytes of a file name that are not UTF-8 (which Python
+    keeps as lone surrogates) are shown as ``\\xNN`` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def iter_input_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
     """Files to ingest under ``paths``; the second item is a reason to skip, if any.
 
     Folders are walked recursively in name order; files in them with other
-    extensions are reported as skipped, never ingested by guess.
+    extensions are reported as skipped, never ingested by guess. Special files
+    (pipes, devices, links to them) are yielded too, so that each gets a result.
     """
     for path in paths:
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
                 if child.suffix.lower() in FORMATS:
                     yield child, None
                 else:
                     yield child, f"skipped: not a supported type ({', '.join(sorted(FORMATS))})"
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             yield path, None
         else:
             yield path, "refused: no such file or folder"
 
 
 def ingest_file(project: Project, path: Path, *, lang: str | None = None,
-                max_bytes: int = DEFAULT_MAX_BYTES) -> IngestResult:
-    """Ingest one file: no-op when its content is already current in the project."""
+                max_bytes: int = DEFAULT_MAX_BYTES, source_path: str | None = None) -> IngestResult:
+    """Ingest one file: no-op when its content is already in the project.
+
+    ``source_path`` is the document's identity (default: the file's absolute path):
+    a different text under a known identity becomes a new version of that document."""
+    name = display_path(path)
     fmt = format_of(path)
-    decoded = read_text(path, max_bytes)
+    decoded = read_text(path, max_bytes, name=name)
     content_hash = hashlib.sha256(decoded.text.encode("utf-8")).hexdigest()
-    source = str(path.resolve())
+    source = source_path or display_path(path.resolve())
     known = project.find_by_hash(content_hash)
     if known is not None:
-        status = "unchanged" if known["source_path"] == source else "duplicate"
-        return IngestResult(path, status, f"same content as document {known['id']}",
-                            known["id"], 0)
-    built = build_document(decoded.text, fmt, lang=lang, fallback_title=path.stem)
-    previous = project.conn.execute(
-        "SELECT COUNT(*) FROM documents WHERE source_path = ?", (source,)
-    ).fetchone()[0]
-    doc_id = project.add_document(
+        return _known(path, known, source)
+    try:
+        built = build_document(decoded.text, fmt, lang=lang, fallback_title=display_path(path.stem))
+    except RecursionError:
+        raise InputError(f"{name}: nested too deeply to read") from None
+    doc_id, version, known = project.add_document_once(
         source_path=source, title=built.title, lang=built.lang,
         lang_confidence=built.lang_confidence, fmt=fmt, encoding=decoded.encoding,
         content_hash=content_hash, paragraphs=built.paragraphs,
     )
-    status = "new-version" if previous else "added"
+    if known is not None:  # another process stored the same text meanwhile
+        return _known(path, known, source)
+    status = "new-version" if version > 1 else "added"
     return IngestResult(path, status, f"{built.lang}, {decoded.encoding}", doc_id,
                         built.segment_count)
+
+
+def _known(path: Path, known, source: str) -> IngestResult:
+    status = "unchanged" if known["source_path"] == source else "duplicate"
+    return IngestResult(path, status, f"same content as document {known['id']}", known["id"], 0)
 
 
 def ingest_paths(project: Project, paths: Iterable[Path], *, lang: str | None = None,
@@ -169,8 +191,8 @@ def ingest_paths(project: Project, paths: Iterable[Path], *, lang: str | None = 
     results = []
     for path, skip in iter_input_files(paths):
         if skip:
-            result = IngestResult(path, "refused" if skip.startswith("refused") else "skipped",
-                                  skip)
+            status, _, why = skip.partition(": ")
+            result = IngestResult(path, status, why)
         else:
             try:
                 result = ingest_file(project, path, lang=lang, max_bytes=max_bytes)

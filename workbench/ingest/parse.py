@@ -9,6 +9,7 @@ content left out.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,8 +83,23 @@ def parse_markdown(text: str) -> ParsedText:
     """Markdown: rendered to HTML (CommonMark), then read like HTML."""
     from markdown_it import MarkdownIt
 
-    html = MarkdownIt("commonmark", {"html": False}).render(text)
-    return parse_html(html)
+    md = MarkdownIt("commonmark", {"html": False})
+    tokens = md.parse(text)
+    limit = md.options["maxNesting"]
+    if _depth(tokens) >= limit:  # markdown-it drops whatever lies deeper: refuse, not lose
+        raise InputError(f"Markdown nested {limit} or more levels deep (quotes, lists or "
+                         "emphasis); the text below that depth would be lost, so flatten it")
+    return parse_html(md.renderer.render(tokens, md.options, {}))
+
+
+def _depth(tokens: list) -> int:
+    """The deepest nesting level of markdown-it tokens and their inline children."""
+    deepest, todo = 0, list(tokens)
+    while todo:
+        token = todo.pop()
+        deepest = max(deepest, token.level)
+        todo.extend(token.children or ())
+    return deepest
 
 
 def parse_html(text: str) -> ParsedText:
@@ -103,8 +119,18 @@ def parse_html(text: str) -> ParsedText:
         if chunk:
             blocks.append(Block(chunk, kinds[-1]))
 
-    def walk(node: Tag) -> None:
-        for child in node.children:
+    def walk(root: Tag) -> None:
+        # An explicit stack, not recursion: hostile pages nest tens of thousands deep.
+        stack: list[tuple[Iterator, bool]] = [(iter(root.children), False)]
+        while stack:
+            children, is_block = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                if is_block:
+                    flush()
+                    kinds.pop()
+                continue
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -123,13 +149,11 @@ def parse_html(text: str) -> ParsedText:
                 continue
             kind = _BLOCK_KINDS.get(child.name)
             if kind is None:  # inline element
-                walk(child)
+                stack.append((iter(child.children), False))
                 continue
             flush()
             kinds.append(kind if kind != "text" else kinds[-1] if kinds[-1] == "item" else "text")
-            walk(child)
-            flush()
-            kinds.pop()
+            stack.append((iter(child.children), True))
 
     walk(soup.body or soup)
     flush()

@@ -18,6 +18,7 @@ The rules, in order (each is tested):
 from __future__ import annotations
 
 import codecs
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,16 +109,38 @@ def _finish(text: str, encoding: str, name: str) -> DecodedText:
     return DecodedText(unicodedata.normalize("NFC", text), encoding)
 
 
-def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> DecodedText:
-    """Read ``path`` as text, refusing what cannot be text with a clear message."""
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, name: str | None = None) -> DecodedText:
+    """Read ``path`` as text, refusing what cannot be text with a clear message.
+
+    Only regular files are read (a FIFO would block forever, a link to
+    ``/dev/zero`` never ends), and never more than ``max_bytes``, whatever the
+    size the file system reports. ``name`` is how messages call the file."""
+    name = name or str(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise FileTooLargeError(
-                f"{path}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one "
-                "document; split it, or raise the limit with --max-mb"
-            )
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{name}: not a regular file ({_kind(info.st_mode)}); "
+                             "only files with text can be ingested")
+        if info.st_size > max_bytes:
+            raise FileTooLargeError(_too_large(name, info.st_size, max_bytes))
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise FileTooLargeError(_too_large(name, len(data), max_bytes))
     except OSError as exc:
-        raise InputError(f"{path}: cannot read file ({exc.strerror})") from exc
-    return decode_bytes(data, str(path))
+        raise InputError(f"{name}: cannot read file ({exc.strerror or exc})") from exc
+    return decode_bytes(data, name)
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> str:
+    return (f"{name}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit for one "
+            "document; split it, or raise the limit with --max-mb")
+
+
+def _kind(mode: int) -> str:
+    for test, what in ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return what
+    return "a special file"

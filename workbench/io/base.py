@@ -10,6 +10,9 @@ and import meet in the same model whatever the format.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import glob
+import json
 import os
 import re
 import tempfile
@@ -282,6 +285,54 @@ def _publish(tmp: Path, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def _part_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _locked_temp(path: Path) -> tuple[int, Path]:
+    """A temporary file beside ``path``, open and locked (``flock``) while its writer
+    lives, so that :func:`remove_leftovers` can tell a live writer's file from one a
+    killed process left behind."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_part_prefix(path), suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise InputError(f"cannot write in {path.parent}: {exc.strerror}") from exc
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd, Path(tmp)
+
+
+def _unlocked(path: Path) -> bool:
+    """Whether no live process holds ``path`` (its writer was killed)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(path: Path) -> int:
+    """Finish or clean up what killed writes of ``path`` left beside it: a file group
+    interrupted between its renames is completed (see :class:`AtomicGroup`), and
+    ``.NAME.*.part`` temporary files nobody writes any more are deleted. Returns how
+    many files were removed or completed. Called before every write of ``path``."""
+    path = Path(path)
+    done = _roll_forward(path)
+    if not path.parent.is_dir():
+        return done
+    for part in path.parent.glob(f"{glob.escape(_part_prefix(path))}*.part"):
+        if _unlocked(part):
+            with contextlib.suppress(OSError):
+                part.unlink()
+                done += 1
+    return done
+
+
 @contextlib.contextmanager
 def atomic_output(path: Path, mode: str = "wb", **kwargs: object) -> Iterator[IO]:
     """Write ``path`` through a temporary file in the same folder.
@@ -289,23 +340,21 @@ def atomic_output(path: Path, mode: str = "wb", **kwargs: object) -> Iterator[IO
     The temporary file replaces ``path`` (``os.replace``, atomic on one file
     system) only when the block finishes; on any error it is removed, so a
     failed or interrupted export never leaves a half-written file under the
-    requested name, and an existing file there stays as it was.
+    requested name, and an existing file there stays as it was. What a killed
+    earlier write left is removed first (:func:`remove_leftovers`).
     """
     path = Path(path)
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    except OSError as exc:
-        raise InputError(f"cannot write in {folder}: {exc.strerror}") from exc
-    tmp_path = Path(tmp)
+    remove_leftovers(path)
+    fd, tmp_path = _locked_temp(path)
     try:
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        _publish(tmp_path, path)
+            _publish(tmp_path, path)  # still locked: never mistaken for a leftover
     except BaseException:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
@@ -319,9 +368,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     folder = path.parent
     if not folder.is_dir():
         raise InputError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
-    os.close(fd)
-    tmp_path = Path(tmp)
+    remove_leftovers(path)
+    fd, tmp_path = _locked_temp(path)
     try:
         yield tmp_path
         _publish(tmp_path, path)
@@ -329,3 +377,79 @@ def atomic_path(path: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp_path.unlink()
         raise
+    finally:
+        os.close(fd)
+
+
+class AtomicGroup:
+    """Several files that appear together or not at all (Moses ``c.fr`` + ``c.en``).
+
+    Each file is written to a locked temporary file (:meth:`open`). When the block
+    ends without error, a journal ``.FIRST.group`` listing the renames is written and
+    synced, the files are renamed into place, and the journal is removed. A process
+    killed between two renames leaves the journal: the next write of those files (the
+    next run of the same command) completes the renames first, so the group is never
+    left half old, half new. On an error before the renames nothing changes.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.journal = _journal(self.paths[0])
+        self._temps: list[tuple[int, Path]] = []
+        self._stack = contextlib.ExitStack()
+
+    def __enter__(self) -> AtomicGroup:
+        for path in self.paths:
+            if not path.parent.is_dir():
+                raise InputError(f"cannot write {path}: folder {path.parent} does not exist")
+            remove_leftovers(path)
+        return self
+
+    def open(self, path: Path, mode: str = "w", **kwargs: object) -> IO:
+        """The handle to write ``path`` (one of the group's) through."""
+        fd, tmp = _locked_temp(Path(path))
+        self._temps.append((fd, tmp))
+        return self._stack.enter_context(os.fdopen(os.dup(fd), mode, **kwargs))
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is None:
+                self._stack.close()  # flushes every handle
+                for fd, _tmp in self._temps:
+                    os.fsync(fd)
+                moves = [(str(tmp), str(path)) for (_fd, tmp), path in zip(self._temps, self.paths)]
+                with atomic_output(self.journal, "w", encoding="utf-8") as handle:
+                    json.dump(moves, handle)
+                for tmp, path in moves:
+                    _publish(Path(tmp), Path(path))
+                self.journal.unlink()
+        finally:
+            self._stack.close()
+            for fd, tmp in self._temps:
+                os.close(fd)
+                with contextlib.suppress(OSError):
+                    tmp.unlink()  # gone already when published
+
+
+def _journal(first: Path) -> Path:
+    return first.with_name(f".{first.name}.group")
+
+
+def _roll_forward(path: Path) -> int:
+    """Complete the renames of a group whose writer was killed midway (see
+    :class:`AtomicGroup`); ``path`` is the group's first file."""
+    journal = _journal(path)
+    if not journal.exists():
+        return 0
+    try:
+        moves = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        moves = []
+    done = 0
+    for tmp, dest in moves:
+        if Path(tmp).exists():
+            os.replace(tmp, dest)
+            done += 1
+    with contextlib.suppress(OSError):
+        journal.unlink()
+    return done

@@ -65,6 +65,8 @@ def read_jsonl(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
                 rec = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise FormatError(f"{where}: not JSON ({exc.msg} at column {exc.colno})") from None
+            except RecursionError:
+                raise FormatError(f"{where}: JSON nested too deeply") from None
             yield _unit(rec, where, notes)
 
 

@@ -10,13 +10,12 @@ Write-only: the files carry no ids, so there is nothing to match on import.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.errors import InputError
-from workbench.io.base import Format, Unit, WriteOptions, WriteStats, atomic_output
+from workbench.io.base import AtomicGroup, Format, Unit, WriteOptions, WriteStats
 
 # Everything a line-based reader may treat as a line end (str.splitlines' set).
 _BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -32,9 +31,8 @@ def write_moses(units: Iterable[Unit], out: Path, options: WriteOptions) -> Writ
     if len(set(langs)) != len(langs):
         raise InputError(f"Moses files need distinct languages, got {', '.join(langs)}")
     stats = WriteStats(files=[out.with_name(f"{out.name}.{lang}") for lang in langs])
-    with contextlib.ExitStack() as stack:
-        handles = [stack.enter_context(atomic_output(p, "w", encoding="utf-8", newline="\n"))
-                   for p in stats.files]
+    with AtomicGroup(stats.files) as group:  # all files change together, or none
+        handles = [group.open(p, "w", encoding="utf-8", newline="\n") for p in stats.files]
         for unit in units:
             by_lang = {t.lang: t.text for t in unit.targets}
             if not options.include_empty and any(lang not in by_lang for lang in options.target_langs):

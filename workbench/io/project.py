@@ -16,8 +16,9 @@ cells is kept.
 **Import** reads a file (format from the extension) and applies it in one
 transaction, all or nothing:
 
-* Units whose document exists in the project (same id and title, and the
-  first unit's segment is in it) are *matched* by unit id (the segment id). The source text must be unchanged. A target
+* Units whose document exists in the project (same document id, and some unit
+  is, by id and source text, one of its segments; the title plays no part, since
+  formats may change it) are *matched* by unit id (the segment id). The source text must be unchanged. A target
   whose text or status differs is saved as a new review version, unless the
   project's review moved on since the export (the file records the version
   it was exported from): that is a *conflict*, reported and not applied.
@@ -47,7 +48,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from workbench.errors import InputError, NotFoundError
+from workbench.errors import FormatError, InputError, NotFoundError
 from workbench.io import FORMATS, format_for_path, get_format
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
 from workbench.store import Project
@@ -345,17 +346,74 @@ def import_file(
     if default_status not in STATUSES:
         raise InputError(f"unknown status {default_status!r}; use one of {', '.join(STATUSES)}")
     report = ImportReport(path=path, format=fmt.name)
-    units = (language_codes(u, report.notes) for u in fmt.read(path, report.notes))
+    units = _checked(path, (language_codes(u, report.notes)
+                            for u in fmt.read(path, report.notes)))
     try:
+        groups = _by_document(_counting(units, report, on_unit))
         with project.transaction() as conn:
             importer = _Importer(conn, path, default_status, author or f"import:{path.name}",
                                  report)
-            for key, group in itertools.groupby(units, key=lambda u: (u.document_id, u.document,
-                                                                      u.source_lang)):
-                importer.apply_group(key, _counting(group, report, on_unit))
+            for key, group in groups.items():
+                importer.apply_group(key, iter(group))
     except OSError as exc:  # unreadable file: the transaction was rolled back
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except RecursionError:
+        raise FormatError(f"{path}: nested too deeply to read") from None
     return report
+
+
+DocKey = tuple[int | None, str, str]
+
+
+def _by_document(units: Iterable[Unit]) -> dict[DocKey, list[Unit]]:
+    """The units of a file grouped by document (id, title, source language), in file
+    order: the units of one document need not be consecutive (A, B, A, B), and a
+    file's documents are never merged into, or replaced by, each other."""
+    groups: dict[DocKey, list[Unit]] = {}
+    for unit in units:
+        groups.setdefault((unit.document_id, unit.document, unit.source_lang), []).append(unit)
+    return groups
+
+
+_MAX_ID = 2**63 - 1
+
+
+def _checked(path: Path, units: Iterable[Unit]) -> Iterator[Unit]:
+    """``units`` after checking what every format can carry but the project cannot
+    store: ids out of SQLite's range, confidences that are not numbers in [0, 1],
+    lone surrogates (not Unicode text), empty language tags."""
+    for n, unit in enumerate(units, 1):
+        where = f"{path} unit #{n}" + (f" ({unit.unit_id})" if unit.segment_id is not None
+                                        and 0 <= unit.segment_id <= _MAX_ID else "")
+        for name in ("document_id", "segment_id", "paragraph", "idx"):
+            _check_int(getattr(unit, name), name, where)
+        texts = [("source", unit.source), ("document", unit.document),
+                 ("source language", unit.source_lang)]
+        for t in unit.targets:
+            _check_int(t.version, f"{t.lang} version", where)
+            if t.confidence is not None and not (
+                    isinstance(t.confidence, (int, float)) and 0.0 <= t.confidence <= 1.0):
+                raise FormatError(f"{where}: {t.lang} confidence {t.confidence!r} is not a "
+                                  "number from 0 to 1")
+            texts += [(f"{t.lang} text", t.text), (f"{t.lang} mt", t.mt),
+                      ("target language", t.lang), (f"{t.lang} engine", t.engine),
+                      (f"{t.lang} model", t.model), (f"{t.lang} model version", t.model_version)]
+        for name, text in texts:
+            if text is None:
+                continue
+            if name.endswith("language") and not text.strip():
+                raise FormatError(f"{where}: empty {name}")
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise FormatError(f"{where}: the {name} holds {text[exc.start]!r}, half of a "
+                                  "surrogate pair, which is not Unicode text") from None
+        yield unit
+
+
+def _check_int(value: int | None, name: str, where: str) -> None:
+    if value is not None and not 0 <= value <= _MAX_ID:
+        raise FormatError(f"{where}: {name} {value} is out of range (0 to {_MAX_ID})")
 
 
 def _primary(tag: str) -> str:
@@ -403,17 +461,19 @@ class _Importer:
                  report: ImportReport) -> None:
         self.conn, self.path, self.author, self.report = conn, path, author, report
         self.default_status = default_status
+        self._paths: dict[DocKey, str] = {}
+        self._project_langs: tuple[set[str], set[str]] | None = None
 
-    def apply_group(self, key: tuple[int | None, str, str], units: Iterator[Unit]) -> None:
-        doc_id, title, _lang = key
+    def apply_group(self, key: DocKey, units: Iterator[Unit]) -> None:
+        doc_id = key[0]
         group = list(units)
         if self._reimport(group, key):
             return
         doc = None
         if doc_id is not None:
-            doc = self.conn.execute("SELECT id, title, is_current FROM documents WHERE id = ?",
+            doc = self.conn.execute("SELECT id, is_current FROM documents WHERE id = ?",
                                     (doc_id,)).fetchone()
-        if doc is not None and doc["title"] == title and self._shares_a_segment(group, doc_id):
+        if doc is not None and self._shares_a_segment(group, doc_id):
             for unit in group:
                 self._match(unit, doc)
         else:
@@ -514,16 +574,52 @@ class _Importer:
 
     # added units ---------------------------------------------------------------
 
-    def _import_key(self, units: list[Unit], key: tuple[int | None, str, str]) -> tuple[str, str]:
+    def _import_key(self, units: list[Unit], key: DocKey) -> tuple[str, str]:
         """``source_path`` and content hash of the document made from ``units``."""
-        doc_id, title, _lang = key
-        doc_key = str(doc_id) if doc_id is not None else (title or "1")
         content_hash = hashlib.sha256(json.dumps(
             [(u.paragraph, u.idx, u.source) for u in units], ensure_ascii=False
         ).encode("utf-8")).hexdigest()
-        return f"import:{self.path.name}#{doc_key}", content_hash
+        return self._source_path(key), content_hash
 
-    def _reimport(self, units: list[Unit], key: tuple[int | None, str, str]) -> bool:
+    def _source_path(self, key: DocKey) -> str:
+        """A ``source_path`` of its own for each document of the file, stable from one
+        import of the file to the next: ``import:<file>#<id or title>``, then the language
+        and a number where two documents of the file would share it."""
+        if key not in self._paths:
+            doc_id, title, lang = key
+            base = f"import:{self.path.name}#{doc_id if doc_id is not None else (title or '1')}"
+            taken = set(self._paths.values())
+            path, n = base, 1
+            if path in taken:
+                path = f"{base}@{lang}"
+            while path in taken:
+                n += 1
+                path = f"{base}@{lang}~{n}"
+            self._paths[key] = path
+        return self._paths[key]
+
+    def _check_direction(self, lang: str, units: list[Unit]) -> None:
+        """Refuse a document whose languages run the other way from the project's (an
+        en→fr file into a fr→en project): the project could then no longer export or
+        translate into those targets."""
+        if self._project_langs is None:
+            sources = {r[0] for r in self.conn.execute(
+                "SELECT DISTINCT lang FROM documents WHERE is_current = 1")}
+            targets = {r[0] for r in self.conn.execute("SELECT DISTINCT target_lang FROM reviews")}
+            self._project_langs = sources, targets
+        sources, targets = self._project_langs
+        file_targets = sorted({t.lang for u in units for t in u.targets})
+        clash = [t for t in file_targets if t in sources]
+        if lang in targets or clash:
+            raise FormatError(
+                f"{self.path}: its units translate {lang} into {', '.join(file_targets)}, but "
+                f"this project translates {', '.join(sorted(sources))} into "
+                f"{', '.join(sorted(targets)) or 'other languages'}; the languages are the "
+                "other way round (check the file's srclang / source_lang); nothing was imported")
+        sources.add(lang)  # the file's own documents must agree with each other too
+        targets.update(file_targets)
+
+    def _reimport(self, units: list[Unit], key: DocKey) -> bool:
         """Apply ``units`` to the document an earlier import of the same file made
         from them (matched by position); False when there is none."""
         source_path, content_hash = self._import_key(units, key)
@@ -541,8 +637,9 @@ class _Importer:
                 self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
         return True
 
-    def _add(self, units: list[Unit], key: tuple[int | None, str, str]) -> None:
+    def _add(self, units: list[Unit], key: DocKey) -> None:
         _doc_id, title, lang = key
+        self._check_direction(lang, units)
         source_path, content_hash = self._import_key(units, key)
         doc_row_id, new_doc = self._create_document(units, source_path, title or self.path.stem,
                                                     lang, content_hash)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class Project:
                 f"no project at {self.root} (expected {self.db_path}); "
                 "run `workbench ingest` first or pass --project"
             )
+        _check_database_file(self.db_path)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(
@@ -75,15 +77,44 @@ class Project:
                 check_same_thread=False,
             )
         except (OSError, sqlite3.Error) as exc:
-            raise StoreError(f"cannot open project database {self.db_path}: {exc}") from exc
+            raise StoreError(f"cannot open project database {self.db_path}: {exc}"
+                             f"{_writable_hint(self.root)}") from exc
+        try:
+            self._setup()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise StoreError(f"cannot open project database {self.db_path}: {exc}"
+                             f"{_writable_hint(self.root) or _damage_hint(exc)}") from exc
+        except StoreError:
+            self.conn.close()
+            raise
+
+    def _setup(self) -> None:
+        """Check the file is a workbench project, then WAL, foreign keys and migrations.
+
+        Nothing is written to a file that is not a workbench project (not even the
+        journal mode), so opening a foreign database by mistake leaves it as it was."""
         self.conn.row_factory = sqlite3.Row
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self.conn.execute("PRAGMA foreign_keys = ON")
+        self._check_ours()
         mode = self.conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode.lower() != "wal":
             raise StoreError(f"{self.db_path}: cannot switch to WAL journal (got {mode})")
         self.conn.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
+
+    def _check_ours(self) -> None:
+        """Refuse an SQLite database that some other program made (read-only check)."""
+        version = self.schema_version
+        tables = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if (version == 0 and tables) or (0 < version <= SCHEMA_VERSION
+                                         and not {"documents", "segments"} <= tables):
+            raise StoreError(
+                f"{self.db_path} is an SQLite database of another program (tables: "
+                f"{', '.join(sorted(tables)[:5]) or 'none'}), not a workbench project; it was "
+                "left unchanged: pass another --project folder")
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -119,18 +150,27 @@ class Project:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE): all of it lands or none of it."""
+        """One write transaction (BEGIN IMMEDIATE): all of it lands or none of it.
+
+        A database that cannot be written (disk full, read-only, damaged) raises
+        :class:`StoreError` naming the problem; the transaction is rolled back."""
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
-            raise StoreError(f"project database is busy or locked: {exc}") from exc
+            raise StoreError(f"project database is busy or locked: {exc}"
+                             f"{_writable_hint(self.root)}") from exc
         try:
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError) and not isinstance(
+                    exc, sqlite3.IntegrityError):
+                raise StoreError(f"cannot write the project database {self.db_path}: {exc}; "
+                                 "nothing was changed" + _space_hint(exc)) from exc
+            raise
 
     # -- reading -----------------------------------------------------------
 
@@ -181,6 +221,10 @@ class Project:
 
     # -- writing: documents ------------------------------------------------
 
+    def source_paths(self) -> set[str]:
+        """The ``source_path`` of every document, of every version."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT source_path FROM documents")}
+
     def find_by_hash(self, content_hash: str) -> sqlite3.Row | None:
         return self.conn.execute(
             "SELECT * FROM documents WHERE content_hash = ? ORDER BY version DESC LIMIT 1",
@@ -201,32 +245,68 @@ class Project:
     ) -> int:
         """Store a document (a new version if the path is known) in one transaction."""
         with self.transaction() as conn:
-            prev = conn.execute(
-                "SELECT MAX(version) FROM documents WHERE source_path = ?", (source_path,)
-            ).fetchone()[0]
-            version = (prev or 0) + 1
-            conn.execute(
-                "UPDATE documents SET is_current = 0 WHERE source_path = ?", (source_path,)
-            )
-            doc_id = conn.execute(
-                """INSERT INTO documents (source_path, title, lang, lang_confidence, format,
-                       encoding, content_hash, version, is_current)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)""",
-                (source_path, title, lang, lang_confidence, fmt, encoding, content_hash, version),
+            return self._insert_document(conn, source_path, title, lang, lang_confidence, fmt,
+                                         encoding, content_hash, paragraphs)
+
+    def add_document_once(
+        self,
+        *,
+        source_path: str,
+        title: str,
+        lang: str,
+        lang_confidence: float | None,
+        fmt: str,
+        encoding: str,
+        content_hash: str,
+        paragraphs: Sequence[NewParagraph],
+    ) -> tuple[int, int, sqlite3.Row | None]:
+        """Like :meth:`add_document`, unless a document with ``content_hash`` exists: then
+        nothing is written. The check and the insert are one transaction, so two
+        processes ingesting the same text at once store it once.
+
+        Returns ``(document id, version, the existing document or None)``."""
+        with self.transaction() as conn:
+            known = conn.execute(
+                "SELECT * FROM documents WHERE content_hash = ? ORDER BY version DESC LIMIT 1",
+                (content_hash,)).fetchone()
+            if known is not None:
+                return int(known["id"]), int(known["version"]), known
+            doc_id = self._insert_document(conn, source_path, title, lang, lang_confidence, fmt,
+                                           encoding, content_hash, paragraphs)
+            version = conn.execute("SELECT version FROM documents WHERE id = ?",
+                                   (doc_id,)).fetchone()[0]
+            return doc_id, int(version), None
+
+    @staticmethod
+    def _insert_document(conn: sqlite3.Connection, source_path: str, title: str, lang: str,
+                         lang_confidence: float | None, fmt: str, encoding: str,
+                         content_hash: str, paragraphs: Sequence[NewParagraph]) -> int:
+        prev = conn.execute(
+            "SELECT MAX(version) FROM documents WHERE source_path = ?", (source_path,)
+        ).fetchone()[0]
+        version = (prev or 0) + 1
+        conn.execute(
+            "UPDATE documents SET is_current = 0 WHERE source_path = ?", (source_path,)
+        )
+        doc_id = conn.execute(
+            """INSERT INTO documents (source_path, title, lang, lang_confidence, format,
+                   encoding, content_hash, version, is_current)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)""",
+            (source_path, title, lang, lang_confidence, fmt, encoding, content_hash, version),
+        ).lastrowid
+        seg_idx = 0
+        for p_idx, para in enumerate(paragraphs):
+            para_id = conn.execute(
+                "INSERT INTO paragraphs (document_id, idx, text, kind) VALUES (?, ?, ?, ?)",
+                (doc_id, p_idx, para.text, para.kind),
             ).lastrowid
-            seg_idx = 0
-            for p_idx, para in enumerate(paragraphs):
-                para_id = conn.execute(
-                    "INSERT INTO paragraphs (document_id, idx, text, kind) VALUES (?, ?, ?, ?)",
-                    (doc_id, p_idx, para.text, para.kind),
-                ).lastrowid
-                for seg in para.segments:
-                    conn.execute(
-                        """INSERT INTO segments (document_id, paragraph_id, idx, text,
-                               translatable, reason) VALUES (?, ?, ?, ?, ?, ?)""",
-                        (doc_id, para_id, seg_idx, seg.text, int(seg.translatable), seg.reason),
-                    )
-                    seg_idx += 1
+            for seg in para.segments:
+                conn.execute(
+                    """INSERT INTO segments (document_id, paragraph_id, idx, text,
+                           translatable, reason) VALUES (?, ?, ?, ?, ?, ?)""",
+                    (doc_id, para_id, seg_idx, seg.text, int(seg.translatable), seg.reason),
+                )
+                seg_idx += 1
         return int(doc_id)
 
     # -- writing: translations ---------------------------------------------
@@ -498,6 +578,47 @@ class Project:
             segment_id, target_lang, text=last["old_text"], status=last["old_status"],
             expected_version=expected_version, author=author, origin="undo",
         )
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _check_database_file(path: Path) -> None:
+    """Refuse a ``workbench.sqlite`` that is not an SQLite database at all (random bytes,
+    a truncated header, another file renamed), before SQLite touches it."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"cannot read project database {path}: {exc.strerror or exc}") from exc
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(f"{path} is not an SQLite database (damaged, or another file under "
+                         "that name); it was left unchanged: restore it from a backup or pass "
+                         "another --project folder")
+
+
+def _writable_hint(root: Path) -> str:
+    """A hint when the project folder or its database cannot be written."""
+    db = root / DB_NAME
+    if root.is_dir() and not os.access(root, os.W_OK | os.X_OK):
+        return f" (the folder {root} is read-only: SQLite needs to write beside the database; " \
+               "make it writable or copy the project elsewhere)"
+    if db.exists() and not os.access(db, os.W_OK):
+        return f" ({db} is read-only; make it writable)"
+    return ""
+
+
+def _damage_hint(exc: BaseException) -> str:
+    if isinstance(exc, sqlite3.DatabaseError) and any(
+            word in str(exc) for word in ("malformed", "not a database", "corrupt")):
+        return " (the file is damaged: restore it from a backup; it was left unchanged)"
+    return ""
+
+
+def _space_hint(exc: BaseException) -> str:
+    return "; free some disk space and run the command again" if "full" in str(exc) else ""
 
 
 def _split_sql(script: str) -> list[str]:

@@ -8,14 +8,13 @@ aligned with a progress indicator.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
+from workbench.app.common import (db, load_glossary, open_or_stop, reviewer,
                                   show_error, target_lang_select)
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
@@ -23,15 +22,8 @@ from workbench.errors import WorkbenchError
 ss = st.session_state
 
 
-def _safe_name(name: str) -> str:
-    """An uploaded file's name reduced to a plain file name (no folders, no odd characters)."""
-    base = Path(name.replace("\\", "/")).name
-    base = re.sub(r"[^\w.\-]+", "_", base).lstrip(".")
-    return base or "upload.txt"
-
-
 def _show_results(results) -> None:
-    rows = [{"file": str(r.path.name), "status": r.status, "segments": r.segments,
+    rows = [{"file": r.path.name, "status": r.status, "segments": r.segments,
              "message": r.message} for r in results]
     st.dataframe(pl.DataFrame(rows), hide_index=True, width="stretch")
     added = sum(r.status in ("added", "new-version") for r in results)
@@ -40,23 +32,32 @@ def _show_results(results) -> None:
                                             f"{len(results) - added - refused} other")
 
 
-def _ingest_section() -> None:
+def _ingest_section(docs: pl.DataFrame) -> None:
     from workbench.ingest import ingest_paths
+    from workbench.ingest.uploads import ingest_uploads
 
     with st.expander("Add documents", expanded=False):
         uploads = st.file_uploader("Upload articles (.txt, .md, .html)", accept_multiple_files=True,
                                    key="doc_upload")
         lang = st.text_input("Language (empty: detect)", key="doc_lang", max_chars=2)
+        choices = [None, *docs["id"].to_list()] if not docs.is_empty() else [None]
+        titles = dict(zip(docs["id"].to_list(), docs["title"].to_list())) if choices[1:] else {}
+        version_of = st.selectbox(
+            "Ingest as", choices, key="doc_version_of",
+            format_func=lambda d: "new documents" if d is None
+            else f"a new version of #{d} {titles.get(d, '')[:50]}",
+            help="Uploads are new documents, even when their file names match others; pick a "
+                 "document to replace it with one uploaded file (its reviews stay with the old "
+                 "version)")
         if st.button("Ingest uploads", disabled=not uploads, key="doc_ingest_up"):
-            folder = project_root() / "uploads"
-            folder.mkdir(parents=True, exist_ok=True)
-            paths = []
-            for up in uploads:
-                target = folder / _safe_name(up.name)
-                target.write_bytes(up.getvalue())
-                paths.append(target)
             with db() as project:
-                _show_results(ingest_paths(project, paths, lang=lang or None))
+                try:
+                    results = ingest_uploads(project, [(up.name, up.getvalue()) for up in uploads],
+                                             lang=lang or None, as_version_of=version_of)
+                except WorkbenchError as exc:
+                    show_error(exc)
+                else:
+                    _show_results(results)
         path = st.text_input("…or a file or folder on this machine", key="doc_path")
         if st.button("Ingest path", disabled=not path.strip(), key="doc_ingest_path"):
             with db() as project:
@@ -143,7 +144,7 @@ def main() -> None:
                                 "Progress for target language")
     with db() as project:
         docs = queries.document_progress(project, target)
-    _ingest_section()
+    _ingest_section(docs)
     if docs.is_empty():
         st.info("No documents yet: upload articles above or run `workbench ingest`.")
         return

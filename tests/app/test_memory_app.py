@@ -11,7 +11,8 @@ from projects import MAIN, SENTENCES, add_translated_document, build_project
 
 from workbench.app.text import unescape
 from workbench.memory.match import word_count
-from workbench.store import Project
+from workbench.memory.project import pretranslate
+from workbench.store import NewParagraph, NewSegment, Project
 
 #: The first sentence of the seeds' style with another day: a fuzzy match of segment 1.
 MONDAY, MONDAY_EN = SENTENCES[0]
@@ -77,6 +78,24 @@ def test_a_segment_without_match_says_so_and_its_own_review_is_not_proposed(two_
     at = _start(root, seg="1")  # document 1: segment 1 is the approved one itself
     assert _panel(at) == []
     assert any(c.value == "Memory: no match of 70% or more" for c in at.caption)
+
+
+def test_a_draft_from_the_memory_is_marked_as_such_not_as_machine_translation(two_docs):
+    root, _, _ = two_docs
+    source, target = SENTENCES[1]
+    with Project(root) as p:
+        p.save_review(2, "en", text="Approved by Ana.", status="approved", expected_version=1)
+        doc = p.add_document(source_path="/tmp/third.txt", title="Third", lang="fr",
+                             lang_confidence=0.99, fmt="text", encoding="utf-8",
+                             content_hash="third", paragraphs=[NewParagraph(
+                                 source, "text", [NewSegment(source, True)])])
+        [seg] = p.segments(doc)["id"].to_list()
+        filled, _ = pretranslate(p, "fr", "en", [(seg, source)])
+        assert filled == {seg}
+    at = _start(root, doc=str(doc))
+    assert ":violet-badge[TM 100\\%] Approved by Ana\\." in [m.value for m in at.markdown]
+    hist = next(e for e in at.expander if e.label.startswith(f"History of #{seg}"))
+    assert unescape(hist.markdown[-1].value) == "**v1** · memory (TM 100%)"
 
 
 def test_hide_repetitions_shows_each_source_once(two_docs):

@@ -41,6 +41,7 @@ from workbench.memory.match import DEFAULT_MIN_SCORE, source_diff
 from workbench.memory.project import (apply_to_repetitions, matches_for_segment,
                                       pending_repetitions, repetitions)
 from workbench.store import Project
+from workbench.store.memory import MEMORY_ENGINE
 
 STATUS_LABEL = {"todo": "to do", "approved": "approved", "rejected": "rejected",
                 "flagged": "flagged"}
@@ -328,8 +329,9 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
         c_src, c_mt, c_final, c_act = st.columns([1, 1, 1.2, 0.6])
         with c_src:
             st.markdown(highlight(row["source"], src_spans))
-        with c_mt:
-            st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—")
+        with c_mt:  # a draft from the memory (pre-translation) says so, with its match
+            st.markdown((f":violet-badge[{md_escape(row['model'])}] " if _from_memory(row) else "")
+                        + (highlight(row["mt"], mt_spans) if row["mt"] else "—"))
         with c_final:
             st.text_area("Final translation", value=row["target"], key=key,
                          on_change=_on_text, args=(seg, lang, key), height="content",
@@ -373,8 +375,14 @@ def _focused_panels(row: dict, lang: str, glossary) -> dict:
     Returns what the keyboard script needs besides (``tm``: the matches' targets)."""
     targets = _memory_panel(row, lang, glossary)
     _repetitions_panel(row, lang)
-    _history_panel(row["segment_id"], lang)
+    _history_panel(row["segment_id"], lang,
+                   f"memory ({row['model']})" if _from_memory(row) else "machine translation")
     return {"tm": targets}
+
+
+def _from_memory(row: dict) -> bool:
+    """Whether the segment's draft was filled from the translation memory, not MT."""
+    return row["engine"] == MEMORY_ENGINE
 
 
 def _use_match(seg: int, lang: str, text: str) -> None:
@@ -434,7 +442,7 @@ def _repetitions_panel(row: dict, lang: str) -> None:
                     args=(seg, lang), help="Give them this approved text (Ctrl+Alt+R)")
 
 
-def _history_panel(seg: int, lang: str) -> None:
+def _history_panel(seg: int, lang: str, first_origin: str) -> None:
     with db() as project:
         hist = project.history(seg, lang)
     with st.expander(f"History of #{seg}: {len(hist) + 1} versions", key=f"rv_hist_{seg}",
@@ -450,7 +458,7 @@ def _history_panel(seg: int, lang: str) -> None:
             st.markdown(word_diff(r["old_text"] or "", r["new_text"]) if r["old_text"] != r["new_text"]
                         else ":gray[text unchanged]")
         first = rows[0]["old_text"] if rows else None
-        st.markdown("**v1** · machine translation" + (": " + md_escape(first) if first else ""))
+        st.markdown("**v1** · " + md_escape(first_origin + (f": {first}" if first else "")))
 
 
 # -- beads ------------------------------------------------------------------------------

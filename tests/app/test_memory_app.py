@@ -165,3 +165,11 @@ def test_memory_page_leverage_report_per_document_and_total(two_docs):
     second = at.dataframe[1].value.iloc[0]
     assert (second["context"] + second["100%"], second["repetitions"], second["85-94%"]) == (
         6, 6, 1)
+
+
+def test_every_shortcut_is_in_the_readme_keyboard_table():
+    """The page's list is SHORTCUTS itself; the README's table must not fall behind it."""
+    from workbench.app.browser import SHORTCUTS
+
+    readme = (Path(MAIN).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert [k for k, _ in SHORTCUTS if f"\n| {k} | " not in readme] == []

@@ -146,6 +146,10 @@ def _apply_repetitions(seg: int, lang: str) -> None:
     ss.pop("rv_rep_offer", None)
     try:
         with db() as project:
+            if project.review(seg, lang)["status"] != "approved":
+                _say(seg, "approve this segment first: only an approved text goes to its "
+                          "repetitions", "warning")
+                return
             changed = apply_to_repetitions(project, seg, lang,
                                            author=f"{reviewer()} (repetition of #{seg})")
     except WorkbenchError as exc:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,6 +52,32 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def serving(root: Path, home: Path) -> Iterator[str]:
+    """``workbench serve`` of ``root`` on a free port of 127.0.0.1 (``home``: where
+    Streamlit writes ~/.streamlit); yields its URL once healthy, stops it after."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "workbench", "serve", "--project", str(root), "--port", str(port),
+         "--no-browser"],
+        env={**os.environ, "HOME": str(home)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail("workbench serve did not start: " + proc.stdout.read1(20000).decode())
+        yield url
+    finally:
+        stop_group(proc)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """``workbench serve`` on a free port against a fresh project; yields (url, project dir)."""
@@ -59,30 +87,13 @@ def served(tmp_path_factory):
     root = build_project(tmp_path / "proj", extra=[(XSS, XSS)])
     (root / "glossaries").mkdir()
     (root / "glossaries" / "names.csv").write_text(GLOSSARY, encoding="utf-8")
-    port = _free_port()
-    env = {**os.environ, "HOME": str(tmp_path)}  # Streamlit writes ~/.streamlit
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "serve", "--project", str(root), "--port", str(port),
-         "--no-browser"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("workbench serve did not start: " + proc.stdout.read1(20000).decode())
+    with serving(root, tmp_path) as url:
         outside = _outside_address()
         if outside:  # bound to 127.0.0.1 only: the other address refuses the connection
+            port = int(url.rsplit(":", 1)[1])
             with pytest.raises(OSError):
                 socket.create_connection((outside, port), timeout=2).close()
         yield url, root
-    finally:
-        stop_group(proc)
 
 
 def _approve_by_keyboard(page) -> None:
@@ -215,7 +226,7 @@ def test_every_page_has_an_address_and_the_root_opens_review(served, tmp_path: P
             page = browser.new_page()
             for path, title in [("/", "Review"), ("/review", "Review"), ("/documents", "Documents"),
                                 ("/glossary", "Glossary"), ("/export", "Export"),
-                                ("/quality", "Quality")]:
+                                ("/quality", "Quality"), ("/memory", "Memory")]:
                 page.goto(url + path)
                 expect(page.locator("h1").first).to_have_text(title, timeout=30_000)
                 assert page.url.endswith("/review" if path == "/" else path)

@@ -3,17 +3,12 @@ the address as the state, drafts across reloads, undo, messages at the segment, 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from projects import SENTENCES, add_translated_document, build_project
-from test_browser import ARGS, CHROMIUM, GLOSSARY, _free_port
+from test_browser import ARGS, CHROMIUM, GLOSSARY, serving
 
 from workbench.store import Project
 
@@ -35,23 +30,8 @@ def served(tmp_path_factory):
     (root / "glossaries").mkdir()
     (root / "glossaries" / "names.csv").write_text(
         GLOSSARY + "putin,en,Poutin,variant,\n", encoding="utf-8")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "serve", "--project", str(root), "--port", str(port),
-         "--no-browser"], env={**os.environ, "HOME": str(tmp)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.5)
+    with serving(root, tmp) as url:
         yield url, root, doc2
-    finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=20)
 
 
 @pytest.fixture
@@ -270,7 +250,8 @@ def test_no_request_leaves_the_machine_and_eight_segments_fit(served, browser):
     hosts: set[str] = set()
     page.on("request", lambda r: hosts.add(urlparse(r.url).netloc)
             if urlparse(r.url).scheme in ("http", "https", "ws", "wss") else None)
-    for path in ("/review", "/documents", "/glossary", "/export", "/quality", "/review?view=QA"):
+    for path in ("/review", "/documents", "/glossary", "/export", "/quality", "/memory",
+                 "/review?view=QA"):
         page.goto(url + path, wait_until="domcontentloaded")
         page.locator("h1, h3").first.wait_for(timeout=60_000)
         _idle(page)

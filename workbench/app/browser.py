@@ -10,8 +10,9 @@ script (no markup) that
   ``{"op", "seg", "text", "id"}`` carrying the editor's text as typed, so a
   shortcut saves and moves in one round trip (nothing is lost to a text area
   that has not committed its value yet);
-- copies the machine translation (Ctrl+Shift+M) or the glossary's preferred
-  forms (Ctrl+Shift+G) into the editor, as if typed;
+- copies the machine translation (Ctrl+Shift+M), the glossary's preferred
+  forms (Ctrl+Shift+G) or memory match 1, 2 or 3 (Ctrl+1/2/3, the targets the
+  server lists as ``tm`` of the segment) into the editor, as if typed;
 - keeps every unsaved edit in ``localStorage`` until the server shows a newer
   version, and puts it back after a reload;
 - writes the focused segment into the address (``seg=``) so a reload or a
@@ -35,6 +36,8 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Ctrl+Alt+Z", "undo the last change of the segment (again: one more version back)"),
     ("Ctrl+Shift+M", "copy the machine translation into the editor"),
     ("Ctrl+Shift+G", "replace wrong glossary forms with the preferred ones"),
+    ("Ctrl+1 / Ctrl+2 / Ctrl+3", "put memory match 1, 2 or 3 into the editor"),
+    ("Ctrl+Alt+R", "give the text just approved to its repetitions not reviewed yet"),
     ("F1 or ?", "show or hide this list"),
 )
 
@@ -86,15 +89,18 @@ export default function (component) {
       else if (e.ctrlKey && e.altKey && k === 'z') op = 'undo';
       else if (e.ctrlKey && e.shiftKey && k === 'm') op = 'mt';
       else if (e.ctrlKey && e.shiftKey && k === 'g') op = 'fix';
+      else if (e.ctrlKey && !e.shiftKey && !e.altKey && /^Digit[123]$/.test(e.code)) op = 'tm';
+      else if (e.ctrlKey && e.altKey && !e.shiftKey && k === 'r') op = 'reps';
       if (!op) return;
       const seg = segOf(doc.activeElement) ?? W.focused ?? d.focus;
       if (seg == null || !(d.segs || {})[seg]) return;
       e.preventDefault(); e.stopPropagation(); e.stopImmediatePropagation();
       const area = editor(seg);
-      if (op === 'mt' || op === 'fix') {
+      if (op === 'mt' || op === 'fix' || op === 'tm') {
         if (!area) return;
         let text = area.value;
         if (op === 'mt') text = d.segs[seg].mt || text;
+        else if (op === 'tm') text = (d.segs[seg].tm || [])[Number(e.code.slice(5)) - 1] ?? text;
         else for (const [wrong, right] of d.segs[seg].fixes || []) text = text.split(wrong).join(right);
         setText(area, text); area.focus();
         return;

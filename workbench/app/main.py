@@ -36,6 +36,7 @@ pages = [
     st.Page(HERE / "views" / "glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary"),
     st.Page(HERE / "views" / "export.py", title="Export", icon=":material/download:", url_path="export"),
     st.Page(HERE / "views" / "quality.py", title="Quality", icon=":material/monitoring:", url_path="quality"),
+    st.Page(HERE / "views" / "memory.py", title="Memory", icon=":material/library_books:", url_path="memory"),
 ]
 nav = st.navigation(pages)
 st.sidebar.caption("Project: " + md_escape(str(project_root())))

@@ -108,7 +108,8 @@ def document_pairs(project: Project, document_id: int, target_lang: str) -> pl.D
 
 @dataclass(frozen=True)
 class ReviewFilter:
-    """What the Review page shows: statuses (empty: all), low confidence only, text search."""
+    """What the Review page shows: statuses (empty: all), low confidence only, text search,
+    repetitions hidden or not."""
 
     statuses: tuple[str, ...] = ()
     low_only: bool = False
@@ -116,6 +117,8 @@ class ReviewFilter:
     search: str = ""
     flagged_ids: frozenset[int] = frozenset()  # e.g. glossary warnings; used when only_ids
     only_ids: bool = False
+    hide_repetitions: bool = False  # the page resolves it into hidden_ids
+    hidden_ids: frozenset[int] = frozenset()  # e.g. repetitions after their first occurrence
 
 
 def filter_pairs(pairs: pl.DataFrame, flt: ReviewFilter) -> pl.DataFrame:
@@ -135,6 +138,8 @@ def filter_pairs(pairs: pl.DataFrame, flt: ReviewFilter) -> pl.DataFrame:
         )
     if flt.only_ids:
         out = out.filter(pl.col("segment_id").is_in(list(flt.flagged_ids)))
+    if flt.hidden_ids:
+        out = out.filter(~pl.col("segment_id").is_in(list(flt.hidden_ids)))
     return out
 
 
@@ -305,3 +310,17 @@ def glossary_fixes(issues) -> list[tuple[str, str]]:
     """(wrong form, preferred form) pairs that fix the non-preferred forms of ``issues``."""
     return [(found, i.expected) for i in issues if i.kind != "missing"
             for found in i.found.split("; ") if found and found != i.expected]
+
+
+# -- the memory's leverage report (pure over ``workbench.memory.project.analyse``) -----
+
+def leverage_table(rows: Sequence, unit: str = "words") -> pl.DataFrame:
+    """The leverage report as a table: one row per document then the total, a column per
+    band (context, 100%, 95-99% ... no match, repetitions) counting ``unit`` (``words``
+    or ``segments``), and the total."""
+    from workbench.memory.project import BAND_NAMES
+
+    return pl.DataFrame(
+        [{"document": r.document, **{b: getattr(r, unit)[b] for b in BAND_NAMES},
+          "total": sum(getattr(r, unit).values())} for r in rows],
+        schema={"document": pl.String, **{b: pl.Int64 for b in BAND_NAMES}, "total": pl.Int64})

@@ -97,3 +97,27 @@ def word_diff(old: str, new: str) -> str:
         if op != "delete" and b[j2 - 1:j2] and not b[j2 - 1].strip():
             out.append(" ")
     return "".join(out)
+
+
+def source_diff_markdown(source: str, pieces: Iterable[tuple[str, str]]) -> str:
+    """Escaped markdown of a memory match's ``source`` with the ``pieces`` of
+    :func:`workbench.memory.match.source_diff` shown: words the match has instead of (or
+    besides) this segment's on orange, this segment's words it lacks struck through on
+    red, the rest (spacing included) as in ``source``."""
+    out, plain, pos = [], "", 0
+    for op, piece in pieces:
+        if op == "delete":
+            out.append(md_escape(plain) + f" :red-background[~~{md_escape(piece)}~~] ")
+            plain = ""
+            continue
+        at = source.find(piece, pos)
+        at = pos if at < 0 else at  # not where expected: show the piece, never lose text
+        plain += source[pos:at]
+        pos = at + len(piece)
+        if op == "equal":
+            plain += piece
+        else:
+            out.append(md_escape(plain) + f":orange-background[{md_escape(piece)}]")
+            plain = ""
+    out.append(md_escape(plain + source[pos:]))
+    return "".join(out)

@@ -394,10 +394,17 @@ def apply_to_repetitions(project: Project, segment_id: int, target_lang: str, *,
     (``todo``); one transaction, with edit history (author ``author``, or
     ``repetition of #id``). Returns the segments changed."""
     text, _ = store.review_state(project, segment_id, target_lang)
-    rows = store.repetition_targets(project, segment_id, target_lang)
+    rows = pending_repetitions(project, segment_id, target_lang)
     targets = [(r["segment_id"], r["version"]) for r in rows.iter_rows(named=True)]
     return store.apply_text(project, target_lang, text, status,
                             author or f"repetition of #{segment_id}", targets)
+
+
+def pending_repetitions(project: Project, segment_id: int, target_lang: str) -> Any:
+    """The segments :func:`apply_to_repetitions` would change now (a polars frame:
+    ``segment_id, document_id, document, version, status``), so the Review page can
+    offer it with a count."""
+    return store.repetition_targets(project, segment_id, target_lang)
 
 
 def repetitions(project: Project, document_ids: Sequence[int] | None = None) -> dict[int, int]:

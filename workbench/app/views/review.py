@@ -11,14 +11,19 @@ author (the name in the sidebar) and origin: if another tab or person saved the
 segment since, nothing is overwritten and the segment shows both sides. Undo walks
 back one version at a time. Messages about a segment or bead appear at it.
 
-The focused segment gets the panels of :func:`_focused_panels` (its history with
-diffs); a panel about the current segment belongs there. The "Beads" view corrects
+The focused segment gets the panels of :func:`_focused_panels`: up to three
+translation-memory matches (percentage, origin, author and date, the differences
+between the match's source and this one highlighted; Ctrl+1/2/3 or a click insert
+one), the offer to give an approved text to the segment's repetitions (other
+documents included), and its history with diffs; a panel about the current segment
+belongs there. "Hide repetitions" shows each source text of the document once. The "Beads" view corrects
 the stored alignment (:mod:`workbench.app.beads`); the "QA" view lists the problems
 of every document with links that open the segment.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -30,9 +35,13 @@ from workbench.app import beads, queries
 from workbench.app.browser import SHORTCUTS, last_action, review_keys
 from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
                                   show_flashes, target_lang_select)
-from workbench.app.text import highlight, md_escape, word_diff
+from workbench.app.text import highlight, md_escape, source_diff_markdown, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.memory.match import DEFAULT_MIN_SCORE, source_diff
+from workbench.memory.project import (apply_to_repetitions, matches_for_segment,
+                                      pending_repetitions, repetitions)
 from workbench.store import Project
+from workbench.store.memory import MEMORY_ENGINE
 
 STATUS_LABEL = {"todo": "to do", "approved": "approved", "rejected": "rejected",
                 "flagged": "flagged"}
@@ -42,6 +51,7 @@ STATUS_BADGE = {"todo": ":gray-badge[to do]", "approved": ":green-badge[:materia
 ORIGIN_LABEL = {"reviewer": "reviewer", "normaliser": "normaliser", "import": "import",
                 "undo": "undo", "mt": "machine translation"}
 PAGE_SIZES = (10, 20, 50)
+MIN_SHOWN = DEFAULT_MIN_SCORE
 VIEWS = ("Segments", "Beads", "QA")
 MESSAGE = {"success": st.success, "error": st.error, "warning": st.warning, "info": st.info}
 
@@ -74,6 +84,7 @@ ss.setdefault("rv_conflicts", {})  # segment id -> {"mine": text or None, "statu
 ss.setdefault("rv_msgs", {})       # segment id -> (kind, message), shown at the segment
 ss.setdefault("rv_bead_msgs", {})  # bead index -> (kind, message), shown at the bead
 ss.setdefault("rv_moves", 0)       # bumped when the server moves the cursor
+# ss.rv_rep_offer: (segment id, language) just approved whose repetitions can take its text
 
 
 def _text_key(seg: int, version: int) -> str:
@@ -120,7 +131,32 @@ def _on_text(seg: int, lang: str, key: str) -> None:
 
 
 def _on_status(seg: int, lang: str, key: str, status: str) -> None:
-    _save(seg, lang, text=ss.get(key), status=status)
+    ss.pop("rv_rep_offer", None)
+    if _save(seg, lang, text=ss.get(key), status=status) and status == "approved":
+        ss.rv_rep_offer = (seg, lang)
+
+
+def _pending_repetitions(seg: int, lang: str) -> pl.DataFrame:
+    with db() as project:
+        return pending_repetitions(project, seg, lang)
+
+
+def _apply_repetitions(seg: int, lang: str) -> None:
+    """Give the approved text of ``seg`` to its repetitions not reviewed yet."""
+    ss.pop("rv_rep_offer", None)
+    try:
+        with db() as project:
+            if project.review(seg, lang)["status"] != "approved":
+                _say(seg, "approve this segment first: only an approved text goes to its "
+                          "repetitions", "warning")
+                return
+            changed = apply_to_repetitions(project, seg, lang,
+                                           author=f"{reviewer()} (repetition of #{seg})")
+    except WorkbenchError as exc:
+        _say(seg, str(exc), "error")
+        return
+    _say(seg, f"text of #{seg} given to {len(changed)} repetition{'s' * (len(changed) != 1)}, "
+              "approved", "success")
 
 
 def _undo(seg: int, lang: str) -> None:
@@ -195,21 +231,24 @@ def _filter_state() -> tuple[int, str, queries.ReviewFilter, int]:
     """(document, language, filter, page size) as the sidebar holds them now."""
     return (int(ss["rv_doc"]), ss["lang"], queries.ReviewFilter(
         tuple(ss.get("status") or ()), bool(ss.get("low")),
-        float(ss.get("below", queries.LOW_CONFIDENCE)), ss.get("q") or ""), int(ss.get("size", 20)))
+        float(ss.get("below", queries.LOW_CONFIDENCE)), ss.get("q") or "",
+        hide_repetitions=bool(ss.get("reps"))), int(ss.get("size", 20)))
 
 
 def _shown(doc_id: int, lang: str, flt: queries.ReviewFilter, glossary, warn_only: bool
            ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(all review units of the document, those the filters show)."""
+    """(all review units of the document, those the filters show); hidden repetitions
+    are those after the first occurrence of their source text in this document."""
     with db() as project:
         pairs = queries.document_pairs(project, doc_id, lang)
+        if flt.hide_repetitions:
+            flt = dataclasses.replace(flt, hidden_ids=frozenset(repetitions(project, [doc_id])))
     if warn_only and glossary is not None:
         from workbench.glossary.check import check_pair
 
         flagged = frozenset(r["segment_id"] for r in pairs.iter_rows(named=True)
                             if check_pair(glossary, r["source"], r["target"], "", lang))
-        flt = queries.ReviewFilter(flt.statuses, flt.low_only, flt.threshold, flt.search,
-                                   flagged, True)
+        flt = dataclasses.replace(flt, flagged_ids=flagged, only_ids=True)
     return pairs, queries.filter_pairs(pairs, flt)
 
 
@@ -233,14 +272,20 @@ def _on_key() -> None:
     ss.rv_last_action = act["id"]
     seg, op, text = int(act["seg"]), act.get("op"), act.get("text")
     doc_id, lang, flt, size = _filter_state()
-    if op == "undo":
-        _undo(seg, lang)
+    offer = ss.pop("rv_rep_offer", None)
+    if op in ("undo", "reps"):
+        if op == "undo":
+            _undo(seg, lang)
+        else:
+            _apply_repetitions(offer[0] if offer and offer[1] == lang else seg, lang)
         ss.rv_moves += 1
         return
     status = {"approve": "approved", "flag": "flagged"}.get(op)
     if not _save(seg, lang, text=text, status=status):
         ss.rv_moves += 1
         return
+    if op == "approve":
+        ss.rv_rep_offer = (seg, lang)
     glossary = load_glossary()[0] if ss.get("gloss") else None
     pairs, shown = _shown(doc_id, lang, flt, glossary, bool(ss.get("gloss")))
     delta = {"approve": 1, "next": 1, "prev": -1}.get(op, 0)
@@ -288,8 +333,9 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
         c_src, c_mt, c_final, c_act = st.columns([1, 1, 1.2, 0.6])
         with c_src:
             st.markdown(highlight(row["source"], src_spans))
-        with c_mt:
-            st.markdown(highlight(row["mt"], mt_spans) if row["mt"] else "—")
+        with c_mt:  # a draft from the memory (pre-translation) says so, with its match
+            st.markdown((f":violet-badge[{md_escape(row['model'])}] " if _from_memory(row) else "")
+                        + (highlight(row["mt"], mt_spans) if row["mt"] else "—"))
         with c_final:
             st.text_area("Final translation", value=row["target"], key=key,
                          on_change=_on_text, args=(seg, lang, key), height="content",
@@ -324,18 +370,83 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
             MESSAGE[kind](md_escape(message))
         if seg in ss.rv_conflicts:
             _conflict_box(seg, lang)
-        if focused:
-            _focused_panels(row, lang)
-    return {"v": version, "text": row["target"], "mt": row["mt"] or "", "fixes": fixes}
+        keys = _focused_panels(row, lang, glossary) if focused else {}
+    return {"v": version, "text": row["target"], "mt": row["mt"] or "", "fixes": fixes, **keys}
 
 
-def _focused_panels(row: dict, lang: str) -> None:
-    """Panels about the focused segment (its history; more, such as memory matches, go
-    here)."""
-    _history_panel(row["segment_id"], lang)
+def _focused_panels(row: dict, lang: str, glossary) -> dict:
+    """Panels about the focused segment: memory matches, the repetitions offer, history.
+    Returns what the keyboard script needs besides (``tm``: the matches' targets)."""
+    targets = _memory_panel(row, lang, glossary)
+    _repetitions_panel(row, lang)
+    _history_panel(row["segment_id"], lang,
+                   f"memory ({row['model']})" if _from_memory(row) else "machine translation")
+    return {"tm": targets}
 
 
-def _history_panel(seg: int, lang: str) -> None:
+def _from_memory(row: dict) -> bool:
+    """Whether the segment's draft was filled from the translation memory, not MT."""
+    return row["engine"] == MEMORY_ENGINE
+
+
+def _use_match(seg: int, lang: str, text: str) -> None:
+    """A match clicked: its target becomes the segment's text (saved, status kept)."""
+    if _save(seg, lang, text=text, status=None):
+        _say(seg, "memory match inserted", "success")
+
+
+def _memory_panel(row: dict, lang: str, glossary) -> list[str]:
+    """Up to three memory matches of the segment, best first; returns their targets."""
+    seg = row["segment_id"]
+    try:
+        with db() as project:
+            found = matches_for_segment(project, seg, lang, glossary=glossary)
+    except WorkbenchError as exc:
+        st.caption(md_escape(f"Memory not available: {exc}"))
+        return []
+    with st.container(border=True, key=f"rv_tm_{seg}"):
+        if not found:
+            st.caption(f"Memory: no match of {MIN_SHOWN}% or more")
+        for i, m in enumerate(found, 1):
+            u = m.unit
+            origin = f"{u.origin}: {u.origin_ref}" if u.origin_ref else u.origin
+            head = " · ".join(x for x in (origin, u.author, u.created_at[:10]) if x)
+            badge = "green" if m.score >= 100 else "orange" if m.score >= 85 else "gray"
+            text_col, use_col = st.columns([1, 0.12], vertical_alignment="center")
+            text_col.markdown(f"**{i}** :{badge}-badge[{md_escape(m.label[3:])}] "
+                              f":gray[{md_escape(head)}]  \n"
+                              + source_diff_markdown(m.source, source_diff(row["source"], m.source))
+                              + "  \n→ " + md_escape(m.target))
+            use_col.button("", key=f"rv_tm_use_{seg}_{i}", icon=":material/input:",
+                           on_click=_use_match, args=(seg, lang, m.target),
+                           help=f"Use this match (Ctrl+{i})")
+    return [m.target for m in found]
+
+
+def _repetitions_panel(row: dict, lang: str) -> None:
+    """After an approval (or at an approved segment): give its text to the repetitions
+    of its source that are not reviewed yet, in any document."""
+    offer = ss.get("rv_rep_offer")
+    seg = offer[0] if offer and offer[1] == lang else (
+        row["segment_id"] if row["status"] == "approved" else None)
+    if seg is None:
+        return
+    pending = _pending_repetitions(seg, lang)
+    if pending.is_empty():
+        return
+    docs = pending["document_id"].n_unique()
+    with st.container(border=True, key=f"rv_reps_{row['segment_id']}"):
+        c_say, c_do = st.columns([1, 0.4], vertical_alignment="center")
+        n = len(pending)
+        c_say.markdown(md_escape(f"#{seg} approved: its source text is repeated in {n} "
+                                 f"segment{'s' * (n > 1)} not reviewed yet ({docs} "
+                                 f"document{'s' * (docs > 1)})."))
+        c_do.button(f"Apply to {n} repetition{'s' * (n > 1)}", key=f"rv_reps_apply_{seg}",
+                    icon=":material/content_copy:", on_click=_apply_repetitions,
+                    args=(seg, lang), help="Give them this approved text (Ctrl+Alt+R)")
+
+
+def _history_panel(seg: int, lang: str, first_origin: str) -> None:
     with db() as project:
         hist = project.history(seg, lang)
     with st.expander(f"History of #{seg}: {len(hist) + 1} versions", key=f"rv_hist_{seg}",
@@ -351,7 +462,7 @@ def _history_panel(seg: int, lang: str) -> None:
             st.markdown(word_diff(r["old_text"] or "", r["new_text"]) if r["old_text"] != r["new_text"]
                         else ":gray[text unchanged]")
         first = rows[0]["old_text"] if rows else None
-        st.markdown("**v1** · machine translation" + (": " + md_escape(first) if first else ""))
+        st.markdown("**v1** · " + md_escape(first_origin + (f": {first}" if first else "")))
 
 
 # -- beads ------------------------------------------------------------------------------
@@ -574,6 +685,9 @@ def main() -> None:
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,
                               key="below", bind="query-params")
         search = st.text_input("Search text", key="q", bind="query-params")
+        hide_reps = st.toggle("Hide repetitions", key="reps", bind="query-params",
+                              help="Show each source text of the document once (its first "
+                                   "occurrence)")
         glossary, glossary_msg = load_glossary()
         warn_only = st.toggle("Glossary warnings only", key="gloss", bind="query-params",
                               disabled=glossary is None, help=glossary_msg)
@@ -590,7 +704,8 @@ def main() -> None:
         st.subheader("Beads: " + md_escape(titles[doc_id]))
         _bead_view(doc_id, lang, glossary, threshold, low_only, size)
         return
-    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search)
+    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search,
+                               hide_repetitions=hide_reps)
     pairs, shown = _shown(doc_id, lang, flt, glossary, warn_only)
 
     counts = queries.status_counts(pairs)

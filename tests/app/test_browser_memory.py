@@ -1,0 +1,99 @@
+"""The translation memory on the Review page in real headless Chromium (issue 15):
+Ctrl+1/2/3 put a memory match into the editor, Ctrl+Enter approves it, Ctrl+Alt+R gives
+the approved text to its repetitions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from projects import SENTENCES, add_translated_document
+from test_browser import CHROMIUM, serving
+from test_browser_review import _focused, _idle, browser  # noqa: F401 (a fixture)
+
+from workbench.store import Project
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian chromium is not installed at /usr/bin/chromium")
+
+MOSCOW = ("Le ministre est arrivé le 13 septembre à Moscou.",
+          "The minister arrived in Moscow on September 13.")
+KYIV = ("Le ministre est arrivé le 13 septembre à Kiev.",
+        "The minister arrived in Kyiv on September 13.")
+QUERY = ("Le ministre est arrivé le 14 septembre à Moscou.",
+         "The minister came to Moscow on 14 September.")  # the machine's draft
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """Document 1: two approved sentences with a date, then the six sentences (to do);
+    document 2: the six sentences again, then the Moscow sentence with another day."""
+    tmp = tmp_path_factory.mktemp("memory")
+    with Project(tmp / "proj") as p:
+        doc1 = add_translated_document(p, "First", [MOSCOW, KYIV, *SENTENCES])
+        doc2 = add_translated_document(p, "Second", [*SENTENCES, QUERY])
+        ids1, ids2 = p.segments(doc1)["id"].to_list(), p.segments(doc2)["id"].to_list()
+        for seg, (_, target) in zip(ids1, (MOSCOW, KYIV)):
+            p.save_review(seg, "en", text=target, status="approved", expected_version=1,
+                          author="Ana")
+    with serving(tmp / "proj", tmp) as url:
+        yield url, tmp / "proj", doc2, ids1, ids2
+
+
+def _editor(page, seg: int):
+    return page.locator(f".st-key-rv_seg_{seg} textarea")
+
+
+def test_ctrl_digits_insert_the_matches_and_ctrl_enter_approves_the_best(served, browser):
+    from playwright.sync_api import expect
+
+    url, root, doc2, _, ids2 = served
+    seg = ids2[-1]
+    page = browser.new_page()
+    page.goto(f"{url}/review?doc={doc2}&seg={seg}", wait_until="domcontentloaded")
+    _focused(page, seg)
+    panel = page.locator(f".st-key-rv_tm_{seg}")
+    expect(panel).to_contain_text("99%", timeout=60_000)
+    expect(panel).to_contain_text("review: First #1 · Ana")
+    expect(panel.locator("span", has_text=re.compile(r"^13$")).first).to_be_visible()  # marked
+    _idle(page)
+    page.keyboard.press("Control+2")  # the Kyiv unit: a date and a city differ
+    expect(_editor(page, seg)).to_have_value("The minister arrived in Kyiv on September 14.")
+    page.keyboard.press("Control+1")  # the best: the date replaced as a placeable
+    expect(_editor(page, seg)).to_have_value("The minister arrived in Moscow on September 14.")
+    _focused(page, seg)  # the cursor stays in the editor
+    page.keyboard.press("Control+Enter")
+    box = page.locator(f".st-key-rv_seg_{seg}")  # the last segment: the cursor stays
+    expect(box).to_contain_text("last matching segment", timeout=60_000)
+    expect(box).to_contain_text("approved")
+    _idle(page)
+    with Project(root) as p:
+        row = p.review(seg, "en")
+    assert (row["text"], row["status"]) == (
+        "The minister arrived in Moscow on September 14.", "approved")
+
+
+def test_after_ctrl_enter_the_offer_appears_and_ctrl_alt_r_fills_the_repetitions(served, browser):
+    from playwright.sync_api import expect
+
+    url, root, _, ids1, ids2 = served
+    seg = ids1[2]  # the first of the six sentences in document 1; repeated as ids2[0]
+    page = browser.new_page()
+    page.goto(f"{url}/review?seg={seg}", wait_until="domcontentloaded")
+    _focused(page, seg)
+    _idle(page)
+    page.keyboard.press("Control+a")
+    page.keyboard.type("President Macron welcomed Vladimir Putin to Versailles on Monday.")
+    page.keyboard.press("Control+Enter")
+    _focused(page, seg + 1)
+    offer = page.locator(f".st-key-rv_reps_{seg + 1}")
+    expect(offer).to_contain_text("repeated in 1 segment not reviewed yet", timeout=60_000)
+    _idle(page)
+    page.keyboard.press("Control+Alt+r")
+    expect(page.locator(f".st-key-rv_seg_{seg}")).to_contain_text("given to 1 repetition",
+                                                                   timeout=60_000)
+    with Project(root) as p:
+        row = p.review(ids2[0], "en")
+    assert (row["text"], row["status"]) == (
+        "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -98,21 +95,14 @@ def test_a_known_form_next_to_a_common_word_is_not_a_new_form(seeds_glossary: Gl
     assert [(s.span, s.concept) for s in found] == [("Washingten Post", "washington-post")]
 
 
-SEEDS = Path(__file__).resolve().parents[2] / "seeds"
-
-
 @pytest.fixture(scope="module")
 def seeds_project(tmp_path_factory) -> Path:
     """The seeds run through the whole pipeline (Apertium) into a fresh project."""
-    if shutil.which("apertium") is None:
+    from fixtures.seeds_project import build_seeds_project, have_apertium
+
+    if not have_apertium():
         pytest.skip("no apertium")
-    root = tmp_path_factory.mktemp("seeds") / "proj"
-    proc = subprocess.run([sys.executable, "-m", "workbench", "run", str(SEEDS), "-g",
-                           str(SEEDS.parent / "glossaries" / "seeds.csv"), "--no-serve",
-                           "--project", str(root), "--export", "tsv"],
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return root
+    return build_seeds_project(tmp_path_factory.mktemp("seeds") / "proj")
 
 
 def test_discovery_on_the_seeds_project_does_not_flood(seeds_glossary: Glossary,

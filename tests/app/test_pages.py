@@ -196,8 +196,8 @@ def test_glossary_editor_cell_edits_and_added_row_are_saved(app_at, project_dir)
     # What the browser's grid sends: one edited cell, one added row, one deleted row.
     at.session_state["gl_ed_names.csv_0"] = {
         "edited_rows": {1: {"note": "as in English news"}},
-        "added_rows": [{"concept": "putin", "lang": "en", "term": "Poutine", "status": "variant",
-                        "note": "French spelling"}],
+        "added_rows": [{"concept": "putin", "lang": "en", "term": "Poutina", "status": "variant",
+                        "note": "misspelling"}],
         "deleted_rows": [2]}
     at.run()
     assert "Unsaved changes." in [c.value for c in at.caption]
@@ -207,9 +207,71 @@ def test_glossary_editor_cell_edits_and_added_row_are_saved(app_at, project_dir)
         "concept,lang,term,status,note",
         "putin,fr,Poutine,preferred,",
         "putin,en,Putin,preferred,as in English news",  # the edited cell
-        "putin,en,Poutine,variant,French spelling",  # the added row; "Poutin" deleted
+        "putin,en,Poutina,variant,misspelling",  # the added row; "Poutin" deleted
     ]
+    # what changed is shown
+    assert any("Saved names.csv: putin (en): “Poutin” renamed “Poutina”; putin (en): note of “Putin” changed."
+               in unescape(s.value) for s in at.success), [s.value for s in at.success]
     assert not list(path.parent.glob(".*.part"))
+
+
+def test_glossary_table_refuses_a_row_that_folds_to_an_existing_form(app_at, project_dir):
+    at, path = _glossary_app(app_at, project_dir)
+    at.session_state["gl_ed_names.csv_0"] = {
+        "edited_rows": {}, "deleted_rows": [],
+        "added_rows": [{"concept": "putin", "lang": "fr", "term": "POUTINE", "status": "variant",
+                        "note": ""}]}
+    at.run()
+    at.button(key="gl_save").click().run()
+    assert any("Not saved: “POUTINE” was not added: it folds to the same key as “Poutine” "
+               "(putin, fr)" in unescape(e.value) for e in at.error), [e.value for e in at.error]
+    assert path.read_text(encoding="utf-8") == GLOSSARY
+
+
+def _gen(at) -> int:
+    return at.session_state["gl_gen"].get("names.csv", 0)
+
+
+def test_glossary_find_a_concept_and_edit_it_in_place(app_at, project_dir):
+    at, path = _glossary_app(app_at, project_dir, GLOSSARY + "macron,fr,Emmanuel Macron,preferred,\n")
+    at.text_input(key="gl_find").input("poutin").run()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if m.value.startswith("**")]
+    assert cards == ["**putin**"]
+    add = f"gl_add_putin_{_gen(at)}"
+    at.text_input(key=f"{add}_text").input("POUTINE").run()
+    at.button(key=f"{add}_go").click().run()
+    assert any("“POUTINE” was not added: it folds to the same key as “Poutine” (putin, fr)"
+               in unescape(e.value) for e in at.error)
+    assert path.read_text(encoding="utf-8").count("putin") == 3
+    at.text_input(key=f"{add}_text").input("Poutina").run()
+    at.selectbox(key=f"{add}_lang").set_value("en").run()
+    at.button(key=f"{add}_go").click().run()
+    assert any("Saved names.csv: putin (en): “Poutina” added as variant." == unescape(s.value)
+               for s in at.success)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[4] == "putin,en,Poutina,variant,"  # beside its concept, not at the bottom
+    widget = f"gl_t_putin_2_{_gen(at)}"  # "Poutin"
+    at.text_input(key=widget).input("Pautin").run()
+    at.button(key=f"{widget}_ren").click().run()
+    assert any("putin (en): “Poutin” renamed “Pautin”" in unescape(s.value) for s in at.success)
+    widget = f"gl_t_putin_2_{_gen(at)}"
+    at.button(key=f"{widget}_del").click().run()
+    assert any("putin (en): “Pautin” deleted" in unescape(s.value) for s in at.success)
+    widget = f"gl_t_putin_1_{_gen(at)}"  # "Putin", preferred while "Poutina" is there
+    at.button(key=f"{widget}_del").click().run()
+    assert any("make another en form preferred first" in unescape(e.value) for e in at.error)
+    assert path.read_text(encoding="utf-8").splitlines()[1:] == [
+        "putin,fr,Poutine,preferred,", "putin,en,Putin,preferred,", "putin,en,Poutina,variant,",
+        "macron,fr,Emmanuel Macron,preferred,"]
+    at.text_input(key="gl_find").input("Zzyzx").run()
+    assert any("No concept has a form like" in unescape(c.value) for c in at.caption)
+
+
+def test_glossary_variant_search_defaults_to_the_source_language(app_at, project_dir):
+    at, _ = _glossary_app(app_at, project_dir)
+    assert at.selectbox(key="gl_sug_lang").value == "fr"
+    assert at.selectbox(key="gl_sug_lang").options == ["fr", "en"]
 
 
 def test_glossary_invalid_draft_is_refused_and_file_kept(app_at, project_dir):
@@ -276,7 +338,7 @@ def test_glossary_variant_suggestions_accept_and_reject(app_at, project_dir):
                       expected_version=1)
         p.save_review(5, "en", text="Vladimir Poutina said nothing.", expected_version=1)
     at, path = _glossary_app(app_at, project_dir)
-    at.selectbox(key="gl_sug_lang").set_value("en")
+    at.selectbox(key="gl_sug_lang").set_value("en").run()
     at.button(key="gl_sug_run").click().run()
     shown = [m.value for m in at.markdown if "score" in m.value]
     assert len(shown) == 2 and "Putine" in shown[0] and "Poutina" in shown[1]  # best first

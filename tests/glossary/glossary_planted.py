@@ -97,3 +97,18 @@ PLANTED: list[tuple[str, list[tuple[str, set[str]]]]] = [
     ("Selon le Washingten Post, la Maison Blanche disposait déjà d'informations sur l'échange de lettres.",
      [("Washingten", {"washington", "washington-post"})]),
 ]
+
+
+def score(found, lines_offset: int = 0) -> tuple[float, float, list, list]:
+    """Precision, recall, false suggestions and missed plants of ``found`` (suggestions over
+    ``PLANTED``'s sentences, which start after ``lines_offset`` other lines)."""
+    gold = [(no + lines_offset, span, concepts)
+            for no, (_, plants) in enumerate(PLANTED, 1) for span, concepts in plants]
+
+    def hit(s, g) -> bool:
+        return s.line == g[0] and (g[1] in s.span or s.span in g[1]) and s.concept in g[2]
+
+    false = [s for s in found if not any(hit(s, g) for g in gold)]
+    missed = [g for g in gold if not any(hit(s, g) for s in found)]
+    precision = (len(found) - len(false)) / len(found) if found else 1.0
+    return precision, (len(gold) - len(missed)) / len(gold), false, missed

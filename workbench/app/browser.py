@@ -5,7 +5,8 @@ text across a reload, so the Review page mounts :func:`review_keys` once: a
 script (no markup) that
 
 - puts the cursor in the editor of the segment the server names (``focus``,
-  re-applied whenever ``n`` changes) and keeps it in view;
+  re-applied whenever ``n`` changes) and keeps it in view (centred when it was not
+  wholly visible; the page does not move when it was);
 - turns the review shortcuts into one trigger value ``action`` =
   ``{"op", "seg", "text", "id"}`` carrying the editor's text as typed, so a
   shortcut saves and moves in one round trip (nothing is lost to a text area
@@ -143,7 +144,9 @@ export default function (component) {
         W.n = want; W.focused = data.focus;
         area.focus({ preventScroll: true });
         area.setSelectionRange(area.value.length, area.value.length);
-        area.scrollIntoView({ block: 'center' });
+        const box = area.closest('[class*="st-key-rv_seg_"]') || area;
+        const r = box.getBoundingClientRect();  // scrolled only when not wholly in view
+        if (r.top < 0 || r.bottom > window.innerHeight) box.scrollIntoView({ block: 'center' });
         setAddress(data.focus);
       } else if (++tries < 100) setTimeout(place, 30);
     };

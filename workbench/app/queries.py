@@ -216,6 +216,14 @@ def term_accuracy_by_document(pairs: pl.DataFrame, glossary, lang: str
     return per_doc, (correct / mentions if mentions else None), mentions
 
 
+def source_langs(project: Project) -> list[str]:
+    """Languages of the project's current documents, the most segments first."""
+    rows = project.conn.execute(
+        """SELECT d.lang FROM documents d JOIN segments s ON s.document_id = d.id
+           WHERE d.is_current = 1 GROUP BY d.lang ORDER BY COUNT(*) DESC, d.lang""")
+    return [r[0] for r in rows]
+
+
 def texts_in(project: Project, lang: str) -> list[str]:
     """Every translatable text of the project in ``lang``: source segments and final translations."""
     rows = project.conn.execute(

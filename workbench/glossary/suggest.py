@@ -13,10 +13,21 @@ and ``Pyongyang`` become ``piongiang``.
 A span is suggested for a concept when the Levenshtein distance between its
 key and a form's key is within a budget that grows with length (0 edits up
 to 4 letters, 1 up to 7, 2 up to 11, then 3), so short names need an exact
-key. To keep ordinary words out: a span must start with a capital when the
-form does, may not start or end with a function word, and may not lie inside
+key. To keep ordinary words out: a span may not start or end with a function word, and may not lie inside
 (or partly overlap) a form the glossary already matches. Overlapping
 suggestions keep the best score (the longer span on near-ties).
+
+Real text is full of words *derived* from glossary names and of names next to
+ordinary words, and neither is a new spelling:
+
+* a one-word span that is a form's stem plus a derivational ending
+  (:func:`derived_from`: ``Russian``/``russe``/``Russes`` from ``Russia``/``Russie``,
+  ``ukrainien`` from ``Ukraine``, ``japonais`` from ``Japon``) is not a variant;
+  a consonant-final name takes only endings of two letters or more, so
+  ``Putine``, ``Bidenn`` and ``Prigozhine`` stay candidates;
+* a span whose first or last word is written in lower case where the form's
+  is capitalised (``Washington has`` against ``Washington Post``,
+  ``Kremlin would``) is not a variant.
 
 Score: ``0.8 * key similarity + 0.2 * similarity of the plain keys``, 0..1.
 """
@@ -48,6 +59,12 @@ selon depuis lors entre vers chez dont où est sont été être the of and or in
 with from that this these those an as is are was were be been it its he she they we you his
 her their not but mr m mme
 """.split())
+#: Endings that turn a name into a demonym or adjective (on the plain key, accents folded):
+#: English -an/-ian/-ese/-ish, French -ien(ne)/-ain(e)/-ais(e)/-ois(e)/-éen(ne), and plurals.
+_DERIVED_ENDINGS = tuple(sorted({e + plural for e in (
+    "an", "ian", "ean", "ese", "ish", "ien", "ienne", "ain", "aine", "ais", "aise", "ois", "oise",
+    "een", "eenne", "ite", "ique", "ic", "e") for plural in ("", "s")}, key=len, reverse=True))
+_VOWELS = "aeiouy"
 #: Longest span tried, in words (forms are compared with spans of about their own length).
 MAX_WORDS = 5
 
@@ -60,6 +77,29 @@ def translit_key(text: str) -> str:
             word = pattern.sub(repl, word)
         words.append(word)
     return "".join(words)
+
+
+def derived_from(word: str, form: str) -> bool:
+    """Whether ``word`` is ``form`` (one word) with a derivational ending: a demonym or adjective.
+
+    The stem is the form's plain key without its final vowels (``russia`` -> ``russ``,
+    ``ukraine`` -> ``ukrain``); after a consonant-final form (``japon``, ``putin``) only
+    endings of two letters or more count, so a doubled or added letter stays a variant.
+    """
+    w, f = key(word).replace(" ", ""), key(form).replace(" ", "")
+    if len(f) < 3 or w == f:
+        return False
+    stem = f.rstrip(_VOWELS)
+    if stem != f and len(stem) >= 3 and w.startswith(stem) and w[len(stem):] in _DERIVED_ENDINGS:
+        return True
+    rest = w[len(f):]
+    return w.startswith(f) and len(rest) >= 2 and rest in _DERIVED_ENDINGS
+
+
+def _case_clash(span_words: Sequence[str], form_words: Sequence[str]) -> bool:
+    """A span's first or last word in lower case where the form's is capitalised."""
+    return any(f[:1].isupper() and not w[:1].isupper()
+               for w, f in ((span_words[0], form_words[0]), (span_words[-1], form_words[-1])))
 
 
 def edit_budget(length: int) -> int:
@@ -96,7 +136,7 @@ class _Form:
     tkey: str
     plain: str
     words: int
-    capital: bool
+    word_list: tuple[str, ...]
 
 
 class Suggester:
@@ -115,8 +155,9 @@ class Suggester:
                 if (concept.id, tkey) in seen or not tkey:
                     continue
                 seen.add((concept.id, tkey))
+                words = tuple(_WORD.findall(t.text)) or (t.text,)
                 self.forms.append(_Form(concept.id, t.text, tkey, key(t.text).replace(" ", ""),
-                                        len(_WORD.findall(t.text)) or 1, t.text[:1].isupper()))
+                                        len(words), words))
 
     def suggest_line(self, text: str, line_no: int = 1) -> list[Suggestion]:
         """Suggestions for one line (best per location)."""
@@ -136,20 +177,23 @@ class Suggester:
                 first, last = text[words[i][0]:words[i][1]], text[words[i + n - 1][0]:words[i + n - 1][1]]
                 if key(first) in STOPWORDS or key(last) in STOPWORDS:
                     continue
-                best = self._best(span, n)
+                best = self._best(span, [text[a:b] for a, b in words[i:i + n]])
                 if best is not None:
                     form, score = best
                     found.append(Suggestion(line_no, s, e, span, form.concept, form.text, score))
         return _resolve(found)
 
-    def _best(self, span: str, n_words: int) -> tuple[_Form, float] | None:
+    def _best(self, span: str, span_words: list[str]) -> tuple[_Form, float] | None:
         tkey = translit_key(span)
         if len(tkey) < 3:
             return None
         plain = key(span).replace(" ", "")
+        n_words = len(span_words)
         best: tuple[_Form, float] | None = None
         for form in self.forms:
-            if abs(form.words - n_words) > 1 or (form.capital and not span[:1].isupper()):
+            if n_words == 1 and form.words == 1 and derived_from(span, form.text):
+                return None  # a demonym or adjective of a known name, not a spelling of it
+            if abs(form.words - n_words) > 1 or _case_clash(span_words, form.word_list):
                 continue
             budget = edit_budget(len(form.tkey))
             if abs(len(form.tkey) - len(tkey)) > budget or plain == form.plain:

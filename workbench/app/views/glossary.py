@@ -1,4 +1,10 @@
-"""Glossary: edit the CSV glossaries of the project in a table, safely.
+"""Glossary: find a concept by any of its forms and edit it there, or edit the whole table.
+
+"Find a concept" searches every form (any language, accents and case ignored,
+transliterations too) and shows each concept found with its forms: rename,
+make preferred, delete, and add a form beside them; each action is one call of
+:mod:`workbench.glossary.edit` on the file, saved at once and reported as what
+changed (a form that folds to an existing key is refused with that form named).
 
 The table is a keyed ``st.data_editor`` over a base frame that stays fixed
 while it is edited (changing the base under the editor drops edits,
@@ -56,11 +62,25 @@ def _reset(name: str) -> None:
     ss.gl_gen[name] = ss.gl_gen.get(name, 0) + 1
 
 
+def _saved(name: str, what: list[str]) -> None:
+    """Report a save: what changed, one line each."""
+    flash(f"Saved {name}: " + ("; ".join(what) if what else "nothing changed") + ".")
+
+
 def _save(path: Path, frame: pl.DataFrame) -> bool:
-    from workbench.glossary import Glossary, GlossaryValidationError, save_csv
+    from workbench.glossary import Glossary, GlossaryValidationError, load_csv, save_csv
+    from workbench.glossary.edit import changes, redundant_additions
 
     try:
-        glossary = Glossary.from_terms(_terms(frame), path.name)
+        old = load_csv(path)
+    except WorkbenchError:
+        old = None  # a broken file on disk: the table replaces it
+    try:
+        terms = _terms(frame)
+        glossary = Glossary.from_terms(terms, path.name)
+        redundant = redundant_additions(old, terms)
+        if redundant:
+            raise WorkbenchError("Not saved: " + " ".join(redundant))
     except GlossaryValidationError as exc:
         st.error(md_escape(f"Not saved: {len(exc.problems)} problem(s); row numbers are those "
                            "of the table."))
@@ -72,7 +92,104 @@ def _save(path: Path, frame: pl.DataFrame) -> bool:
         show_error(exc)
         return False
     save_csv(glossary, path)
+    _saved(path.name, changes(old, glossary))
     return True
+
+
+def _edit_file(path: Path, action, *args) -> bool:
+    """Apply one :mod:`workbench.glossary.edit` function to the file, save it atomically and
+    report what changed; a refusal is one line and the file stays as it was."""
+    from workbench.glossary import load_csv, save_csv
+    from workbench.glossary.edit import changes
+
+    if path.name in ss.gl_draft:
+        flash("Not saved: the table has unsaved changes; save or discard them first.", "error")
+        return False
+    try:
+        old = load_csv(path)
+        new = action(old, *args)
+        save_csv(new, path)
+    except WorkbenchError as exc:
+        flash(str(exc), "error")
+        return False
+    _reset(path.name)
+    _saved(path.name, changes(old, new))
+    return True
+
+
+def _add(path: Path, concept: str, gen: int) -> None:
+    from workbench.glossary.edit import add_form
+
+    k = f"gl_add_{concept}_{gen}"
+    if _edit_file(path, add_form, concept, ss[f"{k}_lang"], ss.get(f"{k}_text", ""),
+                  ss[f"{k}_status"]):
+        ss[f"{k}_text"] = ""
+
+
+def _rename(path: Path, concept: str, lang: str, old: str, widget: str) -> None:
+    from workbench.glossary.edit import rename_form
+
+    _edit_file(path, rename_form, concept, lang, old, ss.get(widget, old))
+
+
+def _concept_card(glossary, concept, path: Path, gen: int, langs: list[str], locked: bool) -> None:
+    """One concept found: its forms (rename, make preferred, delete) and a form to add."""
+    from workbench.glossary.edit import delete_form, make_preferred
+
+    with st.container(border=True, key=f"gl_card_{concept.id}"):
+        st.markdown(f"**{md_escape(concept.id)}**")
+        for i, t in enumerate(concept.terms):
+            row = st.container(horizontal=True, vertical_alignment="center",
+                               key=f"gl_form_{concept.id}_{i}")
+            widget = f"gl_t_{concept.id}_{i}_{gen}"
+            row.text_input("Form", value=t.text, key=widget, label_visibility="collapsed",
+                           disabled=locked)
+            row.markdown(f"`{t.lang}` {'**preferred**' if t.preferred else 'variant'}")
+            row.button("Rename", key=f"{widget}_ren", disabled=locked, on_click=_rename,
+                       args=(path, concept.id, t.lang, t.text, widget),
+                       help="Save the form as written in the box")
+            row.button("Preferred", key=f"{widget}_pref", disabled=locked or t.preferred,
+                       on_click=_edit_file, args=(path, make_preferred, concept.id, t.lang, t.text),
+                       help=f"Make it the preferred {t.lang} form")
+            row.button("Delete", key=f"{widget}_del", disabled=locked,
+                       on_click=_edit_file, args=(path, delete_form, concept.id, t.lang, t.text))
+        k = f"gl_add_{concept.id}_{gen}"
+        add = st.container(horizontal=True, vertical_alignment="bottom")
+        own = concept.langs
+        add.text_input("New form", key=f"{k}_text", disabled=locked,
+                       placeholder=f"another spelling of {concept.terms[0].text}")
+        add.selectbox("Language", own + [x for x in langs if x not in own], key=f"{k}_lang",
+                      disabled=locked)
+        add.selectbox("Status", ["variant", "preferred"], key=f"{k}_status", disabled=locked)
+        add.button("Add", key=f"{k}_go", icon=":material/add:", disabled=locked,
+                   on_click=_add, args=(path, concept.id, gen))
+
+
+def _find_section(path: Path, name: str) -> None:
+    """Find concepts by any form and edit them in place (locked while the table has a draft)."""
+    from workbench.glossary import load_csv
+    from workbench.glossary.edit import find_concepts
+
+    query = st.text_input("Find a concept", key="gl_find",
+                          placeholder="any of its forms, any language: Choïgou, Shoigu, Corée…")
+    if not query.strip():
+        return
+    try:
+        glossary = load_csv(path)
+    except WorkbenchError as exc:
+        show_error(exc)
+        return
+    found = find_concepts(glossary, query, limit=FOUND_SHOWN)
+    if not found:
+        st.caption(md_escape(f"No concept has a form like “{query.strip()}”."))
+        return
+    locked = name in ss.gl_draft
+    if locked:
+        st.warning("The table below has unsaved changes: save or discard them before "
+                   "editing here.")
+    langs = sorted({*glossary.languages, "en", "fr"})
+    for concept in found:
+        _concept_card(glossary, concept, path, ss.gl_gen.get(name, 0), langs, locked)
 
 
 def _new_file(folder: Path) -> None:
@@ -129,6 +246,7 @@ def _renormalise_section(glossary, name: str) -> None:
                   args=(lang, changes, with_approved, keep))
 
 
+FOUND_SHOWN = 8
 REJECTED = ".rejected-suggestions.json"  # in the glossary folder: spans a reviewer turned down
 SUGGESTIONS_SHOWN = 25
 
@@ -175,10 +293,12 @@ def _suggest_section(glossary, path: Path) -> None:
     with st.expander("Discover spelling variants in the project",
                      expanded=bool(ss.get("gl_suggestions"))):
         with db() as project:
-            langs = sorted({*queries.target_langs(project), *project.documents()["lang"].to_list()})
+            sources = queries.source_langs(project)
+            langs = sources + sorted(set(queries.target_langs(project)) - set(sources))
         if not langs:
             st.caption("No documents yet.")
             return
+        # the source language first (the default): names are spelled there before any MT
         lang = st.selectbox("Language of the text to search", langs, key="gl_sug_lang")
         if st.button("Find variants", key="gl_sug_run"):
             with db() as project:
@@ -236,6 +356,25 @@ def main() -> None:
         ss.gl_file = files[0]
     name = st.selectbox("File", files, key="gl_file")
     path = folder / name
+    _find_section(path, name)
+    _table_section(path, name)
+    try:
+        glossary = load_csv(path)
+    except WorkbenchError:
+        return
+    _renormalise_section(glossary, name)
+    _suggest_section(glossary, path)
+
+
+def _table_section(path: Path, name: str) -> None:
+    """Every row of the file in one editable table (validated and saved atomically)."""
+    with st.expander(f"All rows of {name} (table)", expanded=name in ss.gl_draft):
+        _table(path, name)
+
+
+def _table(path: Path, name: str) -> None:
+    from workbench.glossary import load_csv
+
     editor_key = f"gl_ed_{name}_{ss.gl_gen.get(name, 0)}"
     if editor_key not in ss or name not in ss.gl_base:
         ss.setdefault("gl_from_draft", set())
@@ -277,16 +416,9 @@ def main() -> None:
     if save:
         if _save(path, edited):
             _reset(name)
-            st.toast(f"saved {name}")
             st.rerun()
     elif name in ss.gl_draft:
         st.caption("Unsaved changes.")
-    try:
-        glossary = load_csv(path)
-    except WorkbenchError:
-        return
-    _renormalise_section(glossary, name)
-    _suggest_section(glossary, path)
 
 
 main()

@@ -58,23 +58,26 @@ MESSAGE = {"success": st.success, "error": st.error, "warning": st.warning, "inf
 #: Compact layout: a one-line header, tight segment rows, editors that grow with their
 #: text; columns stack on narrow screens (Streamlit's own breakpoint).
 CSS = """<style>
-.block-container {padding-top: 1.2rem !important; padding-bottom: 2rem !important;}
+.block-container {padding: 2.1rem 1.5rem 2rem 1.5rem !important;}
+[data-testid="stMainBlockContainer"] > [data-testid="stVerticalBlock"] {gap: 0.4rem;}
+[class*="st-key-rv_seg_"] [data-testid="stElementContainer"] {flex-shrink: 0;}
 [class*="st-key-rv_seg_"] {padding: 0.35rem 0.6rem !important; gap: 0.25rem !important;}
 [class*="st-key-rv_seg_"] [data-testid="stMarkdownContainer"] p {font-size: 0.86rem;
   line-height: 1.35; margin-bottom: 0;}
 [class*="st-key-rv_seg_"] textarea {font-size: 0.86rem; line-height: 1.35;
-  padding: 0.3rem 0.5rem; min-height: 2.4rem;}
+  padding: 0.3rem 0.5rem; min-height: 2.4rem; field-sizing: content;}
 [class*="st-key-rv_seg_"] [data-testid="stHorizontalBlock"] {gap: 0.6rem;}
 [class*="st-key-rv_seg_"] button {min-height: 1.5rem; padding: 0 0.2rem;}
 [class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child [data-testid="stHorizontalBlock"],
 [class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child .stHorizontalBlock {gap: 0.15rem; flex-wrap: nowrap;}
 [class*="st-key-rv_seg_"] [data-testid="stVerticalBlock"] {gap: 0.2rem;}
 [class*="st-key-rv_seg_"] .stMarkdown {margin-bottom: 0 !important;}
+[class*="st-key-rv_seg_"] [data-testid="stMarkdownContainer"] {margin-bottom: 0 !important;}
 [class*="st-key-rv_seg_"] [data-testid="stColumn"]:last-child p {font-size: 0.75rem; line-height: 1.25;}
-[data-testid="stMainBlockContainer"] > div > [data-testid="stVerticalBlock"] {gap: 0.45rem;}
 header[data-testid="stHeader"] {height: 2rem; min-height: 2rem;}
 [class*="st-key-rv_seg_"]:focus-within {box-shadow: 0 0 0 2px rgba(28, 131, 225, 0.6);}
 .wb-draft textarea {background: #fff8e1;}
+[class*="st-key-rv_hist_"] summary {padding-top: 0.2rem; padding-bottom: 0.2rem;}
 .st-key-rv_header h1 {font-size: 1.6rem; padding: 0; margin: 0;}
 </style>"""
 

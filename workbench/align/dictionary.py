@@ -41,9 +41,9 @@ import numpy as np
 from workbench.errors import UnsupportedLanguageError
 
 #: Bump when parsing or lexicon building changes, so cached lexicons are rebuilt.
-PARSER_VERSION = "2"
-#: Where Debian's dictd packages put their files; ``WORKBENCH_DICT_DIRS`` (``:``-separated)
-#: is searched first.
+PARSER_VERSION = "3"
+#: Where Debian's dictd packages put their files (``WORKBENCH_DICT_DIRS``, ``:``-separated,
+#: replaces it).
 DEFAULT_DIRS = ("/usr/share/dictd",)
 #: Weight of pivot evidence (``X→en→Y``) relative to a direct dictionary.
 PIVOT_PENALTY = 0.6
@@ -71,6 +71,8 @@ _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqr
 _IPA = re.compile(r"\s/[^/\n]*/")
 _MARKS = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
 _SENSE = re.compile(r"^\d+\.\s+(.*)$")
+_TRAILING_SENSE = re.compile(r"\s+\d+\.\s*$")
+_ASIDE = re.compile(r"^(see:|synonyms?:|antonyms?:|note:|[\"„“])", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:[-‐]\w+)*")
 
 
@@ -87,7 +89,7 @@ def clean_term(text: str) -> str:
     lower case with single spaces (accents kept: *été* is not *ete*)."""
     text = _MARKS.sub(" ", unicodedata.normalize("NFC", text))
     text = text.replace("‐", "-").replace("’", "'")
-    return " ".join(text.lower().split()).strip(" .,;:!?-")
+    return " ".join(text.lower().split()).strip(" .,;:!?-…")
 
 
 def parse_entry(text: str) -> tuple[str, list[str]] | None:
@@ -106,11 +108,13 @@ def parse_entry(text: str) -> tuple[str, list[str]] | None:
     out: list[str] = []
     first = True
     for line in lines[1:]:
-        if not line.strip():
+        bare = line.strip()
+        if not bare:
             continue
-        if line[0].isspace():
-            first = False
+        if _ASIDE.match(bare) or (line[0].isspace() and not bare.startswith("[")):
+            first = False  # cross-references, synonyms, examples (a "[note] word" line is not)
             continue
+        line = bare
         m = _SENSE.match(line)
         if m:
             body = m.group(1)
@@ -119,6 +123,7 @@ def parse_entry(text: str) -> tuple[str, list[str]] | None:
         else:
             continue
         first = False
+        body = _TRAILING_SENSE.sub("", _IPA.sub(" ", " " + body))  # "neige 2.", "Mt /ɛmt/"
         for item in re.split(r"[,;]", _MARKS.sub(" ", body)):
             t = clean_term(item)
             if t and t not in out:
@@ -457,8 +462,12 @@ class MissingDictionaryError(UnsupportedLanguageError):
 
 
 def search_dirs() -> list[Path]:
-    extra = [Path(p) for p in os.environ.get("WORKBENCH_DICT_DIRS", "").split(":") if p]
-    return extra + [Path(p) for p in DEFAULT_DIRS]
+    """Folders searched for dictd files: ``WORKBENCH_DICT_DIRS`` (``:``-separated) when
+    set, else :data:`DEFAULT_DIRS`."""
+    env = os.environ.get("WORKBENCH_DICT_DIRS")
+    if env is not None:
+        return [Path(p) for p in env.split(":") if p]
+    return [Path(p) for p in DEFAULT_DIRS]
 
 
 def find_dictionaries(dirs: Sequence[Path] | None = None) -> list[DictInfo]:
@@ -558,6 +567,7 @@ def load_lexicon(src: str, tgt: str, dicts: Sequence[DictInfo] | None = None, *,
         if a is not None and b is not None:
             return compose(a, b)
     hint = f"apt-get install {package_name(src, tgt)} (or {package_name(tgt, src)})"
+    where = ", ".join(str(d) for d in search_dirs()) or "no folder (WORKBENCH_DICT_DIRS is empty)"
     raise MissingDictionaryError(
-        f"no dictionary for {src}→{tgt} in {', '.join(str(d) for d in search_dirs())}: "
-        f"{hint}; or pass --no-dict to align on length and anchors only")
+        f"no dictionary for {src}→{tgt} in {where}: {hint}; "
+        "or pass --no-dict to align without one")

@@ -60,6 +60,7 @@ class Weights:
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
     dict_mix: float = 1.0      # weight of dictionary evidence stacked beside the MT n-grams
+    sim_scale: float = 1.0     # a cosine of sim_scale already counts as full similarity
     prior: dict[str, float] = field(default_factory=lambda: {
         "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,
         "1-4": 4.0, "4-1": 4.0, "2-3": 4.0, "3-2": 4.0,
@@ -221,6 +222,8 @@ class _Scorer:
             num = sum(pairs.values())
             ns_, nt_ = self.ns[a][ic], self.nt[b][jc]
             sim = _cos(num, ns_ * nt_)
+            if w.sim_scale != 1.0:
+                sim = np.minimum(sim / w.sim_scale, 1.0)
             if a > 1 or b > 1:
                 # the weakest member: a sentence of the bead that the other side hardly covers
                 weak = np.ones(J.shape)

@@ -68,8 +68,19 @@ class Weights:
     })
 
 
-#: Weights when a bilingual dictionary is the only similarity evidence (no MT).
-DICT_WEIGHTS = Weights()
+#: Weights when a bilingual dictionary is the only similarity evidence (no MT): a
+#: coordinate search from the MT weights on the German–French Text+Berg dev set
+#: (benchmarks/align_defr.py; RESULTS-align.md has the path and a split-half check).
+DICT_WEIGHTS = Weights(
+    sim=2.5, sim_scale=0.8, skip=2.6, length=1.2, marks=0.0,
+    prior={"1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.44, "1-3": 2.5, "3-1": 2.5,
+           "1-4": 3.2, "4-1": 3.2, "2-3": 3.2, "3-2": 3.2, "2-4": 4.17, "4-2": 4.17,
+           "1-5": 6.25, "5-1": 6.25, "3-3": 3.0, "3-4": 4.5, "4-3": 4.5, "2-5": 3.2, "5-2": 3.2},
+)
+#: Bead shapes searched when a dictionary is the only evidence: the wide shapes plus
+#: 3-3, 3-4, 4-3, 2-5 and 5-2 (human alignments of loosely translated prose group
+#: reordered sentences; the dictionary cosine is too weak to split them reliably).
+DICT_BEADS = WIDE_BEADS + ((3, 3), (3, 4), (4, 3), (2, 5), (5, 2))
 
 
 @dataclass(frozen=True)
@@ -377,7 +388,7 @@ class MTGuidedAligner:
         confidence: ConfidenceModel | None = None,
         concepts: Callable[[str], set[str]] | None = None,
         tgt_concepts: Callable[[str], set[str]] | None = None,
-        bead_types: Sequence[BeadType] = WIDE_BEADS,
+        bead_types: Sequence[BeadType] | None = None,
         half_width: int | None = None,
         use_paragraphs: bool = True,
         dim_bits: int = 12,
@@ -393,8 +404,9 @@ class MTGuidedAligner:
         self.confidence = confidence or ConfidenceModel()
         self.concepts = concepts
         self.tgt_concepts = tgt_concepts
-        self.bead_types = tuple(tuple(t) for t in bead_types)
-        self.span = max(max(t) for t in self.bead_types)
+        self.bead_types = tuple(tuple(t) for t in (bead_types or WIDE_BEADS))
+        self.dict_bead_types = tuple(tuple(t) for t in (bead_types or DICT_BEADS))
+        self.span = max(max(t) for t in self.bead_types + self.dict_bead_types)
         self.half_width = half_width
         self.use_paragraphs = use_paragraphs
         self.dim_bits = dim_bits
@@ -421,18 +433,20 @@ class MTGuidedAligner:
         lexicon = self.lexicon
         use_sim = src_mt is not None or lexicon is not None
         w = self.weights if src_mt is not None or lexicon is None else self.dict_weights
+        shapes = self.bead_types
         if lexicon is not None and src_mt is None:
             w = replace(w, sim=w.sim * lexicon.trust)
+            shapes = self.dict_bead_types
         paragraphs = (self.use_paragraphs and src_paragraphs is not None
                       and tgt_paragraphs is not None and len(set(src_paragraphs)) > 1
                       and len(set(tgt_paragraphs)) > 1)
         if paragraphs:
             raw = self._by_paragraph(src, tgt, src_mt, list(src_paragraphs), list(tgt_paragraphs),
-                                     w, lexicon)
+                                     w, lexicon, shapes)
         else:
             s_units, t_units = _prepare(src, tgt, src_mt, self.concepts, self.tgt_concepts,
                                         self.dim_bits, self.span, w.words, lexicon, w.dict_mix)
-            raw = _align_units(s_units, t_units, w, use_sim, self.bead_types, self.half_width)
+            raw = _align_units(s_units, t_units, w, use_sim, shapes, self.half_width)
         if self.merge_nulls:
             raw = _merge_nulls(raw)
         beads = self._beads(raw, use_sim)
@@ -440,7 +454,7 @@ class MTGuidedAligner:
             "aligner": self.name, "version": VERSION, "mt": src_mt is not None,
             "dictionary": lexicon.describe() if lexicon is not None else None,
             "paragraphs_first": paragraphs, "concepts": self.concepts is not None,
-            "bead_types": [f"{a}-{b}" for a, b in self.bead_types],
+            "bead_types": [f"{a}-{b}" for a, b in shapes],
             "weights": asdict(w),
         }
         return Alignment(tuple(beads), prov)
@@ -462,7 +476,8 @@ class MTGuidedAligner:
         return [Bead(r.src, r.tgt, float(round(c, 4))) for r, c in zip(raw, conf)]
 
     def _by_paragraph(self, src: list[str], tgt: list[str], src_mt: list[str] | None,
-                      sp: list[int], tp: list[int], w: Weights, lexicon: Any) -> list[_Raw]:
+                      sp: list[int], tp: list[int], w: Weights, lexicon: Any,
+                      shapes: Sequence[BeadType]) -> list[_Raw]:
         """Align paragraphs, then sentences inside each aligned paragraph group."""
         s_groups = _groups(sp)
         t_groups = _groups(tp)
@@ -473,7 +488,7 @@ class MTGuidedAligner:
         pu_s, pu_t = _prepare(ps, pt, pmt, self.concepts, self.tgt_concepts, self.dim_bits,
                               self.span, w.words, lexicon, w.dict_mix)
         para_w = replace(w, skip=w.skip * 1.5)
-        para_beads = _align_units(pu_s, pu_t, para_w, use_sim, self.bead_types,
+        para_beads = _align_units(pu_s, pu_t, para_w, use_sim, shapes,
                                   self.half_width)
         out: list[_Raw] = []
         for pb in para_beads:
@@ -484,7 +499,7 @@ class MTGuidedAligner:
             sub_mt = [src_mt[i] for i in s_ids] if src_mt is not None else None
             su, tu = _prepare(sub_s, sub_t, sub_mt, self.concepts, self.tgt_concepts,
                               self.dim_bits, self.span, w.words, lexicon, w.dict_mix)
-            for r in _align_units(su, tu, w, use_sim, self.bead_types,
+            for r in _align_units(su, tu, w, use_sim, shapes,
                                   self.half_width):
                 out.append(_Raw(tuple(s_ids[i] for i in r.src), tuple(t_ids[j] for j in r.tgt),
                                 r.sim, r.length, r.anchor))

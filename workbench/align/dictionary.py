@@ -12,8 +12,8 @@ sentence. This module
   (``deu-fra`` read forwards, ``fra-deu`` inverted), keyed by Snowball stems so that
   inflected forms meet (*Gletschern* / *Gletscher*, *glaciers* / *glacier*), with
   multiword headwords kept and German / Dutch compounds split when whole words fail;
-* composes ``X→en`` with ``en→Y`` when no direct dictionary exists, with a penalty
-  (:func:`compose`);
+* composes ``X→en`` with ``en→Y`` (else ``X→fr→Y``) when no direct dictionary exists,
+  with a penalty (:func:`compose`);
 * turns sentences into hashed vectors in the target language's stem space, so that
   the aligner's cosine measures the share of words with a translation on the other
   side, weighted by rarity (hunalign's dictionary score, in a form the banded
@@ -47,6 +47,9 @@ PARSER_VERSION = "3"
 DEFAULT_DIRS = ("/usr/share/dictd",)
 #: Weight of pivot evidence (``X→en→Y``) relative to a direct dictionary.
 PIVOT_PENALTY = 0.6
+#: Pivot languages tried, in order, when a pair has no dictionary of its own: English
+#: (FreeDict's best-covered language), then French (the one setup.sh installs for).
+PIVOTS = ("en", "fr")
 #: Headwords and translations longer than this many words are examples, not entries.
 MAX_PHRASE = 4
 
@@ -284,9 +287,9 @@ class Lexicon:
         """One line for the user: which dictionaries, and the pivot if any."""
         what = " + ".join(self.sources) or "given lexicon"
         if self.via:
-            return (f"dictionary {self.src}→{self.via}→{self.tgt} through "
-                    f"{'English' if self.via == 'en' else self.via} ({what}; pivot penalty "
-                    f"{self.trust:g})")
+            name = {"en": "English", "fr": "French"}.get(self.via, self.via)
+            return (f"dictionary {self.src}→{self.via}→{self.tgt} through {name} ({what}; "
+                    f"pivot penalty {self.trust:g})")
         return f"dictionary {self.src}→{self.tgt} ({what})"
 
 
@@ -513,11 +516,11 @@ def package_name(src: str, tgt: str) -> str:
     return f"dict-freedict-{ISO3.get(src, src)}-{ISO3.get(tgt, tgt)}"
 
 
-def dictionary_pairs(dicts: Sequence[DictInfo] | None = None, pivot: str = "en",
-                     ) -> list[tuple[str, str, str]]:
+def dictionary_pairs(dicts: Sequence[DictInfo] | None = None,
+                     pivots: Sequence[str] = PIVOTS) -> list[tuple[str, str, str]]:
     """``(src, tgt, how)`` for every direction the installed dictionaries cover:
     ``how`` is ``direct``, ``reversed`` (only the other direction is installed) or
-    ``via en``."""
+    ``via en`` (composed through a pivot language, :data:`PIVOTS` in order)."""
     dicts = find_dictionaries() if dicts is None else dicts
     have = {(d.src, d.tgt) for d in dicts}
     direct: dict[tuple[str, str], str] = {}
@@ -526,10 +529,12 @@ def dictionary_pairs(dicts: Sequence[DictInfo] | None = None, pivot: str = "en",
         direct.setdefault((b, a), "reversed")
     out = dict(direct)
     langs = {x for p in direct for x in p}
-    for a in langs:
-        for b in langs:
-            if a != b and (a, b) not in out and (a, pivot) in direct and (pivot, b) in direct:
-                out[(a, b)] = f"via {pivot}"
+    for p in pivots:
+        for a in langs:
+            for b in langs:
+                if (a != b and p not in (a, b) and (a, b) not in out and (a, p) in direct
+                        and (p, b) in direct):
+                    out[(a, b)] = f"via {p}"
     return sorted((a, b, how) for (a, b), how in out.items())
 
 
@@ -575,17 +580,20 @@ def _direct(src: str, tgt: str, dicts: Sequence[DictInfo], use_cache: bool) -> L
 
 
 def load_lexicon(src: str, tgt: str, dicts: Sequence[DictInfo] | None = None, *,
-                 pivot: str = "en", use_cache: bool = True) -> Lexicon:
+                 pivots: Sequence[str] = PIVOTS, use_cache: bool = True) -> Lexicon:
     """The best lexicon for ``src→tgt``: the installed dictionaries of the pair (both
-    directions), else ``src→en`` composed with ``en→tgt`` (with a penalty). Raises
-    :class:`MissingDictionaryError` naming the Debian packages to install."""
+    directions), else ``src→P`` composed with ``P→tgt`` for the first pivot ``P`` that
+    has both legs (with :data:`PIVOT_PENALTY`). Raises :class:`MissingDictionaryError`
+    naming the Debian packages to install."""
     dicts = find_dictionaries() if dicts is None else list(dicts)
     lex = _direct(src, tgt, dicts, use_cache)
     if lex is not None:
         return lex
-    if pivot not in (src, tgt):
+    for pivot in pivots:
+        if pivot in (src, tgt):
+            continue
         a = _direct(src, pivot, dicts, use_cache)
-        b = _direct(pivot, tgt, dicts, use_cache)
+        b = _direct(pivot, tgt, dicts, use_cache) if a is not None else None
         if a is not None and b is not None:
             return compose(a, b)
     hint = f"apt-get install {package_name(src, tgt)} (or {package_name(tgt, src)})"

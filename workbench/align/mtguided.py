@@ -59,7 +59,7 @@ class Weights:
     marks: float = 0.3         # cost of clause-mark mismatch (. ! ? ; : dashes), Gale–Church style
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
-    dict_mix: float = 1.0      # weight of dictionary evidence stacked beside the MT n-grams
+    dict_mix: float = 0.6      # weight of dictionary evidence stacked beside the MT n-grams
     sim_scale: float = 1.0     # a cosine of sim_scale already counts as full similarity
     prior: dict[str, float] = field(default_factory=lambda: {
         "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,

@@ -274,3 +274,23 @@ def test_models_list_shows_dictionary_pairs(argos_home: Path, monkeypatch: pytes
     monkeypatch.setenv("WORKBENCH_DICT_DIRS", "")
     res = CliRunner().invoke(app, ["models", "list"])
     assert "apt-get install dict-freedict-deu-fra" in res.output
+
+
+def test_project_mode_uses_the_dictionary_and_records_it(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.align import evidence
+    from workbench.align.project import align_project
+    from workbench.store import NewParagraph, NewSegment, Project
+
+    monkeypatch.setenv("WORKBENCH_DICT_DIRS", str(DIRECT))
+    monkeypatch.setattr(evidence, "mt_route", lambda s, t, e="auto": None)
+    with Project(tmp_path / "p") as proj:
+        seg = lambda texts: [NewParagraph(" ".join(texts), "p", [NewSegment(t, True) for t in texts])]  # noqa: E731
+        common = dict(lang_confidence=1.0, fmt="txt", encoding="utf-8")
+        proj.add_document(source_path="a.de.txt", title="a", lang="de", content_hash="1",
+                          paragraphs=seg(DE), **common)
+        proj.add_document(source_path="a.fr.txt", title="a", lang="fr", content_hash="2",
+                          paragraphs=seg(FR), **common)
+        results = align_project(proj, src_lang="de", tgt_lang="fr")
+        assert len(results) == 1 and results[0].beads == 3 and results[0].mt == "dict de→fr"
+        assert align_project(proj, src_lang="de", tgt_lang="fr", dictionary=False)[0].mt == "none"

@@ -39,12 +39,17 @@ class Evidence:
         return "evidence: " + what + "".join(f"; {n}" for n in self.notes)
 
     @property
+    def dict_label(self) -> str:
+        """``dict de→fr`` (``dict de→en→fr`` through a pivot), or "" without a dictionary."""
+        lex = self.lexicon
+        if lex is None:
+            return ""
+        return f"dict {lex.src}→{lex.via + '→' if lex.via else ''}{lex.tgt}"
+
+    @property
     def short(self) -> str:
         """A short label for stored provenance and per-pair reports."""
-        parts = [self.mt_engine] if self.mt_engine else []
-        if self.lexicon is not None:
-            lex = self.lexicon
-            parts.append(f"dict {lex.src}→{lex.via + '→' if lex.via else ''}{lex.tgt}")
+        parts = [p for p in (self.mt_engine, self.dict_label) if p]
         return " + ".join(parts) or "none"
 
 

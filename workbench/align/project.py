@@ -118,7 +118,7 @@ def align_project(
                 src_mt, prov = translate_for_alignment(src_texts, src_lang, tgt_doc["lang"], engine)
                 mt_name = prov.get("engine", engine)
         if ev.lexicon is not None:
-            mt_name = ev.short if mt_name == "none" else f"{mt_name} + {ev.short.split(' + ')[-1]}"
+            mt_name = ev.dict_label if mt_name == "none" else f"{mt_name} + {ev.dict_label}"
         aligner = get_aligner("mtguided", concepts=concepts, lexicon=ev.lexicon)
         alignment = aligner.align(
             src_texts, tgt_texts, src_mt=src_mt,

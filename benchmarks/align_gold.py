@@ -1,7 +1,8 @@
 """Alignment F1 on the gold books of ``../shared/data/align-gold`` (CC BY-SA 4.0).
 
 Per book: strict and lax F1 (vecalign's definitions) with the MT similarity
-(Apertium fr→es→en, offline; translations cached under ``benchmarks/cache/``)
+(Apertium fr→es→en, offline; translations cached under ``benchmarks/cache/``),
+with MT plus the FreeDict fr–en dictionaries when installed (strict F1 only),
 and with ``--no-mt`` (length + anchors), then the mean over books.
 
     python benchmarks/align_gold.py [--gold DIR] [--markdown]
@@ -42,6 +43,7 @@ def main() -> int:
     args = ap.parse_args()
     sys.path.insert(0, str(HERE.parent))
     from workbench.align import get_aligner
+    from workbench.align.dictionary import MissingDictionaryError, load_lexicon
     from workbench.align.ladder import read_ladder
     from workbench.evaluation.align import score_alignment
 
@@ -49,6 +51,11 @@ def main() -> int:
     if not books:
         print(f"no *.fr files in {args.gold}", file=sys.stderr)
         return 1
+    try:
+        lexicon = load_lexicon("fr", "en")
+    except MissingDictionaryError as exc:
+        print(f"no MT + dictionary column: {exc}", file=sys.stderr)
+        lexicon = None
     rows = []
     for fr in books:
         src = fr.read_text(encoding="utf-8").splitlines()
@@ -62,22 +69,28 @@ def main() -> int:
             row[f"{label}_secs"] = time.perf_counter() - t0
             sc = score_alignment(gold, res.beads)
             row[f"{label}_strict"], row[f"{label}_lax"] = sc.f1_strict, sc.f1_lax
+        row["dict_strict"] = float("nan")
+        if lexicon is not None:
+            res = get_aligner("mtguided", lexicon=lexicon).align(src, tgt, src_mt=mt)
+            row["dict_strict"] = score_alignment(gold, res.beads).f1_strict
         rows.append(row)
-    keys = ("mt_strict", "mt_lax", "nomt_strict", "nomt_lax")
+    keys = ("mt_strict", "mt_lax", "nomt_strict", "nomt_lax", "dict_strict")
     mean = {k: sum(r[k] for r in rows) / len(rows) for k in keys}
     if args.markdown:
-        print("| book | fr | en | gold beads | strict F1 (MT) | lax F1 (MT) | strict F1 (--no-mt) | lax F1 (--no-mt) |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|")
+        print("| book | fr | en | gold beads | strict F1 (MT) | lax F1 (MT) | strict F1 (MT + dict) | strict F1 (--no-mt) | lax F1 (--no-mt) |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
         for r in rows:
             print(f"| {r['book']} | {r['src']} | {r['tgt']} | {r['gold']} | {r['mt_strict']:.3f} | "
-                  f"{r['mt_lax']:.3f} | {r['nomt_strict']:.3f} | {r['nomt_lax']:.3f} |")
+                  f"{r['mt_lax']:.3f} | {r['dict_strict']:.3f} | {r['nomt_strict']:.3f} | {r['nomt_lax']:.3f} |")
         print(f"| **mean** | | | | **{mean['mt_strict']:.3f}** | {mean['mt_lax']:.3f} | "
-              f"**{mean['nomt_strict']:.3f}** | {mean['nomt_lax']:.3f} |")
+              f"**{mean['dict_strict']:.3f}** | **{mean['nomt_strict']:.3f}** | {mean['nomt_lax']:.3f} |")
     else:
         for r in rows:
             print(f"{r['book']:<30} MT strict {r['mt_strict']:.3f} lax {r['mt_lax']:.3f}   "
+                  f"MT+dict strict {r['dict_strict']:.3f}   "
                   f"no-MT strict {r['nomt_strict']:.3f} lax {r['nomt_lax']:.3f}")
         print(f"{'mean':<30} MT strict {mean['mt_strict']:.3f} lax {mean['mt_lax']:.3f}   "
+              f"MT+dict strict {mean['dict_strict']:.3f}   "
               f"no-MT strict {mean['nomt_strict']:.3f} lax {mean['nomt_lax']:.3f}")
     return 0
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install everything the workbench needs on a fresh Debian (bookworm) machine:
-# Debian packages (Python, Apertium with its French/Spanish/English pairs, Chromium
+# Debian packages (Python, Apertium with its French/Spanish/English pairs, FreeDict
+# dictionaries for French and eight languages (alignment evidence), Chromium
 # for the browser tests), then a virtual environment in .venv with the package.
 # Safe to run again: each step is a no-op when already done.
 set -euo pipefail
@@ -8,7 +9,13 @@ cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
-APT_PACKAGES=(python3 python3-venv python3-pip apertium apertium-fr-es apertium-eng-spa chromium)
+# FreeDict dictionaries (alignment evidence where no MT exists): French with English,
+# German, Spanish, Italian, Dutch, Portuguese, Polish and Russian, both directions where
+# Debian 12 has them (no spa-fra, ita-fra or rus-fra: those pairs read fra-XXX backwards).
+FREEDICT=(fra-eng eng-fra fra-deu deu-fra fra-spa fra-ita fra-nld nld-fra fra-por por-fra
+          fra-pol pol-fra fra-rus)
+APT_PACKAGES=(python3 python3-venv python3-pip apertium apertium-fr-es apertium-eng-spa chromium
+              "${FREEDICT[@]/#/dict-freedict-}")
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

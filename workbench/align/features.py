@@ -153,6 +153,21 @@ def ngram_vectors(
     return out
 
 
+def stack_rows(a: SparseRows, b: SparseRows, b_weight: float = 1.0) -> SparseRows:
+    """Rows of ``a`` and ``b`` side by side (``b`` scaled by ``b_weight``): the cosine of
+    stacked vectors mixes both kinds of evidence by their norms and the weight."""
+    if a.n != b.n:
+        raise ValueError(f"cannot stack {a.n} rows with {b.n}")
+    la, lb = np.diff(a.indptr), np.diff(b.indptr)
+    rows = np.concatenate((np.repeat(np.arange(a.n), la), np.repeat(np.arange(b.n), lb)))
+    cols = np.concatenate((a.indices, b.indices + a.dim)).astype(np.int32)
+    vals = np.concatenate((a.data, b.data * np.float32(b_weight))).astype(np.float32)
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(a.n + 1, dtype=np.int64)
+    np.cumsum(la + lb, out=indptr[1:])
+    return SparseRows(indptr, cols[order], vals[order], a.dim + b.dim)
+
+
 _CLAUSE = re.compile(r"[.!?;:…]+|--|—")
 
 

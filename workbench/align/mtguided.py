@@ -38,6 +38,7 @@ from workbench.align.features import (
     clause_marks,
     neighbour_dots,
     ngram_vectors,
+    stack_rows,
 )
 
 VERSION = "1"
@@ -58,11 +59,28 @@ class Weights:
     marks: float = 0.3         # cost of clause-mark mismatch (. ! ? ; : dashes), Gale–Church style
     size_power: float = 1.0    # similarity cost grows with ((a+b)/2) ** size_power
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
+    dict_mix: float = 0.6      # weight of dictionary evidence stacked beside the MT n-grams
+    sim_scale: float = 1.0     # a cosine of sim_scale already counts as full similarity
     prior: dict[str, float] = field(default_factory=lambda: {
         "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,
         "1-4": 4.0, "4-1": 4.0, "2-3": 4.0, "3-2": 4.0,
         "2-4": 4.17, "4-2": 4.17, "1-5": 5.0, "5-1": 5.0,
     })
+
+
+#: Weights when a bilingual dictionary is the only similarity evidence (no MT): a
+#: coordinate search from the MT weights on the German–French Text+Berg dev set
+#: (benchmarks/align_defr.py; RESULTS-align.md has the path and a split-half check).
+DICT_WEIGHTS = Weights(
+    sim=2.5, sim_scale=0.8, skip=2.6, length=1.2, marks=0.0,
+    prior={"1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.44, "1-3": 2.5, "3-1": 2.5,
+           "1-4": 3.2, "4-1": 3.2, "2-3": 3.2, "3-2": 3.2, "2-4": 4.17, "4-2": 4.17,
+           "1-5": 6.25, "5-1": 6.25, "3-3": 3.0, "3-4": 4.5, "4-3": 4.5, "2-5": 3.2, "5-2": 3.2},
+)
+#: Bead shapes searched when a dictionary is the only evidence: the wide shapes plus
+#: 3-3, 3-4, 4-3, 2-5 and 5-2 (human alignments of loosely translated prose group
+#: reordered sentences; the dictionary cosine is too weak to split them reliably).
+DICT_BEADS = WIDE_BEADS + ((3, 3), (3, 4), (4, 3), (2, 5), (5, 2))
 
 
 @dataclass(frozen=True)
@@ -215,6 +233,8 @@ class _Scorer:
             num = sum(pairs.values())
             ns_, nt_ = self.ns[a][ic], self.nt[b][jc]
             sim = _cos(num, ns_ * nt_)
+            if w.sim_scale != 1.0:
+                sim = np.minimum(sim / w.sim_scale, 1.0)
             if a > 1 or b > 1:
                 # the weakest member: a sentence of the bead that the other side hardly covers
                 weak = np.ones(J.shape)
@@ -277,14 +297,23 @@ def _length_diagonal(ls: np.ndarray, lt: np.ndarray) -> np.ndarray:
 def _prepare(src: Sequence[str], tgt: Sequence[str], src_mt: Sequence[str] | None,
              concepts: Callable[[str], set[str]] | None,
              tgt_concepts: Callable[[str], set[str]] | None,
-             dim_bits: int, span: int, words: float = 0.0) -> tuple[_Units, _Units]:
-    """Lengths, n-gram vectors (MT of source vs target) and anchors of both sides."""
+             dim_bits: int, span: int, words: float = 0.0, lexicon: Any = None,
+             dict_mix: float = 1.0) -> tuple[_Units, _Units]:
+    """Lengths, similarity vectors (n-grams of the MT of source vs target, and/or
+    dictionary translations of source words vs target words) and anchors of both sides."""
     ls = np.fromiter((len(" ".join(x.split())) for x in src), dtype=np.float64, count=len(src))
     lt = np.fromiter((len(" ".join(x.split())) for x in tgt), dtype=np.float64, count=len(tgt))
+    vs = vt = None
     if src_mt is not None:
         vs, vt = ngram_vectors([src_mt, tgt], dim_bits=dim_bits, word_weight=words)
-    else:
-        vs = vt = None
+    if lexicon is not None:
+        from workbench.align.dictionary import lexical_vectors
+
+        ds, dt = lexical_vectors(src, tgt, lexicon, dim_bits=dim_bits)
+        if vs is None:
+            vs, vt = ds, dt
+        else:
+            vs, vt = stack_rows(vs, ds, dict_mix), stack_rows(vt, dt, dict_mix)
     as_, at = anchor_sets(src, tgt, concepts, tgt_concepts)
     avs, avt = anchor_vectors([as_, at])
     return (_side(ls, vs, avs, span, clause_marks(src)),
@@ -359,18 +388,25 @@ class MTGuidedAligner:
         confidence: ConfidenceModel | None = None,
         concepts: Callable[[str], set[str]] | None = None,
         tgt_concepts: Callable[[str], set[str]] | None = None,
-        bead_types: Sequence[BeadType] = WIDE_BEADS,
+        bead_types: Sequence[BeadType] | None = None,
         half_width: int | None = None,
         use_paragraphs: bool = True,
         dim_bits: int = 12,
         merge_nulls: bool = True,
+        lexicon: Any = None,
+        dict_weights: Weights | None = None,
     ) -> None:
         self.weights = weights or Weights()
+        # a bilingual dictionary (workbench.align.dictionary.Lexicon): similarity evidence
+        # beside the MT, or instead of it; its own weights when it is the only evidence
+        self.lexicon = lexicon
+        self.dict_weights = dict_weights or (weights if weights is not None else DICT_WEIGHTS)
         self.confidence = confidence or ConfidenceModel()
         self.concepts = concepts
         self.tgt_concepts = tgt_concepts
-        self.bead_types = tuple(tuple(t) for t in bead_types)
-        self.span = max(max(t) for t in self.bead_types)
+        self.bead_types = tuple(tuple(t) for t in (bead_types or WIDE_BEADS))
+        self.dict_bead_types = tuple(tuple(t) for t in (bead_types or DICT_BEADS))
+        self.span = max(max(t) for t in self.bead_types + self.dict_bead_types)
         self.half_width = half_width
         self.use_paragraphs = use_paragraphs
         self.dim_bits = dim_bits
@@ -394,24 +430,31 @@ class MTGuidedAligner:
 
                 raise InputError(f"{len(src_mt)} machine translations for {len(src)} source "
                                  "sentences; give one translation per source sentence")
-        use_sim = src_mt is not None
-        w = self.weights
+        lexicon = self.lexicon
+        use_sim = src_mt is not None or lexicon is not None
+        w = self.weights if src_mt is not None or lexicon is None else self.dict_weights
+        shapes = self.bead_types
+        if lexicon is not None and src_mt is None:
+            w = replace(w, sim=w.sim * lexicon.trust)
+            shapes = self.dict_bead_types
         paragraphs = (self.use_paragraphs and src_paragraphs is not None
                       and tgt_paragraphs is not None and len(set(src_paragraphs)) > 1
                       and len(set(tgt_paragraphs)) > 1)
         if paragraphs:
-            raw = self._by_paragraph(src, tgt, src_mt, list(src_paragraphs), list(tgt_paragraphs))
+            raw = self._by_paragraph(src, tgt, src_mt, list(src_paragraphs), list(tgt_paragraphs),
+                                     w, lexicon, shapes)
         else:
             s_units, t_units = _prepare(src, tgt, src_mt, self.concepts, self.tgt_concepts,
-                                        self.dim_bits, self.span, w.words)
-            raw = _align_units(s_units, t_units, w, use_sim, self.bead_types, self.half_width)
+                                        self.dim_bits, self.span, w.words, lexicon, w.dict_mix)
+            raw = _align_units(s_units, t_units, w, use_sim, shapes, self.half_width)
         if self.merge_nulls:
             raw = _merge_nulls(raw)
         beads = self._beads(raw, use_sim)
         prov: dict[str, Any] = {
-            "aligner": self.name, "version": VERSION, "mt": use_sim,
+            "aligner": self.name, "version": VERSION, "mt": src_mt is not None,
+            "dictionary": lexicon.describe() if lexicon is not None else None,
             "paragraphs_first": paragraphs, "concepts": self.concepts is not None,
-            "bead_types": [f"{a}-{b}" for a, b in self.bead_types],
+            "bead_types": [f"{a}-{b}" for a, b in shapes],
             "weights": asdict(w),
         }
         return Alignment(tuple(beads), prov)
@@ -433,17 +476,19 @@ class MTGuidedAligner:
         return [Bead(r.src, r.tgt, float(round(c, 4))) for r, c in zip(raw, conf)]
 
     def _by_paragraph(self, src: list[str], tgt: list[str], src_mt: list[str] | None,
-                      sp: list[int], tp: list[int]) -> list[_Raw]:
+                      sp: list[int], tp: list[int], w: Weights, lexicon: Any,
+                      shapes: Sequence[BeadType]) -> list[_Raw]:
         """Align paragraphs, then sentences inside each aligned paragraph group."""
         s_groups = _groups(sp)
         t_groups = _groups(tp)
         join = lambda texts, groups: [" ".join(texts[i] for i in g) for g in groups]  # noqa: E731
         ps, pt = join(src, s_groups), join(tgt, t_groups)
         pmt = join(src_mt, s_groups) if src_mt is not None else None
+        use_sim = src_mt is not None or lexicon is not None
         pu_s, pu_t = _prepare(ps, pt, pmt, self.concepts, self.tgt_concepts, self.dim_bits,
-                              self.span, self.weights.words)
-        para_w = replace(self.weights, skip=self.weights.skip * 1.5)
-        para_beads = _align_units(pu_s, pu_t, para_w, src_mt is not None, self.bead_types,
+                              self.span, w.words, lexicon, w.dict_mix)
+        para_w = replace(w, skip=w.skip * 1.5)
+        para_beads = _align_units(pu_s, pu_t, para_w, use_sim, shapes,
                                   self.half_width)
         out: list[_Raw] = []
         for pb in para_beads:
@@ -453,8 +498,8 @@ class MTGuidedAligner:
             sub_t = [tgt[j] for j in t_ids]
             sub_mt = [src_mt[i] for i in s_ids] if src_mt is not None else None
             su, tu = _prepare(sub_s, sub_t, sub_mt, self.concepts, self.tgt_concepts,
-                              self.dim_bits, self.span, self.weights.words)
-            for r in _align_units(su, tu, self.weights, src_mt is not None, self.bead_types,
+                              self.dim_bits, self.span, w.words, lexicon, w.dict_mix)
+            for r in _align_units(su, tu, w, use_sim, shapes,
                                   self.half_width):
                 out.append(_Raw(tuple(s_ids[i] for i in r.src), tuple(t_ids[j] for j in r.tgt),
                                 r.sim, r.length, r.anchor))

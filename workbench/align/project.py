@@ -66,12 +66,17 @@ def align_project(
     concepts: ConceptExtractor | None = None,
     review_threshold: float = 0.5,
     on_pair: Callable[[ProjectAlignResult], None] | None = None,
+    dictionary: bool | None = None,
 ) -> list[ProjectAlignResult]:
     """Align document pairs of a project and store their beads.
 
     The MT side reuses stored machine translations (``translations`` table)
-    when every source segment has one, else it is translated with ``engine``.
+    when every source segment has one, else it is translated with ``engine``
+    where an engine has the pair. A bilingual dictionary adds evidence where one is
+    installed (``dictionary``: None auto, True required, False never; see
+    :func:`workbench.align.evidence.select_evidence`).
     """
+    from workbench.align.evidence import select_evidence
     from workbench.align.mt import translate_for_alignment
 
     docs = project.documents().to_dicts()
@@ -83,11 +88,16 @@ def align_project(
                 "(translations are paired by file name, e.g. a.fr.txt / a.en.txt); "
                 "pass --doc and --with to pair documents explicitly"
             )
-    aligner = get_aligner("mtguided", concepts=concepts)
+    evidence: dict[str, Any] = {}
     results = []
     for src_id, tgt_id in pairs:
         project.document(src_id)
         tgt_doc = project.document(tgt_id)
+        lang = tgt_doc["lang"]
+        if lang not in evidence:
+            evidence[lang] = select_evidence(src_lang, lang, use_mt=use_mt, engine=engine,
+                                             dictionary=dictionary)
+        ev = evidence[lang]
         s = project.segments(src_id)
         t = project.segments(tgt_id)
         s = s.filter(s["translatable"] == 1)
@@ -104,9 +114,12 @@ def align_project(
             if all(i in by_seg for i in s["id"].to_list()):
                 src_mt = [by_seg[i]["target"] for i in s["id"].to_list()]
                 mt_name = "stored:" + by_seg[s["id"][0]]["engine"]
-            else:
+            elif ev.mt_engine:
                 src_mt, prov = translate_for_alignment(src_texts, src_lang, tgt_doc["lang"], engine)
                 mt_name = prov.get("engine", engine)
+        if ev.lexicon is not None:
+            mt_name = ev.dict_label if mt_name == "none" else f"{mt_name} + {ev.dict_label}"
+        aligner = get_aligner("mtguided", concepts=concepts, lexicon=ev.lexicon)
         alignment = aligner.align(
             src_texts, tgt_texts, src_mt=src_mt,
             src_paragraphs=s["paragraph"].to_list(), tgt_paragraphs=t["paragraph"].to_list(),

@@ -26,7 +26,11 @@ def align(
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language code.")] = "en",
     engine: Annotated[str, typer.Option("--engine", "-e", help="MT for the similarity evidence: "
                       "auto, apertium, argos or none.")] = "auto",
-    no_mt: Annotated[bool, typer.Option("--no-mt", help="Align on length and anchors only.")] = False,
+    no_mt: Annotated[bool, typer.Option("--no-mt", help="No machine translation evidence.")] = False,
+    dictionary: Annotated[bool | None, typer.Option("--dict/--no-dict", help="Bilingual "
+                          "dictionary evidence (FreeDict, /usr/share/dictd). Default: used where "
+                          "installed, alone when the pair has no MT, beside the MT otherwise; "
+                          "--dict fails if none is installed.")] = None,
     src_mt: Annotated[Path | None, typer.Option("--src-mt", help="Ready machine translation of "
                       "--src, line-parallel (skips translating).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Ladder file to write "
@@ -57,24 +61,27 @@ def align(
         if tgt is not None or out is not None or src_mt is not None:
             raise typer.BadParameter("--tgt, --out and --src-mt need --src (file mode)")
         _align_project(project, src_lang, tgt_lang, use_mt, engine, concepts, review_threshold,
-                       doc, with_doc)
+                       doc, with_doc, dictionary)
         return
     if tgt is None:
         raise typer.BadParameter("file mode needs both --src and --tgt", param_hint="--tgt")
     from workbench.align import flag_low_confidence, get_aligner
+    from workbench.align.evidence import select_evidence
     from workbench.align.ladder import format_ladder, read_sentences, write_ladder
 
     src_sents, src_paras = read_sentences(src)
     tgt_sents, tgt_paras = read_sentences(tgt)
     mt_lines = None
-    mt_name = "none"
+    ev = select_evidence(src_lang, tgt_lang, use_mt=use_mt and bool(src_sents), engine=engine,
+                         dictionary=dictionary,
+                         mt_given=f"file:{src_mt.name}" if src_mt is not None else None)
+    console.print(escape(ev.line), soft_wrap=True)
     if src_mt is not None:
         mt_lines, _ = read_sentences(src_mt)
         if len(mt_lines) != len(src_sents):
             raise InputError(f"{src_mt} has {len(mt_lines)} non-empty lines but {src} has "
                              f"{len(src_sents)} sentences; give one translation per source line")
-        mt_name = f"file:{src_mt.name}"
-    elif use_mt and src_sents:
+    elif ev.mt_engine and src_sents:
         from workbench.align.mt import translate_for_alignment
 
         t0 = time.perf_counter()
@@ -85,7 +92,7 @@ def align(
         console.print(f"[dim]translated {len(src_sents)} sentences with {escape(mt_name)} "
                       f"in {time.perf_counter() - t0:.1f}s[/]")
     t0 = time.perf_counter()
-    result = get_aligner("mtguided", concepts=concepts).align(
+    result = get_aligner("mtguided", concepts=concepts, lexicon=ev.lexicon).align(
         src_sents, tgt_sents, src_mt=mt_lines, src_paragraphs=src_paras, tgt_paragraphs=tgt_paras)
     elapsed = time.perf_counter() - t0
     if out is None:
@@ -94,12 +101,13 @@ def align(
         write_ladder(out, result.beads)
     flagged = flag_low_confidence(result.beads, review_threshold)
     console.print(f"{len(result.beads)} beads for {len(src_sents)} × {len(tgt_sents)} sentences "
-                  f"in {elapsed:.2f}s (MT: {escape(mt_name)}); {len(flagged)} under confidence "
+                  f"in {elapsed:.2f}s (evidence: {escape(ev.short)}); {len(flagged)} under confidence "
                   f"{review_threshold} to review" + (f"; wrote {escape(str(out))}" if out else ""))
 
 
 def _align_project(project: Path, src_lang: str, tgt_lang: str, use_mt: bool, engine: str,
-                   concepts, review_threshold: float, doc: int | None, with_doc: int | None) -> None:
+                   concepts, review_threshold: float, doc: int | None, with_doc: int | None,
+                   dictionary: bool | None = None) -> None:
     from workbench.align.project import align_project
 
     if (doc is None) != (with_doc is None):
@@ -111,12 +119,13 @@ def _align_project(project: Path, src_lang: str, tgt_lang: str, use_mt: bool, en
         def report(res) -> None:
             bar.advance(task)
             console.print(f"#{res.document_id} ↔ #{res.target_document_id}: {res.beads} beads, "
-                          f"{res.flagged} to review (MT: {escape(str(res.mt))}; "
+                          f"{res.flagged} to review (evidence: {escape(str(res.mt))}; "
                           f"alignment {res.alignment_id})")
 
         results = align_project(proj, src_lang=src_lang, tgt_lang=tgt_lang, pairs=pairs,
                                 use_mt=use_mt, engine=engine, concepts=concepts,
-                                review_threshold=review_threshold, on_pair=report)
+                                review_threshold=review_threshold, on_pair=report,
+                                dictionary=dictionary)
     console.print(f"{len(results)} document pair(s) aligned")
 
 

@@ -21,7 +21,8 @@ models_app = typer.Typer(help="Manage offline Argos Translate models.", no_args_
 @models_app.command("list")
 def models_list() -> None:
     """List installed Argos models, the pairs they give (with pivots), the decoding
-    settings in force (ARGOS_* variables) and Apertium's pairs."""
+    settings in force (ARGOS_* variables), Apertium's pairs and the bilingual
+    dictionaries' pairs (alignment evidence)."""
     from workbench.engines import format_pairs
     from workbench.engines.apertium import ApertiumEngine
     from workbench.engines.argos import ArgosEngine, installed_models, packages_dir
@@ -44,6 +45,19 @@ def models_list() -> None:
         stdout.print(f"apertium pairs: {format_pairs(ApertiumEngine().pairs())}")
     except EngineError as exc:
         console.print(f"apertium: {escape(str(exc))}")
+    from workbench.align.dictionary import dictionary_pairs, search_dirs
+
+    where = ", ".join(str(d) for d in search_dirs()) or "no folder"
+    pairs = dictionary_pairs()
+    own = [f"{a}→{b}" + (" (reversed)" if how == "reversed" else "") for a, b, how in pairs
+           if not how.startswith("via")]
+    stdout.print(f"dictionary pairs (alignment evidence, FreeDict in {escape(where)}): "
+                 + (", ".join(own) or "none (e.g. apt-get install dict-freedict-deu-fra)"),
+                 soft_wrap=True)
+    for via in sorted({how for _, _, how in pairs if how.startswith("via")}):
+        both = sorted({tuple(sorted((a, b))) for a, b, h in pairs if h == via})
+        stdout.print(f"dictionary pairs {via} (pivot penalty): "
+                     + ", ".join(f"{a}↔{b}" for a, b in both), soft_wrap=True)
 
 
 @models_app.command("install")

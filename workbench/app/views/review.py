@@ -37,7 +37,7 @@ from workbench.app.common import (db, load_glossary, open_or_stop, project_root,
                                   show_flashes, target_lang_select)
 from workbench.app.text import highlight, md_escape, source_diff_markdown, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
-from workbench.memory.match import DEFAULT_MIN_SCORE, source_diff
+from workbench.memory.match import source_diff
 from workbench.memory.project import (apply_to_repetitions, matches_for_segment,
                                       pending_repetitions, repetitions)
 from workbench.store import Project
@@ -51,7 +51,6 @@ STATUS_BADGE = {"todo": ":gray-badge[to do]", "approved": ":green-badge[:materia
 ORIGIN_LABEL = {"reviewer": "reviewer", "normaliser": "normaliser", "import": "import",
                 "undo": "undo", "mt": "machine translation"}
 PAGE_SIZES = (10, 20, 50)
-MIN_SHOWN = DEFAULT_MIN_SCORE
 VIEWS = ("Segments", "Beads", "QA")
 MESSAGE = {"success": st.success, "error": st.error, "warning": st.warning, "info": st.info}
 
@@ -407,9 +406,9 @@ def _memory_panel(row: dict, lang: str, glossary) -> list[str]:
     except WorkbenchError as exc:
         st.caption(md_escape(f"Memory not available: {exc}"))
         return []
+    if not found:  # nothing to show: the row keeps its height (8 rows at 1440×900)
+        return []
     with st.container(border=True, key=f"rv_tm_{seg}"):
-        if not found:
-            st.caption(f"Memory: no match of {MIN_SHOWN}% or more")
         for i, m in enumerate(found, 1):
             u = m.unit
             origin = f"{u.origin}: {u.origin_ref}" if u.origin_ref else u.origin

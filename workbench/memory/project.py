@@ -251,18 +251,39 @@ class MemoryIndex:
             sync_reviews(project)
         self.project, self.src, self.tgt, self.glossary = project, src, tgt, glossary
         self.scorer = Scorer(src, tgt, glossary)
-        self._df: dict[str, int] = {}
+        self._df: dict[str, int] = {}       # postings per word, counted up to a cap
+        self._exact: set[str] = set()         # words of _df counted past the cap
 
     def _terms(self, text: str) -> list[str]:
+        """The rarest words of ``text`` to query the word index with: at most
+        QUERY_TERMS, while their postings stay under POSTINGS_BUDGET, at least two.
+
+        Only the order of words rarer than the budget matters (a word with more
+        postings ends the list once two are chosen), so frequencies are counted up
+        to ``POSTINGS_BUDGET + 1`` postings (a cost independent of the memory's
+        size); exact counts of common words are read only when fewer than two words
+        are rarer than that. The choice is the one exact counts give."""
+        cap = POSTINGS_BUDGET + 1
         words = list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
         unknown = [w for w in words if w not in self._df]
         if unknown:
-            found = store.term_frequencies(self.project, unknown)
-            for w in unknown:
-                self._df[w] = found.get(w, 0)
             if len(self._df) > 200_000:
                 self._df.clear()
-        present = sorted((w for w in words if self._df.get(w)), key=lambda w: self._df.get(w, 0))
+                self._exact.clear()
+            simple = [w for w in unknown if w.isalnum()]  # one token of the index each
+            found = store.term_frequencies_capped(self.project, simple, cap)
+            others = [w for w in unknown if not w.isalnum()]
+            found.update(store.term_frequencies(self.project, others))
+            for w in unknown:
+                self._df[w] = found.get(w, 0)
+        present = [w for w in words if self._df.get(w)]
+        capped = [w for w in present if self._df[w] >= cap and w not in self._exact]
+        if capped and sum(1 for w in present if self._df[w] < cap) < 2:
+            exact = store.term_frequencies(self.project, capped)
+            for w in capped:
+                self._df[w] = exact.get(w, 0)
+                self._exact.add(w)
+        present.sort(key=lambda w: self._df[w])
         chosen: list[str] = []
         postings = 0
         for w in present[:QUERY_TERMS]:

@@ -115,6 +115,22 @@ def term_frequencies(project: Project, terms: Sequence[str]) -> dict[str, int]:
         f"SELECT term, doc FROM memory_vocab WHERE term IN ({marks})", tuple(terms))}
 
 
+def term_frequencies_capped(project: Project, terms: Sequence[str], cap: int) -> dict[str, int]:
+    """``min(units holding the term, cap)`` for each of ``terms`` (absent: none): the
+    word index read for at most ``cap`` postings per term, where
+    :func:`term_frequencies` reads a common word's whole posting list (a cost that
+    grows with the memory). Each term must be one token of the index (letters and
+    digits only), so that the phrase query finds exactly the units holding it."""
+    out: dict[str, int] = {}
+    for t in terms:
+        (n,) = project.conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM memory_fts WHERE memory_fts MATCH ? LIMIT ?)",
+            ('"' + t + '"', cap)).fetchone()
+        if n:
+            out[t] = n
+    return out
+
+
 def fuzzy_candidates(project: Project, src: str, tgt: str, terms: Sequence[str],
                      limit: int) -> list[MemoryUnit]:
     """Up to ``limit`` units of the pair sharing the most (BM25-weighted) of ``terms``."""

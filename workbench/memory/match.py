@@ -120,11 +120,17 @@ def _word_key(word: str) -> str:
     return key
 
 
+def _is_nfc(text: str) -> bool:
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
 def word_keys(text: str) -> list[str]:
     """The case-folded words of ``text`` with numbers as one placeable key (no names):
     the same list for texts that differ only in case, punctuation, spacing or numbers.
     Equal to the keys of the non-punctuation :func:`tokens` (without building them)."""
-    return [NUMBER if num else _word_key(word) for num, word in _KEY_TOKEN.findall(text)]
+    get = _WORD_KEYS.get
+    return [NUMBER if num else (get(word) or _word_key(word))
+            for num, word in _KEY_TOKEN.findall(text)]
 
 
 def source_hash(text: str) -> int:
@@ -250,7 +256,13 @@ class Scorer:
         if longest == 0:
             return True
         base = 100.0 * (1 - Levenshtein.distance(qk, uk) / longest)
-        return base >= score or normalise(query.text) == normalise(unit.source)
+        if base >= score:
+            return True
+        # the same normalised text scores 100; for NFC texts it also means the same
+        # words (normalising only maps quotes, dashes and spaces, which no key holds)
+        if _is_nfc(query.text) and _is_nfc(unit.source):
+            return False
+        return normalise(query.text) == normalise(unit.source)
 
     def match(self, query: Query, unit: MemoryUnit) -> Match:
         """Score ``unit`` for ``query`` and build the target to propose."""

@@ -43,6 +43,9 @@ FUZZY_CANDIDATES = 30
 #: lookup costs the same in a memory of 10,000 or 1,000,000 units.
 QUERY_TERMS = 6
 POSTINGS_BUDGET = 5_000
+#: Postings are counted up to these caps, each only when the one before cannot decide.
+COUNT_CAPS = (64, 512, POSTINGS_BUDGET + 1)
+_EXACT = 1 << 62
 #: Default confidence for units taken from aligned human translations.
 DEFAULT_MIN_CONFIDENCE = 0.7
 _FTS_WORD = re.compile(r"\w+")
@@ -251,47 +254,68 @@ class MemoryIndex:
             sync_reviews(project)
         self.project, self.src, self.tgt, self.glossary = project, src, tgt, glossary
         self.scorer = Scorer(src, tgt, glossary)
-        self._df: dict[str, int] = {}       # postings per word, counted up to a cap
-        self._exact: set[str] = set()         # words of _df counted past the cap
+        self._df: dict[str, int] = {}    # postings per word, counted up to _cap[word]
+        self._cap: dict[str, int] = {}
 
     def _terms(self, text: str) -> list[str]:
         """The rarest words of ``text`` to query the word index with: at most
         QUERY_TERMS, while their postings stay under POSTINGS_BUDGET, at least two.
 
-        Only the order of words rarer than the budget matters (a word with more
-        postings ends the list once two are chosen), so frequencies are counted up
-        to ``POSTINGS_BUDGET + 1`` postings (a cost independent of the memory's
-        size); exact counts of common words are read only when fewer than two words
-        are rarer than that. The choice is the one exact counts give."""
-        cap = POSTINGS_BUDGET + 1
+        Counting a common word's postings costs in proportion to the memory, and
+        only the order of the rarest words matters; so postings are counted up to
+        growing caps (COUNT_CAPS, then exactly), each step only for the words still
+        at their cap and only while the choice is undecided: a word at cap ``c``
+        has ``c`` or more postings, which is enough to know it comes after every
+        word with fewer, and that taking it would pass the budget. The choice is
+        the one exact counts give."""
         words = list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
-        unknown = [w for w in words if w not in self._df]
-        if unknown:
-            if len(self._df) > 200_000:
-                self._df.clear()
-                self._exact.clear()
-            simple = [w for w in unknown if w.isalnum()]  # one token of the index each
-            found = store.term_frequencies_capped(self.project, simple, cap)
-            others = [w for w in unknown if not w.isalnum()]
-            found.update(store.term_frequencies(self.project, others))
-            for w in unknown:
-                self._df[w] = found.get(w, 0)
-        present = [w for w in words if self._df.get(w)]
-        capped = [w for w in present if self._df[w] >= cap and w not in self._exact]
-        if capped and sum(1 for w in present if self._df[w] < cap) < 2:
-            exact = store.term_frequencies(self.project, capped)
-            for w in capped:
-                self._df[w] = exact.get(w, 0)
-                self._exact.add(w)
-        present.sort(key=lambda w: self._df[w])
+        if len(self._df) > 200_000:
+            self._df.clear()
+            self._cap.clear()
+        new = [w for w in words if w not in self._df]
+        if new:
+            others = [w for w in new if not w.isalnum()]  # not one token of the index
+            exact = store.term_frequencies(self.project, others) if others else {}
+            for w in others:
+                self._df[w], self._cap[w] = exact.get(w, 0), _EXACT
+            self._count([w for w in new if w.isalnum()], COUNT_CAPS[0])
+        while True:
+            chosen, undecided = self._choose(words)
+            if not undecided:
+                return chosen
+            cap = min(c for c in (*COUNT_CAPS, _EXACT) if c > min(self._cap[w] for w in undecided))
+            self._count([w for w in undecided if self._cap[w] < cap], cap)
+
+    def _count(self, words: list[str], cap: int) -> None:
+        if cap == _EXACT:
+            found = store.term_frequencies(self.project, words)
+        else:
+            found = store.term_frequencies_capped(self.project, words, cap)
+        for w in words:
+            self._df[w], self._cap[w] = found.get(w, 0), cap
+
+    def _choose(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """The chosen words, or the words whose counts must go past their cap first."""
+        present = [w for w in words if self._df[w]]
+        at_cap = [w for w in present if self._df[w] >= self._cap[w]]   # lower bounds
+        low = min((self._df[w] for w in at_cap), default=_EXACT)
+        known = sorted((w for w in present if self._df[w] < low and w not in at_cap),
+                       key=lambda w: self._df[w])
         chosen: list[str] = []
         postings = 0
-        for w in present[:QUERY_TERMS]:
-            postings += self._df[w]
-            if len(chosen) >= 2 and postings > POSTINGS_BUDGET:
-                break
-            chosen.append(w)
-        return chosen
+        for i in range(QUERY_TERMS):
+            if i < len(known):
+                postings += self._df[known[i]]
+                if len(chosen) >= 2 and postings > POSTINGS_BUDGET:
+                    break
+                chosen.append(known[i])
+            elif len(known) == len(present):
+                break                                   # every word taken
+            elif len(chosen) >= 2 and postings + low > POSTINGS_BUDGET:
+                break                                   # the next word has ``low`` or more
+            else:
+                return [], at_cap
+        return chosen, []
 
     def lookup(self, queries: Sequence[Query], *, min_score: int = DEFAULT_MIN_SCORE,
                limit: int = DEFAULT_MATCHES_SHOWN) -> list[list[Match]]:

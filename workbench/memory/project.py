@@ -116,7 +116,10 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     idempotent. ``src``/``tgt`` keep one language pair (and name the languages of
     a plain two-column TSV/CSV without a header). Targets whose status (in our
     exports) is not one of ``statuses`` are skipped: a machine draft is not a
-    memory. Units of our exports keep their neighbours as context.
+    memory. Units of our exports keep their neighbours as context. TMX units keep
+    their author and date (``changeid``/``changedate``, else ``creationid``/
+    ``creationdate``, of the target ``<tuv>`` or the ``<tu>``); ``author`` and the
+    import time stand in where a file has none.
     """
     from workbench.io import format_for_path
     from workbench.io.project import language_codes
@@ -135,17 +138,23 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
                              "and target; for two columns (source, target) give --from and --to")
         pairs = _plain_pairs(path, "\t" if fmt.name == "tsv" else ",", src, tgt)
     else:
-        units = (language_codes(u, report.notes) for u in fmt.read(path, report.notes))
+        if fmt.name == "tmx":
+            read: Iterable[tuple[Any, tuple[Authorship, ...] | None]] = _tmx_units(path, report.notes)
+        else:
+            read = ((u, None) for u in fmt.read(path, report.notes))
+        units = ((language_codes(u, report.notes), who) for u, who in read)
         pairs = _pairs(units, src, tgt, statuses, report)
 
     def rows() -> Iterator[NewMemoryUnit]:
-        for s_lang, t_lang, source, target, before, after in pairs:
+        for s_lang, t_lang, source, target, before, after, who in pairs:
             report.units += 1
             if not source.strip() or not target.strip():
                 report.skipped["with an empty source or target"] += 1
                 continue
             yield new_unit(s_lang, t_lang, source, target, "file", origin_ref=path.name,
-                           author=author, context_before=before, context_after=after)
+                           author=who[0] or author if who else author,
+                           created_at=who[1] if who else None,
+                           context_before=before, context_after=after)
 
     try:
         report.added, report.existing = store.add_units(project, rows())
@@ -154,28 +163,91 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     return report
 
 
-PairRow = tuple[str, str, str, str, str | None, str | None]
+#: Author and date (``created_at`` form) of a target, from the file; ``None`` where it has none.
+Authorship = tuple[str | None, str | None]
+PairRow = tuple[str, str, str, str, str | None, str | None, Authorship | None]
+_TMX_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})Z")
 
 
-def _pairs(units: Iterable[Any], src: str | None, tgt: str | None, statuses: Sequence[str],
-           report: MemoryImportReport) -> Iterator[PairRow]:
-    """``(src, tgt, source, target, context before, context after)`` per unit and target;
-    units with a document and position get the sources of their neighbours as context."""
-    def emit(unit: Any, before: str | None, after: str | None) -> Iterator[PairRow]:
+def _tmx_date(value: str | None) -> str | None:
+    """A TMX date (``20240913T101500Z``, UTC) in the memory's form
+    (``2024-09-13T10:15:00.000Z``); None when absent or not a TMX date."""
+    m = _TMX_DATE.fullmatch((value or "").strip())
+    return None if m is None else "{}-{}-{}T{}:{}:{}.000Z".format(*m.groups())
+
+
+def _tmx_units(path: Path, notes: Counter[str]) -> Iterator[tuple[Any, tuple[Authorship, ...]]]:
+    """The units of a TMX file (as :func:`workbench.io.tmx.read_tmx` reads them), each
+    with the author and date of each target: the target ``<tuv>``'s ``changeid`` /
+    ``changedate`` (the last change), else its ``creationid`` / ``creationdate``,
+    else the same attributes of the ``<tu>``."""
+    from workbench.errors import FormatError
+    from workbench.io.tmx import XML_LANG, _read_tu
+    from workbench.io.xmlsafe import clear, safe_iterparse
+
+    def who(*elems: Any) -> Authorship:
+        author = date = None
+        for e in elems:
+            author = author or e.get("changeid") or e.get("creationid") or None
+            date = date or _tmx_date(e.get("changedate")) or _tmx_date(e.get("creationdate"))
+        if author is None and date is None:
+            return None, None
+        return (author.strip() or None) if author else None, date
+
+    header_src: str | None = None
+    count = 0
+    root_seen = False
+    for event, elem in safe_iterparse(path, events=("start", "end")):
+        if event == "start":
+            if not root_seen and elem.tag != "tmx":
+                raise FormatError(f"{path}: not a TMX file (root element {elem.tag!r}, not 'tmx')")
+            root_seen = True
+            continue
+        if elem.tag == "header":
+            header_src = elem.get("srclang")
+            clear(elem)
+        elif elem.tag == "tu":
+            count += 1
+            unit = _read_tu(elem, header_src, path, count, notes)
+            if unit is not None:
+                tuvs = {}
+                for c in elem:
+                    if c.tag == "tuv":
+                        tuvs.setdefault(c.get(XML_LANG) or c.get("lang"), c)
+                authorship = tuple(who(*(e for e in (tuvs.get(t.lang), elem) if e is not None))
+                                   for t in unit.targets)
+            clear(elem)
+            if unit is not None:
+                yield unit, authorship
+        elif elem.tag == "tmx" and header_src is None:
+            raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
+
+
+def _pairs(units: Iterable[tuple[Any, tuple[Authorship, ...] | None]], src: str | None,
+           tgt: str | None, statuses: Sequence[str], report: MemoryImportReport
+           ) -> Iterator[PairRow]:
+    """``(src, tgt, source, target, context before, context after, authorship)`` per unit
+    and target; units with a document and position get the sources of their
+    neighbours as context."""
+    def emit(item: tuple[Any, tuple[Authorship, ...] | None], before: str | None,
+             after: str | None) -> Iterator[PairRow]:
+        unit, who = item
         if src and unit.source_lang != src:
             report.skipped[f"in another source language than {src}"] += len(unit.targets)
             return
-        for t in unit.targets:
+        for i, t in enumerate(unit.targets):
             if tgt and t.lang != tgt:
                 report.skipped[f"in another target language than {tgt}"] += 1
             elif t.status is not None and t.status not in statuses:
                 report.skipped[f"with status {t.status} (not {', '.join(statuses)})"] += 1
             else:
-                yield unit.source_lang, t.lang, unit.source, t.text, before, after
+                yield (unit.source_lang, t.lang, unit.source, t.text, before, after,
+                       who[i] if who else None)
 
-    def neighbour(unit: Any, other: Any) -> str | None:
+    def neighbour(item: tuple[Any, Any], other_item: tuple[Any, Any] | None) -> str | None:
         """The neighbour's source as context: '' at a document's edge, None when the
         file does not place its units in documents."""
+        unit, other = item[0], None if other_item is None else other_item[0]
         if unit.idx is None:
             return None
         if (other is not None and other.idx is not None
@@ -210,7 +282,7 @@ def _plain_pairs(path: Path, delimiter: str, src: str, tgt: str) -> Iterator[Pai
                 if len(cells) != 2:
                     raise FormatError(f"{path} line {reader.line_num}: {len(cells)} columns; "
                                       "a file without a header needs exactly two (source, target)")
-                yield src, tgt, cells[0], cells[1], None, None
+                yield src, tgt, cells[0], cells[1], None, None, None
         except UnicodeDecodeError:
             raise EncodingError(f"{path}: not UTF-8; save it as UTF-8 and try again") from None
         except csv.Error as exc:

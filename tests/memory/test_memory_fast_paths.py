@@ -92,15 +92,32 @@ def test_capped_posting_counts_choose_the_words_exact_counts_choose(zipf_memory,
         monkeypatch.setattr(mp, "COUNT_CAPS", caps)
         index = MemoryIndex(p, "fr", "en", sync=False)
         for text in _zipf_sentences(rng, 150) + ["Mot0 mot1 mot0.", "mot1 mot2", "inconnu"]:
-            words = list(dict.fromkeys(mp._FTS_WORD.findall(text.lower())))
-            df = store.term_frequencies(p, words)
-            exact, postings = [], 0
-            for w in sorted((w for w in words if df.get(w)), key=lambda w: df[w])[:mp.QUERY_TERMS]:
-                postings += df[w]
-                if len(exact) >= 2 and postings > budget:
-                    break
-                exact.append(w)
-            assert index._terms(text) == exact, (text, budget)
+            assert index._terms(text) == _exact_choice(p, text, budget), (text, budget)
+
+
+def _exact_choice(p: Project, text: str, budget: int) -> list[str]:
+    words = list(dict.fromkeys(mp._FTS_WORD.findall(text.lower())))
+    df = store.term_frequencies(p, words)
+    exact, postings = [], 0
+    for w in sorted((w for w in words if df.get(w)), key=lambda w: df[w])[:mp.QUERY_TERMS]:
+        postings += df[w]
+        if len(exact) >= 2 and postings > budget:
+            break
+        exact.append(w)
+    return exact
+
+
+def test_word_counts_shared_by_lookups_follow_changes_of_the_memory(zipf_memory, monkeypatch):
+    p, rng = zipf_memory
+    monkeypatch.setattr(mp, "POSTINGS_BUDGET", 100)
+    monkeypatch.setattr(mp, "COUNT_CAPS", (4, 101))
+    text = "mot250 mot280 mot3 rarissime."
+    before = MemoryIndex(p, "fr", "en")._terms(text)
+    assert before == _exact_choice(p, text, 100) and "rarissime" not in before
+    store.add_units(p, (mp.new_unit("fr", "en", f"rarissime mot{i} mot250", f"EN {i}", "file")
+                        for i in range(300)))
+    after = MemoryIndex(p, "fr", "en")._terms(text)
+    assert after == _exact_choice(p, text, 100) and after != before
 
 
 def test_leverage_report_equals_one_lookup_per_segment(tmp_path):

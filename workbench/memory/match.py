@@ -114,7 +114,7 @@ def _word_key(word: str) -> str:
     if key is None:
         key = (word.lower() if word.isascii()  # ASCII: casefold is lower, _APOS changes nothing
                else unicodedata.normalize("NFC", word).translate(_APOS).casefold())
-        if len(_WORD_KEYS) > 500_000:
+        if len(_WORD_KEYS) > 100_000:
             _WORD_KEYS.clear()
         _WORD_KEYS[word] = key
     return key

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -315,6 +316,10 @@ def add_aligned(project: Project, min_confidence: float = DEFAULT_MIN_CONFIDENCE
 # -- looking up --------------------------------------------------------------------------
 
 
+_WORD_COUNTS: weakref.WeakKeyDictionary[Project, tuple[tuple[int, int], dict[str, int],
+                                                       dict[str, int]]] = weakref.WeakKeyDictionary()
+
+
 class MemoryIndex:
     """Lookups in one language pair of a project's memory (reviews synced on creation).
 
@@ -326,8 +331,15 @@ class MemoryIndex:
             sync_reviews(project)
         self.project, self.src, self.tgt, self.glossary = project, src, tgt, glossary
         self.scorer = Scorer(src, tgt, glossary)
-        self._df: dict[str, int] = {}    # postings per word, counted up to _cap[word]
-        self._cap: dict[str, int] = {}
+        # postings per word, counted up to _cap[word]: shared by the indexes of one open
+        # project until its database changes (by this connection or another one)
+        signature = (project.conn.execute("PRAGMA data_version").fetchone()[0],
+                     project.conn.total_changes)
+        counts = _WORD_COUNTS.get(project)
+        if counts is None or counts[0] != signature:
+            counts = _WORD_COUNTS[project] = (signature, {}, {})
+        self._df: dict[str, int] = counts[1]
+        self._cap: dict[str, int] = counts[2]
 
     def _terms(self, text: str) -> list[str]:
         """The rarest words of ``text`` to query the word index with: at most

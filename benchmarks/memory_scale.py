@@ -7,7 +7,10 @@ imported with :func:`workbench.memory.project.import_memory` (one transaction,
 FTS5 word index filled by triggers), timed, with the process's peak resident
 memory. Lookups: queries are memory sources with 1 to 3 words changed (fuzzy
 hits) and fresh sentences (misses), top 3 at ``--min 70`` as ``tm lookup``
-does; p50/p95/max over the queries, one query per call. Leverage: a project of
+does; p50/p95/max over the queries, timed twice: one ``lookup()`` call per query
+(``lookup_*``: a new index each time, as a page showing one segment does) and
+one index for all queries (``session_lookup_*``, as ``tm lookup --in FILE``).
+Both report the process's wall clock. Leverage: a project of
 10,000 segments (half near a memory unit, half new, some repeated) analysed with
 :func:`workbench.memory.project.analyse`.
 
@@ -25,9 +28,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import itertools
 import json
+import os
 import platform
 import random
 import resource

@@ -14,7 +14,12 @@ Thin shells over :mod:`workbench.memory.match` (scoring, pure) and
 
 Lookups find candidates in two indexes (the source's word hash, for exact and
 number-only differences; an FTS5 word index queried with the query's rarest
-words), then score them with :class:`~workbench.memory.match.Scorer`.
+words), then score them with :class:`~workbench.memory.match.Scorer`. Both
+indexes are kept current in the transaction that changes the units: the hash is a
+column of ``memory_units``, the word index is filled by triggers on it. How rare a
+word is, is counted in the word index up to growing caps (a common word never
+costs more than the postings budget) and remembered for the open project until
+its database changes.
 """
 
 from __future__ import annotations

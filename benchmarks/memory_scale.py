@@ -7,19 +7,30 @@ imported with :func:`workbench.memory.project.import_memory` (one transaction,
 FTS5 word index filled by triggers), timed, with the process's peak resident
 memory. Lookups: queries are memory sources with 1 to 3 words changed (fuzzy
 hits) and fresh sentences (misses), top 3 at ``--min 70`` as ``tm lookup``
-does; p50/p95/max over the queries, one query per call. Leverage: a project of
+does; p50/p95/max over the queries, timed twice: one ``lookup()`` call per query
+(``lookup_*``: a new index each time, as a page showing one segment does) and
+one index for all queries (``session_lookup_*``, as ``tm lookup --in FILE``).
+Both report the process's wall clock. Leverage: a project of
 10,000 segments (half near a memory unit, half new, some repeated) analysed with
 :func:`workbench.memory.project.analyse`.
 
     python benchmarks/memory_scale.py --n 1000000
     python benchmarks/memory_scale.py --n 100000 --queries 300
+    python benchmarks/memory_scale.py --n 1000000 --dir /tmp/tm --reuse   # again, same data
+
+With ``--reuse`` a ``--dir`` already holding the imported memory (and the analysis
+project) is measured again without importing. Each phase records the load
+average (1 minute) before and after it: on a shared machine the wall-clock
+figures mean little without it.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import itertools
 import json
+import os
 import platform
 import random
 import resource
@@ -67,18 +78,27 @@ def main() -> None:
     ap.add_argument("--segments", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp dir)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="measure the memory already imported in --dir (no import)")
     args = ap.parse_args()
 
     from workbench.io import WriteOptions, get_format
-    from workbench.memory.project import analyse, import_memory, lookup
+    from workbench.memory.project import MemoryIndex, analyse, import_memory, lookup
+    from workbench.memory.match import Query
     from workbench.store import NewParagraph, NewSegment, Project
     from workbench.store import memory as store
 
     work = args.dir or Path(tempfile.mkdtemp(prefix="tm-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     tmx = work / f"memory-{args.n}.tmx"
-    result: dict[str, object] = {"n": args.n, "machine": platform.processor() or platform.machine(),
-                                 "python": platform.python_version()}
+    result: dict[str, object] = {
+        "n": args.n, "machine": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(), "python": platform.python_version(),
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+
+    def load(phase: str) -> None:
+        result[f"load_{phase}"] = round(os.getloadavg()[0], 1)
+
     if not tmx.exists():
         t = time.perf_counter()
         get_format("tmx").write(units(args.n, args.seed), tmx, WriteOptions("fr", ("en",)))
@@ -86,12 +106,20 @@ def main() -> None:
     result["tmx_mb"] = round(tmx.stat().st_size / 1e6, 1)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     project = Project(work / "project")
-    t = time.perf_counter()
-    report = import_memory(project, tmx)
-    result["import_s"] = round(time.perf_counter() - t, 1)
-    result["import_added"] = report.added
-    result["peak_rss_mb_before_import"] = round(rss_before)
-    result["peak_rss_mb_after_import"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    import sqlite3
+    result["sqlite"] = sqlite3.sqlite_version
+    reused = args.reuse and store.count_units(project) > 0
+    if not reused:
+        load("import_start")
+        t = time.perf_counter()
+        report = import_memory(project, tmx)
+        result["import_s"] = round(time.perf_counter() - t, 1)
+        load("import_end")
+        result["import_added"] = report.added
+        result["peak_rss_mb_before_import"] = round(rss_before)
+        result["peak_rss_mb_after_import"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    result["units"] = store.count_units(project)
     result["db_mb"] = round(sum(f.stat().st_size for f in (work / "project").iterdir()) / 1e6)
 
     # queries: memory sources with 1-3 words changed, and unrelated sentences
@@ -104,18 +132,29 @@ def main() -> None:
     queries += [sentence(rng, vocab, weights) for _ in range(args.queries - len(queries))]
     rng.shuffle(queries)
     lookup(project, queries[:5], "fr", "en")  # warm the page cache
-    times, hits = [], 0
-    for q in queries:
-        t = time.perf_counter()
-        found = lookup(project, [q], "fr", "en", min_score=70, limit=3)[0]
-        times.append((time.perf_counter() - t) * 1000)
-        hits += bool(found)
-    times.sort()
-    result["lookup_queries"] = len(queries)
-    result["lookup_hits"] = hits
-    result["lookup_p50_ms"] = round(statistics.median(times), 1)
-    result["lookup_p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
-    result["lookup_max_ms"] = round(times[-1], 1)
+
+    def timed(name: str, one) -> None:
+        load(f"{name}_start")
+        times, hits = [], 0
+        for q in queries:
+            t = time.perf_counter()
+            found = one(q)
+            times.append((time.perf_counter() - t) * 1000)
+            hits += bool(found)
+        load(f"{name}_end")
+        times.sort()
+        result[f"{name}_queries"] = len(queries)
+        result[f"{name}_hits"] = hits
+        result[f"{name}_p50_ms"] = round(statistics.median(times), 1)
+        result[f"{name}_p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
+        result[f"{name}_max_ms"] = round(times[-1], 1)
+
+    # one lookup() per query, as `tm lookup "text"` or a page showing one segment:
+    # a fresh index each time (reviews checked, word counts read again)
+    timed("lookup", lambda q: lookup(project, [q], "fr", "en", min_score=70, limit=3)[0])
+    # one index for the session, as `tm lookup --in FILE` or the review app
+    index = MemoryIndex(project, "fr", "en")
+    timed("session_lookup", lambda q: index.lookup([Query(q)], min_score=70, limit=3)[0])
 
     # leverage analysis of a 10,000-segment project
     n_seg = args.segments
@@ -123,17 +162,20 @@ def main() -> None:
     texts += [sentence(rng, vocab, weights) for _ in range(n_seg - len(texts) - n_seg // 20)]
     texts += rng.sample(texts, n_seg // 20)  # repetitions
     rng.shuffle(texts)
-    for d in range(0, n_seg, 500):
+    have_docs = project.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+    for d in range(0, n_seg if not have_docs else 0, 500):
         chunk = texts[d:d + 500]
         project.add_document(source_path=f"doc{d}.txt", title=f"doc{d}", lang="fr",
                              lang_confidence=1.0, fmt="txt", encoding="utf-8",
                              content_hash=f"h{d}",
                              paragraphs=[NewParagraph(" ".join(chunk), "body",
                                                       [NewSegment(s, True) for s in chunk])])
+    load("analyse_start")
     t = time.perf_counter()
     rows = analyse(project, "en")
-    result["analyse_segments"] = len(texts)
     result["analyse_s"] = round(time.perf_counter() - t, 1)
+    load("analyse_end")
+    result["analyse_segments"] = sum(rows[-1].segments.values())
     result["analyse_total_segments"] = rows[-1].segments
     project.close()
     print(json.dumps(result, indent=1))

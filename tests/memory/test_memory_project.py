@@ -248,3 +248,33 @@ def test_seeds_kirby_sentence_matches_article_000(tmp_path):
         assert m.source == kirby_000 and m.target == f"EN {kirby_000}"
         assert m.unit.origin == "review"
         assert m.score < 70  # 16: same quote, another outlet's wording (README, "Memory")
+
+
+def test_tmx_units_keep_their_author_and_date(tmp_path):
+    tmx = tmp_path / "agency.tmx"
+    tmx.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="fr-FR" '
+        'datatype="plaintext"/><body>'
+        '<tu creationid="marie" creationdate="20190305T101500Z">'
+        '<tuv xml:lang="fr-FR"><seg>Bonjour.</seg></tuv>'
+        '<tuv xml:lang="en-GB"><seg>Hello.</seg></tuv></tu>'
+        '<tu creationid="marie" creationdate="20190305T101500Z" changeid="paul" '
+        'changedate="20210101T000000Z"><tuv xml:lang="fr-FR"><seg>Merci.</seg></tuv>'
+        '<tuv xml:lang="en-GB" changeid="lena" changedate="20230704T080910Z"><seg>Thanks.</seg>'
+        '</tuv></tu>'
+        '<tu creationdate="not a date"><tuv xml:lang="fr-FR"><seg>Au revoir.</seg></tuv>'
+        '<tuv xml:lang="en-GB"><seg>Goodbye.</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    with Project(tmp_path / "p") as p:
+        report = import_memory(p, tmx, author="agency")
+        assert report.added == 3
+        rows = {r[0]: r[1:] for r in p.conn.execute(
+            "SELECT source, author, created_at FROM memory_units")}
+        assert rows["Bonjour."] == ("marie", "2019-03-05T10:15:00.000Z")
+        assert rows["Merci."] == ("lena", "2023-07-04T08:09:10.000Z")  # the target's last change
+        assert rows["Au revoir."][0] == "agency"                        # none in the file
+        assert rows["Au revoir."][1] > "2024"                           # the import time
+        assert import_memory(p, tmx).added == 0                         # still idempotent
+        m = lookup(p, ["Merci !"], "fr", "en")[0][0]
+        assert (m.unit.author, m.unit.created_at[:10]) == ("lena", "2023-07-04")

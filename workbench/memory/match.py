@@ -102,10 +102,35 @@ def tokens(text: str, names: Sequence[tuple[int, int, str]] = ()) -> list[Token]
     return out
 
 
+#: :data:`_TOKEN` without its punctuation branch: the same words and numbers at the same
+#: places (a punctuation mark is one character that neither other branch can start with).
+_KEY_TOKEN = re.compile(r"(\d+(?:[.,:]\d+)*)|(\w+['’]?)")
+_WORD_KEYS: dict[str, str] = {}
+
+
+def _word_key(word: str) -> str:
+    """``Token.key`` of a word, memoised (the vocabulary of a memory is small)."""
+    key = _WORD_KEYS.get(word)
+    if key is None:
+        key = (word.lower() if word.isascii()  # ASCII: casefold is lower, _APOS changes nothing
+               else unicodedata.normalize("NFC", word).translate(_APOS).casefold())
+        if len(_WORD_KEYS) > 100_000:
+            _WORD_KEYS.clear()
+        _WORD_KEYS[word] = key
+    return key
+
+
+def _is_nfc(text: str) -> bool:
+    return text.isascii() or unicodedata.is_normalized("NFC", text)
+
+
 def word_keys(text: str) -> list[str]:
     """The case-folded words of ``text`` with numbers as one placeable key (no names):
-    the same list for texts that differ only in case, punctuation, spacing or numbers."""
-    return [t.key for t in tokens(text) if t.kind != "punct"]
+    the same list for texts that differ only in case, punctuation, spacing or numbers.
+    Equal to the keys of the non-punctuation :func:`tokens` (without building them)."""
+    get = _WORD_KEYS.get
+    return [NUMBER if num else (get(word) or _word_key(word))
+            for num, word in _KEY_TOKEN.findall(text)]
 
 
 def source_hash(text: str) -> int:
@@ -195,6 +220,7 @@ class Scorer:
     tgt: str
     glossary: Any | None = None
     _cache: dict[str, list[Token]] = field(default_factory=dict, repr=False)
+    _key_cache: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def tokens(self, text: str) -> list[Token]:
         toks = self._cache.get(text)
@@ -207,6 +233,36 @@ class Scorer:
                 self._cache.clear()
             self._cache[text] = toks
         return toks
+
+    def _keys(self, text: str) -> list[str]:
+        keys = self._key_cache.get(text)
+        if keys is None:
+            keys = word_keys(text)
+            if len(self._key_cache) > 50_000:
+                self._key_cache.clear()
+            self._key_cache[text] = keys
+        return keys
+
+    def could_reach(self, query: Query, unit: MemoryUnit, score: float) -> bool:
+        """False only when :meth:`match` would score ``unit`` under ``score``: its word
+        score before penalties (the ceiling of every score but 100, which needs the
+        same normalised text) is under it. Cheap (no tokens built), so candidates
+        are filtered before scoring; always True with a glossary (names change the
+        words compared)."""
+        if self.glossary is not None or score <= 0:
+            return True
+        qk, uk = self._keys(query.text), self._keys(unit.source)
+        longest = max(len(qk), len(uk))
+        if longest == 0:
+            return True
+        base = 100.0 * (1 - Levenshtein.distance(qk, uk) / longest)
+        if base >= score:
+            return True
+        # the same normalised text scores 100; for NFC texts it also means the same
+        # words (normalising only maps quotes, dashes and spaces, which no key holds)
+        if _is_nfc(query.text) and _is_nfc(unit.source):
+            return False
+        return normalise(query.text) == normalise(unit.source)
 
     def match(self, query: Query, unit: MemoryUnit) -> Match:
         """Score ``unit`` for ``query`` and build the target to propose."""
@@ -306,10 +362,18 @@ def best_matches(scorer: Scorer, query: Query, units: Iterable[MemoryUnit], *,
     """The best ``limit`` matches at or above ``min_score``, best first: context
     before 100%, then by score, then units needing no replacement, then the
     newest. Units of the query's own segment are left out, and of matches with
-    the same target only the best is kept."""
+    the same target only the best is kept.
+
+    Units that cannot reach the threshold are not scored (:meth:`Scorer.could_reach`);
+    once ``limit`` targets are found, the threshold is the score of the last of
+    them (a unit scoring less cannot enter the list nor replace a better match of
+    its target), so the result is the one of scoring every unit."""
     found: dict[str, Match] = {}
+    floor = min_score
     for unit in units:
         if query.segment_id is not None and unit.segment_id == query.segment_id:
+            continue
+        if not scorer.could_reach(query, unit, floor):
             continue
         m = scorer.match(query, unit)
         if m.score < min_score:
@@ -317,6 +381,9 @@ def best_matches(scorer: Scorer, query: Query, units: Iterable[MemoryUnit], *,
         prev = found.get(m.target)
         if prev is None or m.rank > prev.rank:
             found[m.target] = m
+            if len(found) >= limit:
+                floor = max(min_score, sorted((f.score for f in found.values()),
+                                              reverse=True)[limit - 1])
     return sorted(found.values(), key=lambda m: m.rank, reverse=True)[:limit]
 
 

@@ -14,13 +14,19 @@ Thin shells over :mod:`workbench.memory.match` (scoring, pure) and
 
 Lookups find candidates in two indexes (the source's word hash, for exact and
 number-only differences; an FTS5 word index queried with the query's rarest
-words), then score them with :class:`~workbench.memory.match.Scorer`.
+words), then score them with :class:`~workbench.memory.match.Scorer`. Both
+indexes are kept current in the transaction that changes the units: the hash is a
+column of ``memory_units``, the word index is filled by triggers on it. How rare a
+word is, is counted in the word index up to growing caps (a common word never
+costs more than the postings budget) and remembered for the open project until
+its database changes.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,6 +49,9 @@ FUZZY_CANDIDATES = 30
 #: lookup costs the same in a memory of 10,000 or 1,000,000 units.
 QUERY_TERMS = 6
 POSTINGS_BUDGET = 5_000
+#: Postings are counted up to these caps, each only when the one before cannot decide.
+COUNT_CAPS = (64, 512, POSTINGS_BUDGET + 1)
+_EXACT = 1 << 62
 #: Default confidence for units taken from aligned human translations.
 DEFAULT_MIN_CONFIDENCE = 0.7
 _FTS_WORD = re.compile(r"\w+")
@@ -113,7 +122,10 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     idempotent. ``src``/``tgt`` keep one language pair (and name the languages of
     a plain two-column TSV/CSV without a header). Targets whose status (in our
     exports) is not one of ``statuses`` are skipped: a machine draft is not a
-    memory. Units of our exports keep their neighbours as context.
+    memory. Units of our exports keep their neighbours as context. TMX units keep
+    their author and date (``changeid``/``changedate``, else ``creationid``/
+    ``creationdate``, of the target ``<tuv>`` or the ``<tu>``); ``author`` and the
+    import time stand in where a file has none.
     """
     from workbench.io import format_for_path
     from workbench.io.project import language_codes
@@ -132,17 +144,23 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
                              "and target; for two columns (source, target) give --from and --to")
         pairs = _plain_pairs(path, "\t" if fmt.name == "tsv" else ",", src, tgt)
     else:
-        units = (language_codes(u, report.notes) for u in fmt.read(path, report.notes))
+        if fmt.name == "tmx":
+            read: Iterable[tuple[Any, tuple[Authorship, ...] | None]] = _tmx_units(path, report.notes)
+        else:
+            read = ((u, None) for u in fmt.read(path, report.notes))
+        units = ((language_codes(u, report.notes), who) for u, who in read)
         pairs = _pairs(units, src, tgt, statuses, report)
 
     def rows() -> Iterator[NewMemoryUnit]:
-        for s_lang, t_lang, source, target, before, after in pairs:
+        for s_lang, t_lang, source, target, before, after, who in pairs:
             report.units += 1
             if not source.strip() or not target.strip():
                 report.skipped["with an empty source or target"] += 1
                 continue
             yield new_unit(s_lang, t_lang, source, target, "file", origin_ref=path.name,
-                           author=author, context_before=before, context_after=after)
+                           author=who[0] or author if who else author,
+                           created_at=who[1] if who else None,
+                           context_before=before, context_after=after)
 
     try:
         report.added, report.existing = store.add_units(project, rows())
@@ -151,28 +169,91 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     return report
 
 
-PairRow = tuple[str, str, str, str, str | None, str | None]
+#: Author and date (``created_at`` form) of a target, from the file; ``None`` where it has none.
+Authorship = tuple[str | None, str | None]
+PairRow = tuple[str, str, str, str, str | None, str | None, Authorship | None]
+_TMX_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})Z")
 
 
-def _pairs(units: Iterable[Any], src: str | None, tgt: str | None, statuses: Sequence[str],
-           report: MemoryImportReport) -> Iterator[PairRow]:
-    """``(src, tgt, source, target, context before, context after)`` per unit and target;
-    units with a document and position get the sources of their neighbours as context."""
-    def emit(unit: Any, before: str | None, after: str | None) -> Iterator[PairRow]:
+def _tmx_date(value: str | None) -> str | None:
+    """A TMX date (``20240913T101500Z``, UTC) in the memory's form
+    (``2024-09-13T10:15:00.000Z``); None when absent or not a TMX date."""
+    m = _TMX_DATE.fullmatch((value or "").strip())
+    return None if m is None else "{}-{}-{}T{}:{}:{}.000Z".format(*m.groups())
+
+
+def _tmx_units(path: Path, notes: Counter[str]) -> Iterator[tuple[Any, tuple[Authorship, ...]]]:
+    """The units of a TMX file (as :func:`workbench.io.tmx.read_tmx` reads them), each
+    with the author and date of each target: the target ``<tuv>``'s ``changeid`` /
+    ``changedate`` (the last change), else its ``creationid`` / ``creationdate``,
+    else the same attributes of the ``<tu>``."""
+    from workbench.errors import FormatError
+    from workbench.io.tmx import XML_LANG, _read_tu
+    from workbench.io.xmlsafe import clear, safe_iterparse
+
+    def who(*elems: Any) -> Authorship:
+        author = date = None
+        for e in elems:
+            author = author or e.get("changeid") or e.get("creationid") or None
+            date = date or _tmx_date(e.get("changedate")) or _tmx_date(e.get("creationdate"))
+        if author is None and date is None:
+            return None, None
+        return (author.strip() or None) if author else None, date
+
+    header_src: str | None = None
+    count = 0
+    root_seen = False
+    for event, elem in safe_iterparse(path, events=("start", "end")):
+        if event == "start":
+            if not root_seen and elem.tag != "tmx":
+                raise FormatError(f"{path}: not a TMX file (root element {elem.tag!r}, not 'tmx')")
+            root_seen = True
+            continue
+        if elem.tag == "header":
+            header_src = elem.get("srclang")
+            clear(elem)
+        elif elem.tag == "tu":
+            count += 1
+            unit = _read_tu(elem, header_src, path, count, notes)
+            if unit is not None:
+                tuvs = {}
+                for c in elem:
+                    if c.tag == "tuv":
+                        tuvs.setdefault(c.get(XML_LANG) or c.get("lang"), c)
+                authorship = tuple(who(*(e for e in (tuvs.get(t.lang), elem) if e is not None))
+                                   for t in unit.targets)
+            clear(elem)
+            if unit is not None:
+                yield unit, authorship
+        elif elem.tag == "tmx" and header_src is None:
+            raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
+
+
+def _pairs(units: Iterable[tuple[Any, tuple[Authorship, ...] | None]], src: str | None,
+           tgt: str | None, statuses: Sequence[str], report: MemoryImportReport
+           ) -> Iterator[PairRow]:
+    """``(src, tgt, source, target, context before, context after, authorship)`` per unit
+    and target; units with a document and position get the sources of their
+    neighbours as context."""
+    def emit(item: tuple[Any, tuple[Authorship, ...] | None], before: str | None,
+             after: str | None) -> Iterator[PairRow]:
+        unit, who = item
         if src and unit.source_lang != src:
             report.skipped[f"in another source language than {src}"] += len(unit.targets)
             return
-        for t in unit.targets:
+        for i, t in enumerate(unit.targets):
             if tgt and t.lang != tgt:
                 report.skipped[f"in another target language than {tgt}"] += 1
             elif t.status is not None and t.status not in statuses:
                 report.skipped[f"with status {t.status} (not {', '.join(statuses)})"] += 1
             else:
-                yield unit.source_lang, t.lang, unit.source, t.text, before, after
+                yield (unit.source_lang, t.lang, unit.source, t.text, before, after,
+                       who[i] if who else None)
 
-    def neighbour(unit: Any, other: Any) -> str | None:
+    def neighbour(item: tuple[Any, Any], other_item: tuple[Any, Any] | None) -> str | None:
         """The neighbour's source as context: '' at a document's edge, None when the
         file does not place its units in documents."""
+        unit, other = item[0], None if other_item is None else other_item[0]
         if unit.idx is None:
             return None
         if (other is not None and other.idx is not None
@@ -207,7 +288,7 @@ def _plain_pairs(path: Path, delimiter: str, src: str, tgt: str) -> Iterator[Pai
                 if len(cells) != 2:
                     raise FormatError(f"{path} line {reader.line_num}: {len(cells)} columns; "
                                       "a file without a header needs exactly two (source, target)")
-                yield src, tgt, cells[0], cells[1], None, None
+                yield src, tgt, cells[0], cells[1], None, None, None
         except UnicodeDecodeError:
             raise EncodingError(f"{path}: not UTF-8; save it as UTF-8 and try again") from None
         except csv.Error as exc:
@@ -240,6 +321,10 @@ def add_aligned(project: Project, min_confidence: float = DEFAULT_MIN_CONFIDENCE
 # -- looking up --------------------------------------------------------------------------
 
 
+_WORD_COUNTS: weakref.WeakKeyDictionary[Project, tuple[tuple[int, int], dict[str, int],
+                                                       dict[str, int]]] = weakref.WeakKeyDictionary()
+
+
 class MemoryIndex:
     """Lookups in one language pair of a project's memory (reviews synced on creation).
 
@@ -251,26 +336,75 @@ class MemoryIndex:
             sync_reviews(project)
         self.project, self.src, self.tgt, self.glossary = project, src, tgt, glossary
         self.scorer = Scorer(src, tgt, glossary)
-        self._df: dict[str, int] = {}
+        # postings per word, counted up to _cap[word]: shared by the indexes of one open
+        # project until its database changes (by this connection or another one)
+        signature = (project.conn.execute("PRAGMA data_version").fetchone()[0],
+                     project.conn.total_changes)
+        counts = _WORD_COUNTS.get(project)
+        if counts is None or counts[0] != signature:
+            counts = _WORD_COUNTS[project] = (signature, {}, {})
+        self._df: dict[str, int] = counts[1]
+        self._cap: dict[str, int] = counts[2]
 
     def _terms(self, text: str) -> list[str]:
+        """The rarest words of ``text`` to query the word index with: at most
+        QUERY_TERMS, while their postings stay under POSTINGS_BUDGET, at least two.
+
+        Counting a common word's postings costs in proportion to the memory, and
+        only the order of the rarest words matters; so postings are counted up to
+        growing caps (COUNT_CAPS, then exactly), each step only for the words still
+        at their cap and only while the choice is undecided: a word at cap ``c``
+        has ``c`` or more postings, which is enough to know it comes after every
+        word with fewer, and that taking it would pass the budget. The choice is
+        the one exact counts give."""
         words = list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
-        unknown = [w for w in words if w not in self._df]
-        if unknown:
-            found = store.term_frequencies(self.project, unknown)
-            for w in unknown:
-                self._df[w] = found.get(w, 0)
-            if len(self._df) > 200_000:
-                self._df.clear()
-        present = sorted((w for w in words if self._df.get(w)), key=lambda w: self._df.get(w, 0))
+        if len(self._df) > 200_000:
+            self._df.clear()
+            self._cap.clear()
+        new = [w for w in words if w not in self._df]
+        if new:
+            others = [w for w in new if not w.isalnum()]  # not one token of the index
+            exact = store.term_frequencies(self.project, others) if others else {}
+            for w in others:
+                self._df[w], self._cap[w] = exact.get(w, 0), _EXACT
+            self._count([w for w in new if w.isalnum()], COUNT_CAPS[0])
+        while True:
+            chosen, undecided = self._choose(words)
+            if not undecided:
+                return chosen
+            cap = min(c for c in (*COUNT_CAPS, _EXACT) if c > min(self._cap[w] for w in undecided))
+            self._count([w for w in undecided if self._cap[w] < cap], cap)
+
+    def _count(self, words: list[str], cap: int) -> None:
+        if cap == _EXACT:
+            found = store.term_frequencies(self.project, words)
+        else:
+            found = store.term_frequencies_capped(self.project, words, cap)
+        for w in words:
+            self._df[w], self._cap[w] = found.get(w, 0), cap
+
+    def _choose(self, words: list[str]) -> tuple[list[str], list[str]]:
+        """The chosen words, or the words whose counts must go past their cap first."""
+        present = [w for w in words if self._df[w]]
+        at_cap = [w for w in present if self._df[w] >= self._cap[w]]   # lower bounds
+        low = min((self._df[w] for w in at_cap), default=_EXACT)
+        known = sorted((w for w in present if self._df[w] < low and w not in at_cap),
+                       key=lambda w: self._df[w])
         chosen: list[str] = []
         postings = 0
-        for w in present[:QUERY_TERMS]:
-            postings += self._df[w]
-            if len(chosen) >= 2 and postings > POSTINGS_BUDGET:
-                break
-            chosen.append(w)
-        return chosen
+        for i in range(QUERY_TERMS):
+            if i < len(known):
+                postings += self._df[known[i]]
+                if len(chosen) >= 2 and postings > POSTINGS_BUDGET:
+                    break
+                chosen.append(known[i])
+            elif len(known) == len(present):
+                break                                   # every word taken
+            elif len(chosen) >= 2 and postings + low > POSTINGS_BUDGET:
+                break                                   # the next word has ``low`` or more
+            else:
+                return [], at_cap
+        return chosen, []
 
     def lookup(self, queries: Sequence[Query], *, min_score: int = DEFAULT_MIN_SCORE,
                limit: int = DEFAULT_MATCHES_SHOWN) -> list[list[Match]]:

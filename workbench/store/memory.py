@@ -16,7 +16,9 @@ in :mod:`workbench.memory.match`.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import polars as pl
@@ -26,6 +28,8 @@ from workbench.memory.match import MemoryUnit
 from workbench.store import Project
 
 _INSERT_CHUNK = 5_000
+#: Page cache while adding units (KiB).
+IMPORT_CACHE_KIB = 65_536
 _UNIT_COLUMNS = ("id, source, target, source_lang, target_lang, origin, origin_ref, author, "
                  "created_at, context_before, context_after, segment_id")
 #: Engine name of translations filled from the memory (``translations.engine``).
@@ -69,7 +73,7 @@ def add_units(project: Project, units: Iterable[NewMemoryUnit]) -> tuple[int, in
 
     ``units`` may be a lazy reader: if it raises, nothing is stored."""
     added = seen = 0
-    with project.transaction() as conn:
+    with project.transaction() as conn, _import_cache(conn):
         chunk: list[tuple] = []
         for unit in units:
             chunk.append(_row(unit))
@@ -80,6 +84,19 @@ def add_units(project: Project, units: Iterable[NewMemoryUnit]) -> tuple[int, in
         if chunk:
             added += conn.executemany(_INSERT, chunk).rowcount
     return added, seen - added
+
+
+@contextmanager
+def _import_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A bigger page cache (IMPORT_CACHE_KIB, fixed: memory stays bounded) while
+    units are added: the unique key and hash indexes take inserts at random places,
+    which the default 2 MB cache keeps re-reading from the file."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {before}")
 
 
 def _unit(row: Sequence) -> MemoryUnit:
@@ -113,6 +130,22 @@ def term_frequencies(project: Project, terms: Sequence[str]) -> dict[str, int]:
     marks = ",".join("?" * len(terms))
     return {r[0]: r[1] for r in project.conn.execute(
         f"SELECT term, doc FROM memory_vocab WHERE term IN ({marks})", tuple(terms))}
+
+
+def term_frequencies_capped(project: Project, terms: Sequence[str], cap: int) -> dict[str, int]:
+    """``min(units holding the term, cap)`` for each of ``terms`` (absent: none): the
+    word index read for at most ``cap`` postings per term, where
+    :func:`term_frequencies` reads a common word's whole posting list (a cost that
+    grows with the memory). Each term must be one token of the index (letters and
+    digits only), so that the phrase query finds exactly the units holding it."""
+    out: dict[str, int] = {}
+    for t in terms:
+        (n,) = project.conn.execute(
+            "SELECT count(*) FROM (SELECT rowid FROM memory_fts WHERE memory_fts MATCH ? LIMIT ?)",
+            ('"' + t + '"', cap)).fetchone()
+        if n:
+            out[t] = n
+    return out
 
 
 def fuzzy_candidates(project: Project, src: str, tgt: str, terms: Sequence[str],

@@ -1,0 +1,159 @@
+"""The memory's shortcuts give the results of the plain computation: word keys
+without tokens, scoring only candidates that can reach the threshold, counting
+postings up to caps, and the leverage report against per-segment lookups."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from workbench.memory import project as mp
+from workbench.memory.match import (ANALYSIS_MIN_SCORE, Match, MemoryUnit, Query, Scorer, band,
+                                    best_matches, tokens, word_keys)
+from workbench.memory.project import MemoryIndex, analyse, lookup
+from workbench.store import NewParagraph, NewSegment, Project
+from workbench.store import memory as store
+
+ALPHABET = "aAéÉe\u0301 '’.,:;!?-_0123456789«»İßǅ\u00a0\t—"
+
+
+def test_word_keys_are_the_keys_of_the_words_and_numbers_of_tokens():
+    rng = random.Random(3)
+    texts = ["Le 13 septembre.", "L'homme d’État « dit » 1,5 m_x", "e\u0301te\u0301 ÉTÉ İstanbul",
+             "12.3.4, a:b 3:4", ""]
+    texts += ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 25))) for _ in range(3000)]
+    for text in texts:
+        assert word_keys(text) == [t.key for t in tokens(text) if t.kind != "punct"], text
+
+
+def _all_scored(scorer: Scorer, query: Query, units: list[MemoryUnit], min_score: int,
+                limit: int) -> list[Match]:
+    """best_matches as it was: every unit scored."""
+    found: dict[str, Match] = {}
+    for unit in units:
+        if query.segment_id is not None and unit.segment_id == query.segment_id:
+            continue
+        m = scorer.match(query, unit)
+        if m.score >= min_score and (m.target not in found or m.rank > found[m.target].rank):
+            found[m.target] = m
+    return sorted(found.values(), key=lambda m: m.rank, reverse=True)[:limit]
+
+
+def test_skipping_units_that_cannot_reach_the_threshold_changes_no_result():
+    rng = random.Random(5)
+    words = ["le", "ministre", "est", "arrivé", "à", "Moscou", "il", "a", "rencontré", "président",
+             "russe", "hier", "soir", "Le", "É\u0301", "e\u0301te\u0301", "été"]
+
+    def text() -> str:
+        toks = [rng.choice(words + [str(rng.randint(1, 30))]) for _ in range(rng.randint(1, 9))]
+        return " ".join(toks) + rng.choice([".", "", " !", "…"])
+
+    units = [MemoryUnit(id=i, source=text(), target=f"T{rng.randint(0, 40)} {i % 7}",
+                        source_lang="fr", target_lang="en", origin="file",
+                        created_at=f"2024-01-{i % 28 + 1:02d}",
+                        segment_id=i if i % 5 == 0 else None)
+             for i in range(400)]
+    units += [MemoryUnit(id=1000 + i, source=u.source.replace("été", "e\u0301te\u0301"),
+                         target=u.target, source_lang="fr", target_lang="en", origin="file")
+              for i, u in enumerate(units[:40])]
+    scorer = Scorer("fr", "en")
+    for n in range(150):
+        q = Query(text() if n % 3 else rng.choice(units).source, segment_id=rng.choice([None, 5]))
+        cands = rng.sample(units, 60)
+        for min_score, limit in ((70, 3), (50, 1), (0, 5), (100, 1), (85, 2)):
+            fast = best_matches(scorer, q, cands, min_score=min_score, limit=limit)
+            assert [(m.score, m.kind, m.unit.id, m.target) for m in fast] == \
+                [(m.score, m.kind, m.unit.id, m.target)
+                 for m in _all_scored(scorer, q, cands, min_score, limit)], (q, min_score, limit)
+
+
+def _zipf_sentences(rng: random.Random, n: int) -> list[str]:
+    vocab = [f"mot{i}" for i in range(300)]
+    weights = [1 / (i + 1) for i in range(len(vocab))]
+    return [" ".join(rng.choices(vocab, weights, k=rng.randint(3, 14))) + "." for _ in range(n)]
+
+
+@pytest.fixture
+def zipf_memory(tmp_path):
+    rng = random.Random(11)
+    with Project(tmp_path / "p") as p:
+        store.add_units(p, (mp.new_unit("fr", "en", s, f"EN {i}", "file", origin_ref="z")
+                            for i, s in enumerate(_zipf_sentences(rng, 3000))))
+        yield p, rng
+
+
+def test_capped_posting_counts_choose_the_words_exact_counts_choose(zipf_memory, monkeypatch):
+    p, rng = zipf_memory
+    # budgets and caps small enough for this memory to take every path (caps passed,
+    # exact counts needed when fewer than two words are under the cap)
+    for budget, caps in ((200, (4, 30, 201)), (40, (2, 41)), (1000, (64, 512, 1001))):
+        monkeypatch.setattr(mp, "POSTINGS_BUDGET", budget)
+        monkeypatch.setattr(mp, "COUNT_CAPS", caps)
+        index = MemoryIndex(p, "fr", "en", sync=False)
+        for text in _zipf_sentences(rng, 150) + ["Mot0 mot1 mot0.", "mot1 mot2", "inconnu"]:
+            assert index._terms(text) == _exact_choice(p, text, budget), (text, budget)
+
+
+def _exact_choice(p: Project, text: str, budget: int) -> list[str]:
+    words = list(dict.fromkeys(mp._FTS_WORD.findall(text.lower())))
+    df = store.term_frequencies(p, words)
+    exact, postings = [], 0
+    for w in sorted((w for w in words if df.get(w)), key=lambda w: df[w])[:mp.QUERY_TERMS]:
+        postings += df[w]
+        if len(exact) >= 2 and postings > budget:
+            break
+        exact.append(w)
+    return exact
+
+
+def test_word_counts_shared_by_lookups_follow_changes_of_the_memory(zipf_memory, monkeypatch):
+    p, rng = zipf_memory
+    monkeypatch.setattr(mp, "POSTINGS_BUDGET", 100)
+    monkeypatch.setattr(mp, "COUNT_CAPS", (4, 101))
+    text = "mot250 mot280 mot3 rarissime."
+    before = MemoryIndex(p, "fr", "en")._terms(text)
+    assert before == _exact_choice(p, text, 100) and "rarissime" not in before
+    store.add_units(p, (mp.new_unit("fr", "en", f"rarissime mot{i} mot250", f"EN {i}", "file")
+                        for i in range(300)))
+    after = MemoryIndex(p, "fr", "en")._terms(text)
+    assert after == _exact_choice(p, text, 100) and after != before
+
+
+def test_leverage_report_equals_one_lookup_per_segment(tmp_path):
+    rng = random.Random(13)
+    memory = _zipf_sentences(rng, 400)
+    texts = [s if i % 4 == 0 else s.replace("mot", "Mot", 1) if i % 4 == 1 else
+             " ".join(s.split()[1:]) or s if i % 4 == 2 else f"autre {s}"
+             for i, s in enumerate(memory[:120])] + _zipf_sentences(rng, 60)
+    with Project(tmp_path / "p") as p:
+        store.add_units(p, (mp.new_unit("fr", "en", s, f"EN {i}", "file", origin_ref="m")
+                            for i, s in enumerate(memory)))
+        for d in range(0, len(texts), 45):
+            chunk = texts[d:d + 45]
+            p.add_document(source_path=f"d{d}.txt", title=f"d{d}", lang="fr", lang_confidence=1.0,
+                           fmt="txt", encoding="utf-8", content_hash=f"h{d}",
+                           paragraphs=[NewParagraph(" ".join(chunk), "body",
+                                                    [NewSegment(s, True) for s in chunk])])
+        total = analyse(p, "en")[-1]
+        expected = dict.fromkeys(total.words, 0)
+        seen = set()
+        ctx = store.segment_contexts(p)
+        for r in ctx.iter_rows(named=True):
+            key = mp.normalise(r["text"])
+            if key in seen:
+                expected["repetitions"] += 1
+                continue
+            seen.add(key)
+            found = MemoryIndex(p, "fr", "en").lookup(
+                [Query(r["text"], r["context_before"], r["context_after"], r["segment_id"])],
+                min_score=ANALYSIS_MIN_SCORE, limit=1)[0]
+            expected[band(found[0] if found else None)] += 1
+        assert total.segments == expected
+        assert sum(expected.values()) == len(texts)
+        assert expected["100%"] and expected["no match"] and sum(
+            v for k, v in expected.items() if k not in ("100%", "no match", "repetitions"))
+        # and the free-text lookup agrees with the index it wraps
+        assert [[m.unit.id for m in ms] for ms in lookup(p, texts[:30], "fr", "en", min_score=50)] \
+            == [[m.unit.id for m in ms] for ms in MemoryIndex(p, "fr", "en").lookup(
+                [Query(t) for t in texts[:30]], min_score=50)]

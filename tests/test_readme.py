@@ -1,10 +1,9 @@
 """Every command line of the README's ```bash examples runs as written.
 
 The lines run in order, each in its own ``bash`` (with ``.venv`` activated, as the
-README says), in a fresh folder holding copies of ``seeds/`` and ``glossaries/``
-and the few input files the examples name (``a.fr``, ``ref.en``, ``a.gold``,
-``names.tbx``, ``old.tmx``, ``queries.fr``, ``translate-fr_en.argosmodel``,
-``edited.xlf``), so a user who
+README says), in a fresh folder holding copies of what a clone has (``seeds/``,
+``glossaries/``, ``examples/``) plus the one file a user brings from elsewhere (a
+downloaded ``translate-fr_en.argosmodel``; here the tiny test model), so a user who
 copies a line gets what the README promises. Lines that cannot run inside the
 test suite are listed in :data:`NOT_HERE` with the test that covers them instead.
 """
@@ -31,28 +30,6 @@ NOT_HERE = {
                  "a running Ray with --ray-address",
     "workbench translate --from fr --to en --in archive.parquet": "the cluster example above",
 }
-
-#: Inputs the examples name, written before the lines run.
-INPUTS = {
-    "a.fr": "La Maison Blanche a parlé.\nM. Kirby l'a dit.\nLa Corée du Nord répond.\n",
-    "ref.en": "The White House spoke.\nMr. Kirby said so.\nNorth Korea answers.\n",
-    "a.gold": "[0]:[0]\n[1]:[1]\n[2]:[2]\n",
-    "queries.fr": "Il est arrivé le 14 septembre.\nLa Maison Blanche a parlé.\n",
-    "old.tmx": """<?xml version="1.0" encoding="UTF-8"?>
-<tmx version="1.4"><header creationtool="test" creationtoolversion="1" segtype="sentence"
- o-tmf="none" adminlang="en" srclang="fr" datatype="plaintext"/><body>
-<tu><tuv xml:lang="fr"><seg>Il est arrivé le 13 septembre.</seg></tuv>
-<tuv xml:lang="en"><seg>He arrived on September 13.</seg></tuv></tu>
-</body></tmx>
-""",
-    "names.tbx": """<?xml version="1.0" encoding="UTF-8"?>
-<martif type="TBX" xml:lang="fr"><text><body>
-<termEntry id="kirby"><langSet xml:lang="fr"><tig><term>John Kirby</term></tig></langSet>
-<langSet xml:lang="en"><tig><term>John Kirby</term></tig></langSet></termEntry>
-</body></text></martif>
-""",
-}
-
 
 def example_lines() -> list[str]:
     """Command lines of the README's ```bash blocks, comments dropped."""
@@ -82,10 +59,8 @@ def test_every_readme_example_line_runs(tmp_path: Path, argos_home: Path, tiny_a
     work = tmp_path / "user"
     work.mkdir()
     (work / ".venv").symlink_to(Path(sys.prefix))
-    for folder in ("seeds", "glossaries"):
+    for folder in ("seeds", "glossaries", "examples"):
         shutil.copytree(ROOT / folder, work / folder)
-    for name, text in INPUTS.items():
-        (work / name).write_text(text, encoding="utf-8")
     shutil.copy(tiny_argosmodel, work / "translate-fr_en.argosmodel")
     env = {k: v for k, v in os.environ.items() if k not in ("WORKBENCH_PROJECT", "PYTHONPATH")}
     if os.environ.get("PYTHONPATH"):  # a worktree's code, where the suite runs from one
@@ -99,9 +74,6 @@ def test_every_readme_example_line_runs(tmp_path: Path, argos_home: Path, tiny_a
     for line in example_lines():
         if not_here(line):
             continue
-        if line.startswith("workbench import edited.xlf"):  # a file the reviewer sent back
-            prep = sh("workbench export --format xliff --out edited.xlf --to en")
-            assert prep.returncode == 0, prep.stderr
         proc = sh(line)
         assert proc.returncode == 0, f"README line failed: {line}\n{proc.stdout}\n{proc.stderr}"
         assert "Traceback" not in proc.stderr, line

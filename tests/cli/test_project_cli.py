@@ -121,3 +121,29 @@ def test_names_and_titles_that_look_like_markup_are_printed_as_they_are(tmp_path
     status = wb("status", "-p", project)
     assert status.returncode == 0, status.stderr
     assert title[:40] in status.stdout.replace("\n", "")  # the title, not styled away
+
+
+def test_translate_and_run_use_the_projects_glossary_unless_told_not_to(tmp_path):
+    """Issue 13 item 4: after ``run -g seeds.csv``, a plain ``translate`` keeps protecting
+    names (nothing re-translated without them) and says which glossary it used."""
+    glossary = Path(__file__).resolve().parents[2] / "glossaries" / "seeds.csv"
+    article = tmp_path / "a.txt"
+    shutil.copy(sorted(SEEDS.glob("*.txt"))[0], article)
+    project = tmp_path / "proj"
+    first = wb("run", str(article), "-g", str(glossary), "--engine", "apertium", "--no-serve",
+               "--export", "none", "--project", str(project))
+    assert first.returncode == 0, first.stderr
+    plain = wb("translate", "--to", "en", "--engine", "apertium", "--project", str(project))
+    out = " ".join(plain.stderr.split())
+    assert plain.returncode == 0, plain.stderr
+    assert "glossary: seeds.csv (the project's" in out and " 0 translated" in out, out
+    assert "term accuracy" in out.lower()
+    without = wb("translate", "--to", "en", "--engine", "apertium", "--no-glossary",
+                 "--project", str(project))
+    assert without.returncode == 0 and "glossary:" not in without.stderr
+    assert "0 translated" not in without.stderr, "without the glossary the MT is another one"
+    rerun = wb("run", str(article), "--engine", "apertium", "--no-serve", "--export", "none",
+               "--project", str(project))
+    assert rerun.returncode == 0 and "glossary: seeds.csv (the project's" in " ".join(rerun.stderr.split())
+    both = wb("translate", "--to", "en", "-g", str(glossary), "--no-glossary", "--project", str(project))
+    assert both.returncode == 2

@@ -136,10 +136,9 @@ def target_lang_select(langs: list[str], key: str, label: str = "Target language
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _glossary_from(files: tuple[tuple[str, float], ...]):
     """All glossary CSVs of the folder as one glossary (re-read when a file changes)."""
-    from workbench.glossary import Glossary, load_csv
+    from workbench.glossary.project import load_folder
 
-    terms = [t for path, _ in files for t in load_csv(path).terms()]
-    return Glossary.from_terms(terms, ", ".join(Path(p).name for p, _ in files))
+    return load_folder([path for path, _ in files])
 
 
 def load_glossary():

@@ -46,6 +46,21 @@ def load_glossary(path: Path) -> Glossary:
     return load_csv(path)
 
 
+def use_project_glossary(proj: Any) -> Any:
+    """The project's glossary (every CSV of its glossary folder) for ``translate`` and ``run``
+    when ``-g`` is not given, saying which files it is; ``None``, said, when there is none."""
+    from workbench.glossary.project import project_glossary
+
+    glossary, files = project_glossary(proj)
+    folder = escape(str(proj.glossary_dir))
+    if glossary is None:
+        console.print(f"[dim]no glossary: -g not given and no CSV in {folder}[/]", soft_wrap=True)
+    else:
+        console.print(f"glossary: {escape(', '.join(f.name for f in files))} (the project's, in "
+                      f"{folder}; --no-glossary to do without)", soft_wrap=True)
+    return glossary
+
+
 def _lang(value: str) -> str:
     lang = value.strip().lower()
     if not (len(lang) == 2 and lang.isalpha()):

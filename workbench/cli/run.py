@@ -26,6 +26,9 @@ def run(
         "--glossary", "-g", help="Glossary CSV (or .tbx): protects names in MT, normalises the "
         "translations; the review app then edits and highlights with it (a CSV's folder is "
         "remembered, a TBX is added to the project's glossaries).")] = None,
+    no_glossary: Annotated[bool, typer.Option(
+        "--no-glossary", help="Run without the project's glossary (used by default when -g "
+        "is not given).")] = False,
     review_threshold: Annotated[float, typer.Option(
         "--review-threshold", min=0.0, max=1.0,
         help="Beads under this alignment confidence are flagged for review.")] = 0.5,
@@ -53,7 +56,7 @@ def run(
     and only new work is done. Exit code 1 if a file was refused or a step failed.
     --executor ray translates on Ray actors (saved into the project shard by shard)."""
     from workbench.cli.executor import make_executor
-    from workbench.cli.glossary import load_glossary
+    from workbench.cli.glossary import load_glossary, use_project_glossary
     from workbench.pipeline import check_inputs, run_pipeline
 
     if engine not in ("auto", "argos", "apertium"):
@@ -70,8 +73,12 @@ def run(
                                  param_hint="--export")
     check_inputs(paths)  # before the project is opened or anything recorded
     runner = make_executor(executor, ray_address, workers, gpus_per_worker)
+    if glossary is not None and no_glossary:
+        raise typer.BadParameter("give -g or --no-glossary, not both", param_hint="--no-glossary")
     g = load_glossary(glossary) if glossary is not None else None
     with open_project(project, create=True) as proj, progress() as bar, closing(runner):
+        if glossary is None and not no_glossary:
+            g = use_project_glossary(proj)
         if glossary is not None:
             _give_glossary_to_app(proj, glossary)
         tasks: dict[str, int] = {}

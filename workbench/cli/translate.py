@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
+from workbench.cli.glossary import use_project_glossary
 from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, print_cost
 from workbench.engines import ENGINE_CHOICES
 from workbench.errors import InputError
@@ -77,6 +78,9 @@ def translate(
         "--tm-min", min=0, max=100, help="Project mode: fill segments from the translation memory "
         "when its best match scores at least this (100: only 100% and context matches).")] = 100,
     no_tm: Annotated[bool, typer.Option("--no-tm", help="Do not use the translation memory.")] = False,
+    no_glossary: Annotated[bool, typer.Option(
+        "--no-glossary", help="Project mode: translate without the project's glossary (used "
+        "by default when -g is not given).")] = False,
     executor: ExecutorOpt = "local",
     ray_address: RayAddressOpt = None,
     workers: WorkersOpt = None,
@@ -141,7 +145,11 @@ def translate(
         return
     if source is not None or outfile is not None:
         raise typer.BadParameter("--from/--out are for file mode; add --in FILE", param_hint="--in")
+    if glossary is not None and no_glossary:
+        raise typer.BadParameter("give -g or --no-glossary, not both", param_hint="--no-glossary")
     with open_project(project) as proj, progress() as bar, closing(runner):
+        if glossary is None and not no_glossary:
+            protector = _protector_of(use_project_glossary(proj))
         tasks: dict[str, int] = {}
 
         def report(done: int, total: int, tgt: str) -> None:
@@ -194,9 +202,15 @@ def _archive(infile: Path, outfile: Path | None, src: str, tgt: str, engine: str
 def _protector(path: Path) -> Any:
     """A term protector for ``--glossary`` whose mode follows the engine of each pair."""
     from workbench.cli.glossary import load_glossary
+
+    return _protector_of(load_glossary(path))
+
+
+def _protector_of(glossary: Any) -> Any:
+    """Term protection with ``glossary`` (None for none), its mode following the engine."""
     from workbench.glossary.protect import TermProtector
 
-    return TermProtector(load_glossary(path), mode="auto")
+    return TermProtector(glossary, mode="auto") if glossary is not None else None
 
 
 def _print_term_accuracy(protector: Any, sources: list[str], targets: list[str], tgt: str) -> None:

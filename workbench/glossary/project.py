@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -23,6 +23,9 @@ from workbench.errors import ConflictError, InputError
 from workbench.glossary.csvio import atomic_write_text, load_csv, to_csv
 from workbench.glossary.model import Glossary
 from workbench.glossary.tbx import read_tbx
+
+if TYPE_CHECKING:
+    from workbench.store import Project
 
 #: Review statuses normalised by default: approved text is the reviewer's word.
 UNREVIEWED = ("todo", "flagged", "rejected")
@@ -135,3 +138,18 @@ def import_tbx(folder: Path | str, tbx: Path | str) -> GlossaryImport:
         written = True
     return GlossaryImport(target, len(glossary), len(glossary.terms()), glossary.version,
                           written, tuple(notices))
+
+
+def load_folder(paths: Sequence[Path | str]) -> Glossary:
+    """The glossary CSVs ``paths`` as one glossary (the review app and the CLI read a
+    project's glossary folder this way)."""
+    terms = [t for path in paths for t in load_csv(path).terms()]
+    return Glossary.from_terms(terms, ", ".join(Path(p).name for p in paths))
+
+
+def project_glossary(project: Project) -> tuple[Glossary | None, list[Path]]:
+    """The project's glossary: every CSV of :meth:`Project.glossary_dir` as one glossary,
+    and those files; ``(None, [])`` when the folder has none. A bad file raises
+    :class:`~workbench.errors.GlossaryError` naming it."""
+    files = sorted(project.glossary_dir.glob("*.csv"))
+    return (load_folder(files), files) if files else (None, [])

@@ -14,7 +14,7 @@ Glossary term protection plugs in through the ``glossary`` parameter (see
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -140,6 +140,16 @@ def _as_engine(engine: str | Engine, device: str) -> Engine:
     return get_engine(engine, device=device) if isinstance(engine, str) else engine
 
 
+def _local_rows(engine: Engine, texts: list[str], segment_ids: dict[str, list[int]], src: str,
+                tgt: str, hook: TermProtection | None, batch_size: int) -> Iterator[list[tuple]]:
+    """Rows to save, one batch of ``texts`` at a time, translated in this process."""
+    for start in range(0, len(texts), batch_size):
+        batch = texts[start:start + batch_size]
+        results = _run(engine, batch, src, tgt, hook)
+        yield [(sid, text, res.text, res.meta)
+               for text, res in zip(batch, results) for sid in segment_ids[text]]
+
+
 def translate_project(
     project: Project,
     targets: Sequence[str],
@@ -244,26 +254,13 @@ def translate_project(
             from workbench.executors.project import translate_unique
 
             pr.cost = Cost()
-            started = time.perf_counter()
-            for rows in translate_unique(executor, unique, misses, concrete, src, tgt, prov=prov,
-                                         glossary=hook, device=device, batch_size=batch_size,
-                                         cost=pr.cost):
-                project.save_translations(
-                    engine=prov.engine, model=prov.model, model_version=prov.model_version,
-                    source_lang=src, target_lang=tgt, rows=rows,
-                )
-                pr.translated += len(rows)
-                pr.batches += 1
-                finished += len(rows)
-                pr.cost.wall_s = time.perf_counter() - started
-                if progress:
-                    progress(finished, total, tgt)
-            continue
-        for start in range(0, len(unique), batch_size):
-            batch = unique[start:start + batch_size]
-            results = _run(concrete, batch, src, tgt, hook)
-            rows = [(sid, text, res.text, res.meta)
-                    for text, res in zip(batch, results) for sid in misses[text]]
+            batches = translate_unique(executor, unique, misses, concrete, src, tgt, prov=prov,
+                                       glossary=hook, device=device, batch_size=batch_size,
+                                       cost=pr.cost)
+        else:
+            batches = _local_rows(concrete, unique, misses, src, tgt, hook, batch_size)
+        started = time.perf_counter()
+        for rows in batches:  # each batch (or shard) saved in its own transaction
             project.save_translations(
                 engine=prov.engine, model=prov.model, model_version=prov.model_version,
                 source_lang=src, target_lang=tgt, rows=rows,
@@ -271,6 +268,8 @@ def translate_project(
             pr.translated += len(rows)
             pr.batches += 1
             finished += len(rows)
+            if pr.cost is not None:
+                pr.cost.wall_s = time.perf_counter() - started
             if progress:
                 progress(finished, total, tgt)
     return report

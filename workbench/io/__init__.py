@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.errors import FormatError, InputError
+from workbench.errors import FormatError, InputError, NotFoundError
 from workbench.io import jsonl, moses, parquet, tmx, tsv, xliff
 from workbench.io.base import (COLUMNS, FRAME_SCHEMA, STATUSES, Format, Target, Unit,
                                WriteOptions, WriteStats)
@@ -32,7 +32,12 @@ def get_format(name: str) -> Format:
 
 
 def format_for_path(path: Path) -> Format:
-    """The readable format of a file, from its extension."""
+    """The readable format of a file, from its extension; the file must exist and be a
+    regular file (a folder, or no file at all, is one clear error)."""
+    if not Path(path).exists():
+        raise NotFoundError(f"no file {path}")
+    if not Path(path).is_file():
+        raise InputError(f"{path} is not a file; import one file at a time")
     suffix = Path(path).suffix.lower()
     for fmt in FORMATS.values():
         if suffix in fmt.extensions and fmt.read is not None:

@@ -338,10 +338,6 @@ def import_file(
     Conflicts do not stop the import; they are listed in the report.
     """
     path = Path(path)
-    if not path.exists():
-        raise NotFoundError(f"no file {path}")
-    if not path.is_file():
-        raise InputError(f"{path} is not a file; import one file at a time")
     fmt = format_for_path(path)
     if default_status not in STATUSES:
         raise InputError(f"unknown status {default_status!r}; use one of {', '.join(STATUSES)}")

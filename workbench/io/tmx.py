@@ -130,6 +130,14 @@ def read_tmx(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
     counted in ``notes``; their text is markup of the original file, not
     translation.
     """
+    for unit, _ in read_tmx_elements(path, notes):
+        yield unit
+
+
+def read_tmx_elements(path: Path, notes: Counter[str] | None = None
+                      ) -> Iterator[tuple[Unit, etree._Element]]:
+    """:func:`read_tmx`, each unit with its ``<tu>`` element, valid until the next unit
+    (for readers of attributes the unit does not keep, such as authors and dates)."""
     notes = Counter() if notes is None else notes
     header_src: str | None = None
     count = 0
@@ -146,9 +154,9 @@ def read_tmx(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
         elif elem.tag == "tu":
             count += 1
             unit = _read_tu(elem, header_src, path, count, notes)
-            clear(elem)
             if unit is not None:
-                yield unit
+                yield unit, elem
+            clear(elem)
         elif elem.tag == "tmx" and header_src is None:
             raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
 

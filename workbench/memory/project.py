@@ -131,10 +131,6 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     from workbench.io.project import language_codes
 
     path = Path(path)
-    if not path.exists():
-        raise NotFoundError(f"no file {path}")
-    if not path.is_file():
-        raise InputError(f"{path} is not a file; import one file at a time")
     fmt = format_for_path(path)
     src, tgt = (src or "").strip().lower() or None, (tgt or "").strip().lower() or None
     report = MemoryImportReport(path=path, format=fmt.name)
@@ -187,9 +183,7 @@ def _tmx_units(path: Path, notes: Counter[str]) -> Iterator[tuple[Any, tuple[Aut
     with the author and date of each target: the target ``<tuv>``'s ``changeid`` /
     ``changedate`` (the last change), else its ``creationid`` / ``creationdate``,
     else the same attributes of the ``<tu>``."""
-    from workbench.errors import FormatError
-    from workbench.io.tmx import XML_LANG, _read_tu
-    from workbench.io.xmlsafe import clear, safe_iterparse
+    from workbench.io.tmx import XML_LANG, read_tmx_elements
 
     def who(*elems: Any) -> Authorship:
         author = date = None
@@ -200,33 +194,13 @@ def _tmx_units(path: Path, notes: Counter[str]) -> Iterator[tuple[Any, tuple[Aut
             return None, None
         return (author.strip() or None) if author else None, date
 
-    header_src: str | None = None
-    count = 0
-    root_seen = False
-    for event, elem in safe_iterparse(path, events=("start", "end")):
-        if event == "start":
-            if not root_seen and elem.tag != "tmx":
-                raise FormatError(f"{path}: not a TMX file (root element {elem.tag!r}, not 'tmx')")
-            root_seen = True
-            continue
-        if elem.tag == "header":
-            header_src = elem.get("srclang")
-            clear(elem)
-        elif elem.tag == "tu":
-            count += 1
-            unit = _read_tu(elem, header_src, path, count, notes)
-            if unit is not None:
-                tuvs = {}
-                for c in elem:
-                    if c.tag == "tuv":
-                        tuvs.setdefault(c.get(XML_LANG) or c.get("lang"), c)
-                authorship = tuple(who(*(e for e in (tuvs.get(t.lang), elem) if e is not None))
-                                   for t in unit.targets)
-            clear(elem)
-            if unit is not None:
-                yield unit, authorship
-        elif elem.tag == "tmx" and header_src is None:
-            raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
+    for unit, tu in read_tmx_elements(path, notes):
+        tuvs = {}
+        for c in tu:
+            if c.tag == "tuv":
+                tuvs.setdefault(c.get(XML_LANG) or c.get("lang"), c)
+        yield unit, tuple(who(*(e for e in (tuvs.get(t.lang), tu) if e is not None))
+                          for t in unit.targets)
 
 
 def _pairs(units: Iterable[tuple[Any, tuple[Authorship, ...] | None]], src: str | None,

@@ -58,6 +58,26 @@ class NewParagraph:
     segments: Sequence[NewSegment]
 
 
+def follow_untouched_review(conn: sqlite3.Connection, segment_id: int, target_lang: str,
+                            text: str) -> None:
+    """A review nobody touched (still an earlier translation, status todo, no edits)
+    follows a new translation, e.g. a rerun with a glossary; reviewers' text never moves."""
+    conn.execute(
+        """UPDATE reviews SET text = ?, version = version + 1,
+               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+           WHERE segment_id = ? AND target_lang = ? AND status = 'todo' AND text != ?
+             AND text IN (SELECT text FROM translations WHERE segment_id = ? AND target_lang = ?)
+             AND NOT EXISTS (SELECT 1 FROM edits WHERE segment_id = ? AND target_lang = ?)""",
+        (text, segment_id, target_lang, text, segment_id, target_lang, segment_id, target_lang),
+    )
+
+
+def seed_review(conn: sqlite3.Connection, segment_id: int, target_lang: str, text: str) -> None:
+    """A segment's first translation seeds its review text."""
+    conn.execute("INSERT INTO reviews (segment_id, target_lang, text) VALUES (?, ?, ?) "
+                 "ON CONFLICT DO NOTHING", (segment_id, target_lang, text))
+
+
 class Project:
     """An open project database. Use as a context manager or call :meth:`close`."""
 
@@ -348,18 +368,7 @@ class Project:
         with self.transaction() as conn:
             for seg_id, source, target, meta in rows:
                 meta_json = json.dumps(meta, ensure_ascii=False, sort_keys=True)
-                # A review nobody touched (still an earlier MT, status todo, no edits)
-                # follows the new MT, e.g. a rerun with a glossary; reviewers' text never moves.
-                conn.execute(
-                    """UPDATE reviews SET text = ?, version = version + 1,
-                           updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                       WHERE segment_id = ? AND target_lang = ? AND status = 'todo' AND text != ?
-                         AND text IN (SELECT text FROM translations
-                                       WHERE segment_id = ? AND target_lang = ?)
-                         AND NOT EXISTS (SELECT 1 FROM edits
-                                          WHERE segment_id = ? AND target_lang = ?)""",
-                    (target, seg_id, target_lang, target, seg_id, target_lang, seg_id, target_lang),
-                )
+                follow_untouched_review(conn, seg_id, target_lang, target)
                 conn.execute(
                     """INSERT INTO translation_memory (engine, model_version, source_lang,
                            target_lang, source_text, target_text, meta)
@@ -378,12 +387,7 @@ class Project:
                            created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
                     (seg_id, target_lang, engine, model, model_version, target, meta_json),
                 )
-                # A fresh machine translation seeds the review text.
-                conn.execute(
-                    """INSERT INTO reviews (segment_id, target_lang, text) VALUES (?, ?, ?)
-                       ON CONFLICT DO NOTHING""",
-                    (seg_id, target_lang, target),
-                )
+                seed_review(conn, seg_id, target_lang, target)
 
     def translations(self, target_lang: str, document_id: int | None = None) -> pl.DataFrame:
         """Machine translations for one target language, in document order."""

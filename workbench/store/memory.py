@@ -25,7 +25,7 @@ import polars as pl
 
 from workbench.errors import ConflictError, NotFoundError
 from workbench.memory.match import MemoryUnit
-from workbench.store import Project
+from workbench.store import Project, follow_untouched_review, seed_review
 
 _INSERT_CHUNK = 5_000
 #: Page cache while adding units (KiB).
@@ -313,15 +313,7 @@ def save_fills(project: Project, target_lang: str,
     with project.transaction() as conn:
         for seg_id, target, model, meta in rows:
             meta_json = json.dumps(meta, ensure_ascii=False, sort_keys=True)
-            conn.execute(
-                """UPDATE reviews SET text = ?, version = version + 1,
-                       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
-                   WHERE segment_id = ? AND target_lang = ? AND status = 'todo' AND text != ?
-                     AND text IN (SELECT text FROM translations
-                                   WHERE segment_id = ? AND target_lang = ?)
-                     AND NOT EXISTS (SELECT 1 FROM edits WHERE segment_id = ? AND target_lang = ?)""",
-                (target, seg_id, target_lang, target, seg_id, target_lang, seg_id, target_lang),
-            )
+            follow_untouched_review(conn, seg_id, target_lang, target)
             conn.execute(
                 """INSERT INTO translations (segment_id, target_lang, engine, model,
                        model_version, text, meta) VALUES (?, ?, ?, ?, '', ?, ?)
@@ -330,9 +322,7 @@ def save_fills(project: Project, target_lang: str,
                        created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
                 (seg_id, target_lang, MEMORY_ENGINE, model, target, meta_json),
             )
-            conn.execute(
-                "INSERT INTO reviews (segment_id, target_lang, text) VALUES (?, ?, ?) "
-                "ON CONFLICT DO NOTHING", (seg_id, target_lang, target))
+            seed_review(conn, seg_id, target_lang, target)
 
 
 # -- repetitions -------------------------------------------------------------------

@@ -161,6 +161,12 @@ def test_the_app_server_dies_with_workbench_serve(tmp_path: Path, how: str):
         proc.wait(timeout=30)
         assert all(_gone(c) for c in children)
         from workbench.cli.serve import _port_free
+
+        # A dead multi-threaded process shows as a zombie before its last thread has
+        # closed the listening socket: the port is freed within moments, not at once.
+        deadline = time.monotonic() + 20
+        while not _port_free("127.0.0.1", port) and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert _port_free("127.0.0.1", port)
     finally:
         stop_group(proc)

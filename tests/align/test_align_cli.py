@@ -96,3 +96,32 @@ def test_project_mode_pairs_translations_and_stores(tmp_path: Path) -> None:
         assert len(results) == 1 and results[0].beads == 2
         n = proj.conn.execute("SELECT COUNT(*) FROM beads").fetchone()[0]
         assert n == 2
+
+
+def test_project_align_re_aligns_machine_translations_with_mt(tmp_path):
+    """Issue 13 item 16: after `translate`, project-mode `align` names --mt, and --mt
+    re-aligns each document with its machine translation."""
+    import shutil
+    import subprocess
+    import sys
+
+    seeds = Path(__file__).resolve().parents[2] / "seeds"
+    article = tmp_path / "a.txt"
+    shutil.copy(sorted(seeds.glob("*.txt"))[0], article)
+    project = tmp_path / "proj"
+
+    def wb(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "workbench", *args, "--project", str(project)],
+                              capture_output=True, text=True, timeout=300)
+
+    assert wb("ingest", str(article)).returncode == 0
+    plain = wb("align")
+    assert plain.returncode == 1 and "--mt to re-align the machine translations" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    early = wb("align", "--mt")
+    assert early.returncode == 1 and "workbench translate --to en" in early.stderr
+    assert wb("translate", "--to", "en", "--engine", "apertium").returncode == 0
+    done = wb("align", "--mt")
+    assert done.returncode == 0, done.stderr
+    out = " ".join(done.stderr.split())
+    assert "1 document(s) re-aligned with their machine translation" in out and " beads" in out

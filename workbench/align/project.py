@@ -84,9 +84,10 @@ def align_project(
         pairs = pair_documents(docs, src_lang, tgt_lang)
         if not pairs:
             raise NotFoundError(
-                f"no {src_lang} document with a {tgt_lang} translation in the project "
+                f"no {src_lang} document with a translation into {tgt_lang} in the project "
                 "(translations are paired by file name, e.g. a.fr.txt / a.en.txt); "
-                "pass --doc and --with to pair documents explicitly"
+                "pass --doc and --with to pair documents explicitly, or --mt to re-align "
+                "the machine translations"
             )
     evidence: dict[str, Any] = {}
     results = []

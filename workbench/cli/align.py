@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
-from workbench.errors import InputError
+from workbench.errors import InputError, NotFoundError
 from workbench.store import DEFAULT_PROJECT
 
 _ENGINES = ("auto", "apertium", "argos", "none")
@@ -43,12 +43,16 @@ def align(
     doc: Annotated[int | None, typer.Option("--doc", help="Project mode: source document id.")] = None,
     with_doc: Annotated[int | None, typer.Option("--with", help="Project mode: id of its "
                         "translation (with --doc).")] = None,
+    machine: Annotated[bool, typer.Option("--mt", help="Project mode: re-align each document "
+                       "with its stored machine translation into --tgt-lang (what `run` "
+                       "aligns), not with human translations.")] = False,
 ) -> None:
     """Align sentences of a text and its translation into a ladder of beads
     ([0,1]:[0]:0.93 — source ids, target ids, confidence).
 
     File mode: --src and --tgt. Project mode (no --src): align each source
-    document with each of its translations and store the beads."""
+    document with each of its translations and store the beads; with --mt, each
+    document with its machine translation."""
     if engine not in _ENGINES:
         raise typer.BadParameter(f"{engine!r} is not one of {', '.join(_ENGINES)}", param_hint="--engine")
     use_mt = not no_mt and engine != "none"
@@ -60,6 +64,12 @@ def align(
     if src is None:
         if tgt is not None or out is not None or src_mt is not None:
             raise typer.BadParameter("--tgt, --out and --src-mt need --src (file mode)")
+        if machine:
+            if doc is not None or with_doc is not None:
+                raise typer.BadParameter("--mt aligns every document with its machine "
+                                         "translation; --doc/--with pair human translations")
+            _align_machine(project, tgt_lang, concepts, review_threshold)
+            return
         _align_project(project, src_lang, tgt_lang, use_mt, engine, concepts, review_threshold,
                        doc, with_doc, dictionary)
         return
@@ -127,6 +137,22 @@ def _align_project(project: Path, src_lang: str, tgt_lang: str, use_mt: bool, en
                                 review_threshold=review_threshold, on_pair=report,
                                 dictionary=dictionary)
     console.print(f"{len(results)} document pair(s) aligned")
+
+
+def _align_machine(project: Path, tgt_lang: str, concepts, review_threshold: float) -> None:
+    """``align --mt``: one call of :func:`workbench.align.project.align_machine_translations`."""
+    from workbench.align.project import align_machine_translations
+
+    with open_project(project) as proj:
+        results = align_machine_translations(proj, tgt_lang=tgt_lang, concepts=concepts,
+                                             review_threshold=review_threshold)
+    for res in results:
+        console.print(f"#{res.document_id} ↔ its {tgt_lang} machine translation: {res.beads} "
+                      f"beads, {res.flagged} to review (alignment {res.alignment_id})")
+    if not results:
+        raise NotFoundError(f"no document with a complete {tgt_lang} machine translation; "
+                            f"run `workbench translate --to {tgt_lang}` first")
+    console.print(f"{len(results)} document(s) re-aligned with their machine translation")
 
 
 def eval_align(

@@ -3,9 +3,11 @@ the address as the state, drafts across reloads, undo, messages at the segment, 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from projects import SENTENCES, add_translated_document, build_project
 from test_browser import ARGS, CHROMIUM, GLOSSARY, serving
@@ -49,7 +51,6 @@ def browser(tmp_path):
 
 
 def _idle(page) -> None:
-    from playwright.sync_api import expect
 
     expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
         0, timeout=20_000)
@@ -60,10 +61,15 @@ def _focused(page, seg: int) -> None:
     page.wait_for_function(f"() => ({ACTIVE_SEG})() === {seg}", timeout=60_000)
 
 
-def _shown_value(page, key: str) -> str:
-    """What a sidebar select shows: its text and the value of its input."""
-    return page.locator(f".st-key-{key}").evaluate(
-        "e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+def _expect_shown(page, key: str, text: str) -> None:
+    """Wait until a sidebar select shows ``text`` (its text or its input's value): the
+    sidebar can be drawn after the segments."""
+    page.wait_for_function(
+        """([key, text]) => {
+             const e = document.querySelector('.st-key-' + key);
+             return !!e && (e.innerText + ' ' + [...e.querySelectorAll('input')]
+                            .map(i => i.value).join(' ')).includes(text);
+           }""", arg=[key, text], timeout=30_000)
 
 
 def _reset(root: Path, segs) -> None:
@@ -96,7 +102,8 @@ def test_three_ctrl_enter_with_status_to_do_approve_three_consecutive(served, br
     with Project(root) as p:
         assert [p.review(s, "en")["status"] for s in range(1, 7)] == [
             "approved", "approved", "approved", "approved", "todo", "todo"]
-    assert "seg=5" in page.url and "status=todo" in page.url
+    expect(page).to_have_url(re.compile(r"[?&]seg=5\b"), timeout=30_000)  # written by the page
+    expect(page).to_have_url(re.compile(r"[?&]status=todo\b"))
 
 
 def test_ctrl_enter_crosses_pages_and_alt_keys_move_without_approving(served, browser):
@@ -109,7 +116,7 @@ def test_ctrl_enter_crosses_pages_and_alt_keys_move_without_approving(served, br
     page.keyboard.type(" edited")
     page.keyboard.press("Control+Enter")
     _focused(page, 11)  # on page 2 now
-    assert "page=2" in page.url
+    expect(page).to_have_url(re.compile(r"[?&]page=2\b"), timeout=30_000)
     _idle(page)
     page.keyboard.press("Alt+ArrowDown")
     _focused(page, 12)
@@ -142,21 +149,21 @@ def test_reload_keeps_document_filters_page_focus_and_unsaved_text(served, brows
         _idle(page)
     _focused(page, first2 + 3)
     page.keyboard.type(" (not saved yet)")
-    page.wait_for_timeout(300)
+    page.wait_for_function(  # the page has kept the draft in the browser
+        "() => Object.keys(localStorage).some(k => k.startsWith('wb-draft:') && "
+        "localStorage.getItem(k).includes('(not saved yet)'))", timeout=30_000)
     page.reload(wait_until="domcontentloaded")
     _focused(page, first2 + 3)
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    assert "Second" in _shown_value(page, "rv_doc")
-    assert "todo" in _shown_value(page, "status")
+    _expect_shown(page, "rv_doc", "Second")
+    _expect_shown(page, "status", "todo")
     box = page.locator(f".st-key-rv_seg_{first2 + 3} textarea")
-    assert box.input_value().endswith(" (not saved yet)")  # the draft came back
+    expect(box).to_have_value(re.compile(r" \(not saved yet\)$"), timeout=30_000)  # it came back
     with Project(root) as p:  # and it was never saved behind the reviewer's back
         assert not p.review(first2 + 3, "en")["text"].endswith("(not saved yet)")
 
 
 def test_documents_page_link_opens_that_document_and_the_sidebar_agrees(served, browser):
     """Bug 2: the page showed doc 3 while the sidebar said doc 1 and switched back."""
-    from playwright.sync_api import expect
 
     url, root, doc2 = served
     page = browser.new_page()
@@ -168,16 +175,15 @@ def test_documents_page_link_opens_that_document_and_the_sidebar_agrees(served, 
     with Project(root) as p:
         first2 = int(p.segments(doc2)["id"][0])
     expect(page.locator(f".st-key-rv_seg_{first2}")).to_be_visible(timeout=30_000)
-    assert "Second" in _shown_value(page, "rv_doc")
+    _expect_shown(page, "rv_doc", "Second")
     _idle(page)
     page.locator('[data-testid="stSidebar"]').get_by_text("Low confidence only").click()
     _idle(page)
-    assert "Second" in _shown_value(page, "rv_doc")  # touching it kept doc 2
+    _expect_shown(page, "rv_doc", "Second")  # touching it kept doc 2
     assert page.locator(".st-key-rv_seg_1").count() == 0
 
 
 def test_undo_by_keyboard_walks_back_three_versions_with_message_at_the_segment(served, browser):
-    from playwright.sync_api import expect
 
     url, root, _ = served
     _reset(root, range(1, 31))
@@ -228,7 +234,6 @@ def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
 
 
 def test_shortcut_list_opens_with_f1(served, browser):
-    from playwright.sync_api import expect
 
     url, root, _ = served
     _reset(root, range(1, 31))

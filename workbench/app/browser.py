@@ -122,18 +122,25 @@ export default function (component) {
       } catch (err) { /* storage full or off: the page still saves on blur */ }
     });
   }
-  // Unsaved edits: put back the ones of the version shown, forget older ones.
-  for (const [seg, info] of Object.entries(data.segs || {})) {
-    let draft = null;
-    try { draft = JSON.parse(localStorage.getItem(draftKey(seg)) || 'null'); } catch (err) {}
-    if (!draft) continue;
-    if (draft.v !== info.v || draft.t === info.text) { localStorage.removeItem(draftKey(seg)); continue; }
-    const area = editor(seg);
-    if (area && area.value !== draft.t) {
-      setText(area, draft.t);
-      area.closest('[class*="st-key-rv_text_"]').classList.add('wb-draft');
+  // Unsaved edits: put back the ones of the version shown, forget older ones. An editor
+  // may not be in the page yet when this runs (Streamlit renders in any order): retry.
+  const restore = (tries) => {
+    let missing = false;
+    for (const [seg, info] of Object.entries(data.segs || {})) {
+      let draft = null;
+      try { draft = JSON.parse(localStorage.getItem(draftKey(seg)) || 'null'); } catch (err) {}
+      if (!draft) continue;
+      if (draft.v !== info.v || draft.t === info.text) { localStorage.removeItem(draftKey(seg)); continue; }
+      const area = editor(seg);
+      if (!area) { missing = true; continue; }
+      if (area.value !== draft.t) {
+        setText(area, draft.t);
+        area.closest('[class*="st-key-rv_text_"]').classList.add('wb-draft');
+      }
     }
-  }
+    if (missing && tries < 50 && W.data === data) setTimeout(() => restore(tries + 1), 100);
+  };
+  restore(0);
   if (data.n !== W.n && data.focus != null) {
     const want = data.n;
     let tries = 0;

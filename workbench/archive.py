@@ -305,17 +305,15 @@ def _added(part: Any, g_hash: str) -> Any:
     return part.with_columns(pl.lit(g_hash, dtype=pl.String).alias("glossary_hash"))
 
 
-def _write_parquet_parts(out: Path, store: ShardStore, shards: int, g_hash: str) -> None:
+def _write_tables(out: Path, tables: Callable[[], Iterator[Any]]) -> None:
+    """Write the Arrow tables ``tables()`` yields as one Parquet file (the first one's
+    schema), complete or not at all."""
     import pyarrow.parquet as pq
-
-    order = ["document", "paragraph", "segment", "source", "translatable", "reason", *ADDED_COLUMNS]
 
     def write(tmp: Path) -> None:
         writer = None
         try:
-            for i in range(shards):
-                part = _added(store.load(i), g_hash)
-                table = part.select([c for c in order if c in part.columns]).to_arrow()
+            for table in tables():
                 if writer is None:
                     writer = pq.ParquetWriter(tmp, table.schema)
                 writer.write_table(table.cast(writer.schema))
@@ -323,30 +321,32 @@ def _write_parquet_parts(out: Path, store: ShardStore, shards: int, g_hash: str)
             if writer is not None:
                 writer.close()
     _atomic_write(out, write)
+
+
+def _write_parquet_parts(out: Path, store: ShardStore, shards: int, g_hash: str) -> None:
+    """The shards' rows (article folders: document, paragraph, segment… first)."""
+    order = ["document", "paragraph", "segment", "source", "translatable", "reason", *ADDED_COLUMNS]
+
+    def tables() -> Iterator[Any]:
+        for i in range(shards):
+            part = _added(store.load(i), g_hash)
+            yield part.select([c for c in order if c in part.columns]).to_arrow()
+    _write_tables(out, tables)
 
 
 def _write_parquet_beside(inp: Path, out: Path, store: ShardStore,
                           bounds: list[tuple[int, int]], g_hash: str) -> None:
     """The input's rows, shard by shard, with the translation columns added."""
     import polars as pl
-    import pyarrow.parquet as pq
 
     source = pl.scan_parquet(inp)
 
-    def write(tmp: Path) -> None:
-        writer = None
-        try:
-            for i, (a, b) in enumerate(bounds):
-                part = _added(store.load(i), g_hash).select(list(ADDED_COLUMNS))
-                rows = source.slice(a, b - a).collect()
-                table = pl.concat([rows, part], how="horizontal").to_arrow()
-                if writer is None:
-                    writer = pq.ParquetWriter(tmp, table.schema)
-                writer.write_table(table.cast(writer.schema))
-        finally:
-            if writer is not None:
-                writer.close()
-    _atomic_write(out, write)
+    def tables() -> Iterator[Any]:
+        for i, (a, b) in enumerate(bounds):
+            part = _added(store.load(i), g_hash).select(list(ADDED_COLUMNS))
+            rows = source.slice(a, b - a).collect()
+            yield pl.concat([rows, part], how="horizontal").to_arrow()
+    _write_tables(out, tables)
 
 
 # -- glossary apply -------------------------------------------------------------

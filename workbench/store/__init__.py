@@ -286,9 +286,7 @@ class Project:
 
         Returns ``(document id, version, the existing document or None)``."""
         with self.transaction() as conn:
-            known = conn.execute(
-                "SELECT * FROM documents WHERE content_hash = ? ORDER BY version DESC LIMIT 1",
-                (content_hash,)).fetchone()
+            known = self.find_by_hash(content_hash)  # inside the transaction: no race
             if known is not None:
                 return int(known["id"]), int(known["version"]), known
             doc_id = self._insert_document(conn, source_path, title, lang, lang_confidence, fmt,

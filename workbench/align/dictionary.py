@@ -395,6 +395,14 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
     ss, ts = get_stemmer(lex.src), get_stemmer(lex.tgt)
     split_s, split_t = lex.src in COMPOUNDING, lex.tgt in COMPOUNDING
     memo: dict[str, tuple[str, ...]] = {}
+
+    def add_cognates(row: dict[str, float], text: str) -> None:
+        """Numbers as themselves, long words by their first ``cognates`` folded letters."""
+        for w in tokens(text):
+            if w.isdigit() or len(w) >= cognates:
+                k = "#" + w if w.isdigit() else "~" + _fold(w)[:cognates]
+                row[k] = row.get(k, 0.0) + cognate_weight
+
     s_rows: list[dict[str, float]] = []
     for text in src:
         row: dict[str, float] = {}
@@ -406,10 +414,7 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
             else:
                 row["?"] = row.get("?", 0.0) + 1.0  # no translation: only counts as unmatched
         if cognates:
-            for w in tokens(text):
-                if w.isdigit() or len(w) >= cognates:
-                    k = "#" + w if w.isdigit() else "~" + _fold(w)[:cognates]
-                    row[k] = row.get(k, 0.0) + cognate_weight
+            add_cognates(row, text)
         s_rows.append(row)
     vocab = lex.tgt_vocab
     tmemo: dict[str, tuple[str, ...]] = {}
@@ -432,10 +437,7 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
             if not parts:
                 row["?"] = row.get("?", 0.0) + 1.0
         if cognates:
-            for w in tokens(text):
-                if w.isdigit() or len(w) >= cognates:
-                    k = "#" + w if w.isdigit() else "~" + _fold(w)[:cognates]
-                    row[k] = row.get(k, 0.0) + cognate_weight
+            add_cognates(row, text)
         t_rows.append(row)
     shared = ({k for r in s_rows for k in r} & {k for r in t_rows for k in r}) - {"?"}
     dim = 1 << dim_bits

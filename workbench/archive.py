@@ -163,18 +163,18 @@ def _drive(store: ShardStore, executor: Executor, task: Task, todo: Iterator[Sha
 
 
 def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    """``write(tmp)``, synced, then published as ``out`` through the exports' atomic
+    writer (:func:`workbench.io.base.atomic_path`: locked temporary file, leftovers of
+    killed writes removed); the output appears complete or not at all."""
+    from workbench.io.base import atomic_path
+
     try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:
+            write(tmp)
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def translate_archive(

@@ -1,0 +1,156 @@
+"""Reviews (final text and status per segment and target language) and their edit history
+(tables ``reviews`` and ``edits``)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import polars as pl
+
+from workbench.errors import ConflictError, NotFoundError
+from workbench.store.db import Database
+
+#: The statuses of a review (the ``reviews.status`` CHECK of the schema); CLI, app and
+#: file formats read them from here.
+REVIEW_STATUSES = ("todo", "approved", "rejected", "flagged")
+#: Where an edit came from (``edits.origin``); '' in rows written before schema 3.
+EDIT_ORIGINS = ("reviewer", "normaliser", "import", "undo", "")
+
+
+def follow_untouched_review(conn: sqlite3.Connection, segment_id: int, target_lang: str,
+                            text: str) -> None:
+    """A review nobody touched (still an earlier translation, status todo, no edits)
+    follows a new translation, e.g. a rerun with a glossary; reviewers' text never moves."""
+    conn.execute(
+        """UPDATE reviews SET text = ?, version = version + 1,
+               updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+           WHERE segment_id = ? AND target_lang = ? AND status = 'todo' AND text != ?
+             AND text IN (SELECT text FROM translations WHERE segment_id = ? AND target_lang = ?)
+             AND NOT EXISTS (SELECT 1 FROM edits WHERE segment_id = ? AND target_lang = ?)""",
+        (text, segment_id, target_lang, text, segment_id, target_lang, segment_id, target_lang),
+    )
+
+
+def seed_review(conn: sqlite3.Connection, segment_id: int, target_lang: str, text: str) -> None:
+    """A segment's first translation seeds its review text."""
+    conn.execute("INSERT INTO reviews (segment_id, target_lang, text) VALUES (?, ?, ?) "
+                 "ON CONFLICT DO NOTHING", (segment_id, target_lang, text))
+
+
+class Reviews(Database):
+    """Queries of the tables ``reviews`` and ``edits``."""
+
+
+    def review(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT * FROM reviews WHERE segment_id = ? AND target_lang = ?",
+            (segment_id, target_lang),
+        ).fetchone()
+
+    def save_review(
+        self,
+        segment_id: int,
+        target_lang: str,
+        *,
+        text: str | None = None,
+        status: str | None = None,
+        expected_version: int | None = None,
+        author: str = "",
+        origin: str = "reviewer",
+    ) -> int:
+        """Change the final text and/or status of a segment; returns the new version.
+
+        ``expected_version`` is the version the editor started from. If the row
+        moved on since, :class:`ConflictError` is raised and nothing is written,
+        so a later save never silently overwrites an earlier one. Each save is
+        one row of the edit history with its ``author`` and ``origin``.
+        """
+        if status is not None and status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}; use one of {REVIEW_STATUSES}")
+        if origin not in EDIT_ORIGINS:
+            raise ValueError(f"unknown edit origin {origin!r}; use one of {EDIT_ORIGINS}")
+        with self.transaction() as conn:
+            row = conn.execute(
+                "SELECT text, status, version FROM reviews WHERE segment_id = ? AND target_lang = ?",
+                (segment_id, target_lang),
+            ).fetchone()
+            if row is None:
+                if conn.execute("SELECT 1 FROM segments WHERE id = ?", (segment_id,)).fetchone() is None:
+                    raise NotFoundError(f"no segment with id {segment_id}")
+                old_text, old_status, version = None, None, 0
+            else:
+                old_text, old_status, version = row["text"], row["status"], row["version"]
+            if expected_version is not None and expected_version != version:
+                raise ConflictError(
+                    f"segment {segment_id} ({target_lang}) was changed elsewhere "
+                    f"(version {version}, you edited version {expected_version})"
+                )
+            new_text = old_text if text is None else text
+            if new_text is None:
+                new_text = ""
+            new_status = status or old_status or "todo"
+            new_version = version + 1
+            conn.execute(
+                """INSERT INTO reviews (segment_id, target_lang, text, status, version)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT DO UPDATE SET text = excluded.text, status = excluded.status,
+                       version = excluded.version,
+                       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
+                (segment_id, target_lang, new_text, new_status, new_version),
+            )
+            conn.execute(
+                """INSERT INTO edits (segment_id, target_lang, old_text, new_text, old_status,
+                       new_status, version, author, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (segment_id, target_lang, old_text, new_text, old_status, new_status,
+                 new_version, author, origin),
+            )
+        return new_version
+
+    def history(self, segment_id: int, target_lang: str) -> pl.DataFrame:
+        """The edits of a segment, oldest first; ``origin`` is filled in for rows written
+        without one (``import:FILE`` authors are imports, the rest reviewers)."""
+        return self.frame(
+            """SELECT id, segment_id, target_lang, old_text, new_text, old_status, new_status,
+                      version, author, at,
+                      CASE WHEN origin != '' THEN origin
+                           WHEN author LIKE 'import:%' THEN 'import'
+                           ELSE 'reviewer' END AS origin
+               FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id""",
+            (segment_id, target_lang),
+        )
+
+    def undoable_edit(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
+        """The edit the next undo reverts: edits form a stack, each undo pops one, so
+        undo after undo walks back through the versions (it never redoes)."""
+        stack: list[sqlite3.Row] = []
+        for row in self.conn.execute(
+            """SELECT id, old_text, old_status, new_text, new_status, version, origin
+               FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id""",
+            (segment_id, target_lang),
+        ):
+            if row["origin"] == "undo":
+                if stack:
+                    stack.pop()
+            else:
+                stack.append(row)
+        while stack and stack[-1]["old_text"] is None:  # created the review: nothing before
+            stack.pop()
+        return stack[-1] if stack else None
+
+    def undo_last_edit(self, segment_id: int, target_lang: str, author: str = "",
+                       expected_version: int | None = None) -> int:
+        """Restore the text and status from before the newest edit not undone yet
+        (recorded as a new edit of origin ``undo``); repeated, it walks back one version at
+        a time. With ``expected_version``, a segment changed meanwhile raises
+        :class:`ConflictError` instead of undoing the other change."""
+        last = self.undoable_edit(segment_id, target_lang)
+        if last is None:
+            raise NotFoundError(f"segment {segment_id} ({target_lang}) has no edit to undo")
+        if expected_version is None:
+            expected_version = self.review(segment_id, target_lang)["version"]
+        return self.save_review(
+            segment_id, target_lang, text=last["old_text"], status=last["old_status"],
+            expected_version=expected_version, author=author, origin="undo",
+        )
+
+

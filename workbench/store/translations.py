@@ -1,0 +1,90 @@
+"""Machine translations and the engines' translation memory (``translations``,
+``translation_memory``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import polars as pl
+
+from workbench.store.db import Database
+from workbench.store.reviews import follow_untouched_review, seed_review
+
+
+class Translations(Database):
+    """Queries of the tables ``translations`` and ``translation_memory``."""
+
+    def tm_lookup(
+        self, engine: str, model_version: str, source_lang: str, target_lang: str,
+        texts: Sequence[str],
+    ) -> dict[str, tuple[str, dict]]:
+        """Translation-memory hits for ``texts`` (source text -> (target, meta))."""
+        hits: dict[str, tuple[str, dict]] = {}
+        unique = list(dict.fromkeys(texts))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                f"""SELECT source_text, target_text, meta FROM translation_memory
+                    WHERE engine = ? AND model_version = ? AND source_lang = ?
+                      AND target_lang = ? AND source_text IN ({marks})""",
+                (engine, model_version, source_lang, target_lang, *chunk),
+            ):
+                hits[row[0]] = (row[1], json.loads(row[2]))
+        return hits
+
+    def save_translations(
+        self,
+        *,
+        engine: str,
+        model: str,
+        model_version: str,
+        source_lang: str,
+        target_lang: str,
+        rows: Sequence[tuple[int, str, str, dict]],
+    ) -> None:
+        """Store ``(segment_id, source_text, target_text, meta)`` rows and their TM entries.
+
+        One transaction per call: callers translate in batches and save each
+        batch, so a killed run keeps every finished batch and resumes after it.
+        """
+        with self.transaction() as conn:
+            for seg_id, source, target, meta in rows:
+                meta_json = json.dumps(meta, ensure_ascii=False, sort_keys=True)
+                follow_untouched_review(conn, seg_id, target_lang, target)
+                conn.execute(
+                    """INSERT INTO translation_memory (engine, model_version, source_lang,
+                           target_lang, source_text, target_text, meta)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT DO UPDATE SET target_text = excluded.target_text,
+                                                 meta = excluded.meta""",
+                    (engine, model_version, source_lang, target_lang, source, target, meta_json),
+                )
+                conn.execute(
+                    """INSERT INTO translations (segment_id, target_lang, engine, model,
+                           model_version, text, meta)
+                       VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (segment_id, target_lang, engine) DO UPDATE SET
+                           model = excluded.model, model_version = excluded.model_version,
+                           text = excluded.text, meta = excluded.meta,
+                           created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
+                    (seg_id, target_lang, engine, model, model_version, target, meta_json),
+                )
+                seed_review(conn, seg_id, target_lang, target)
+
+    def translations(self, target_lang: str, document_id: int | None = None) -> pl.DataFrame:
+        """Machine translations for one target language, in document order."""
+        where = "AND s.document_id = ?" if document_id else ""
+        params: tuple = (target_lang, document_id) if document_id else (target_lang,)
+        return self.frame(
+            f"""
+            SELECT s.document_id, s.id AS segment_id, s.idx, s.text AS source, t.text AS target,
+                   t.engine, t.model, t.model_version, t.meta
+            FROM translations t JOIN segments s ON s.id = t.segment_id
+            WHERE t.target_lang = ? {where}
+            ORDER BY s.document_id, s.idx, t.engine
+            """,
+            params,
+        )
+

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from workbench.align import ConceptExtractor, get_aligner
+from workbench.align import DEFAULT_REVIEW_THRESHOLD, Alignment, ConceptExtractor, get_aligner
 from workbench.align.store import save_alignment
 from workbench.errors import InputError, NotFoundError
+from workbench.store import Project
 
 _LANG_TOKENS = {"fr", "en", "es", "de", "it", "pt", "fra", "fre", "eng", "spa", "french",
                 "english", "francais", "français", "anglais", "original", "translation"}
@@ -56,7 +57,7 @@ def pair_documents(docs: Sequence[dict], src_lang: str, tgt_lang: str) -> list[t
 
 
 def align_project(
-    project: Any,
+    project: Project,
     *,
     src_lang: str = "fr",
     tgt_lang: str = "en",
@@ -64,7 +65,7 @@ def align_project(
     use_mt: bool = True,
     engine: str = "auto",
     concepts: ConceptExtractor | None = None,
-    review_threshold: float = 0.5,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
     on_pair: Callable[[ProjectAlignResult], None] | None = None,
     dictionary: bool | None = None,
 ) -> list[ProjectAlignResult]:
@@ -134,7 +135,7 @@ def align_project(
     return results
 
 
-def _store(project: Any, alignment: Any, review_threshold: float,
+def _store(project: Project, alignment: Alignment, review_threshold: float,
            on_pair: Callable[[ProjectAlignResult], None] | None, *, document_id: int,
            target_document_id: int, mt: str, **where: Any) -> ProjectAlignResult:
     """Save one alignment (``where``: the rest of :func:`save_alignment`'s arguments) and
@@ -148,11 +149,11 @@ def _store(project: Any, alignment: Any, review_threshold: float,
 
 
 def align_machine_translations(
-    project: Any,
+    project: Project,
     *,
     tgt_lang: str = "en",
     concepts: ConceptExtractor | None = None,
-    review_threshold: float = 0.5,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
     on_pair: Callable[[ProjectAlignResult], None] | None = None,
 ) -> list[ProjectAlignResult]:
     """Align each current document with its stored machine translation into ``tgt_lang``.

@@ -15,6 +15,7 @@ from workbench.store.db import (
     BUSY_TIMEOUT_MS, DB_NAME, DEFAULT_PROJECT, DatabaseError, IntegrityError, Row, os_user,
 )
 from workbench.store.documents import Documents, NewParagraph, NewSegment
+from workbench.store.alignments import Alignments
 from workbench.store.reports import Reports
 from workbench.store.reviews import (
     EDIT_ORIGINS, REVIEW_STATUSES, Reviews, follow_untouched_review, seed_review,
@@ -23,7 +24,7 @@ from workbench.store.settings import Settings
 from workbench.store.translations import Translations
 
 
-class Project(Documents, Translations, Reviews, Settings, Reports):
+class Project(Documents, Translations, Reviews, Alignments, Settings, Reports):
     """An open project database. Use as a context manager or call :meth:`close`."""
 
 

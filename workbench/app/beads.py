@@ -18,12 +18,12 @@ raised and nothing is written.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from workbench.errors import ConflictError, InputError, NotFoundError
+from workbench.errors import InputError
 from workbench.store import Project
+from workbench.store.alignments import AlignmentInfo
 
 #: Confidence of a bead made or checked by a reviewer.
 REVIEWED = 1.0
@@ -53,64 +53,42 @@ class BeadView:
 def alignments(project: Project, document_id: int, target_lang: str) -> list[dict]:
     """Stored alignments of a document into ``target_lang``, newest first:
     ``id, target_kind, target_ref, created_at, beads, label``."""
-    rows = project.conn.execute(
-        """SELECT a.id, a.target_kind, a.target_ref, a.created_at,
-                  (SELECT COUNT(*) FROM beads b WHERE b.alignment_id = a.id) AS beads
-           FROM alignments a WHERE a.document_id = ? AND a.target_lang = ? ORDER BY a.id DESC""",
-        (document_id, target_lang),
-    ).fetchall()
     out = []
-    for r in rows:
-        what = (f"machine translation ({r['target_ref']})" if r["target_kind"] == "mt"
-                else f"document {r['target_ref']}")
-        out.append({**dict(r), "label": f"#{r['id']} · {what} · {r['beads']} beads"})
+    for a in project.alignments_of(document_id, target_lang):
+        what = (f"machine translation ({a.target_ref})" if a.target_kind == "mt"
+                else f"document {a.target_ref}")
+        out.append({"id": a.id, "target_kind": a.target_kind, "target_ref": a.target_ref,
+                    "created_at": a.created_at, "beads": a.beads,
+                    "label": f"#{a.id} · {what} · {a.beads} beads"})
     return out
 
 
-def _target_texts(project: Project, alignment: dict) -> dict[int, str]:
+def _target_texts(project: Project, alignment: AlignmentInfo) -> dict[int, str]:
     """Target id -> sentence text for the ids used by this alignment's beads."""
-    if alignment["target_kind"] == "document":
+    if alignment.target_kind == "document":
         try:
-            doc = int(alignment["target_ref"])
+            doc = int(alignment.target_ref)
         except ValueError:
             return {}
-        rows = project.conn.execute("SELECT id, text FROM segments WHERE document_id = ?", (doc,))
-        return {int(i): t for i, t in rows}
+        return project.segment_texts(doc)
     # mt: positions in the list of the document's translatable segments, in order.
-    rows = project.conn.execute(
-        """SELECT s.id, t.text FROM segments s
-           LEFT JOIN translations t ON t.segment_id = s.id AND t.target_lang = ? AND t.engine = ?
-           WHERE s.document_id = ? AND s.translatable = 1 ORDER BY s.idx""",
-        (alignment["target_lang"], alignment["target_ref"], alignment["document_id"]),
-    ).fetchall()
-    return {pos: text for pos, (_, text) in enumerate(rows) if text is not None}
-
-
-def _alignment(project: Project, alignment_id: int) -> dict:
-    row = project.conn.execute("SELECT * FROM alignments WHERE id = ?", (alignment_id,)).fetchone()
-    if row is None:
-        raise NotFoundError(f"no alignment with id {alignment_id}")
-    return dict(row)
+    texts = project.engine_texts(alignment.document_id, alignment.target_lang,
+                                 alignment.target_ref)
+    return {pos: text for pos, text in enumerate(texts) if text is not None}
 
 
 def load(project: Project, alignment_id: int) -> list[BeadView]:
     """The beads of an alignment in order, with their source and target sentences."""
-    alignment = _alignment(project, alignment_id)
-    rows = project.conn.execute(
-        "SELECT idx, src_ids, tgt_ids, tgt_text, confidence FROM beads WHERE alignment_id = ? "
-        "ORDER BY idx", (alignment_id,)).fetchall()
-    src_text = dict(project.conn.execute(
-        "SELECT id, text FROM segments WHERE document_id = ?", (alignment["document_id"],)))
+    alignment = project.alignment(alignment_id)
+    src_text = project.segment_texts(alignment.document_id)
     tgt_text = _target_texts(project, alignment)
     out = []
-    for idx, src_json, tgt_json, joined, conf in rows:
-        src = tuple(int(i) for i in json.loads(src_json))
-        tgt = tuple(int(i) for i in json.loads(tgt_json))
+    for idx, src, tgt, joined, conf in project.indexed_beads(alignment_id):
         target = tuple(tgt_text.get(j) for j in tgt)
         if any(t is None for t in target):  # not resolvable: keep the stored joined text
             target = (joined,) + ("",) * (len(tgt) - 1) if tgt else ()
-        out.append(BeadView(int(idx), src, tgt, tuple(src_text.get(i, "") for i in src),
-                            target, float(conf)))
+        out.append(BeadView(idx, src, tgt, tuple(src_text.get(i, "") for i in src),
+                            target, conf))
     return out
 
 
@@ -126,55 +104,20 @@ def _rewrite(project: Project, alignment_id: int, expected: dict[int, tuple], re
     """In one transaction: check the beads in ``expected`` (idx -> ``(src_ids, tgt_ids)``)
     are unchanged, replace beads ``replace[0]..replace[1]`` by ``new``, renumber, and note
     ``op`` in the provenance with what was replaced (``before``), so it can be undone."""
-    with project.transaction() as conn:
-        current = {int(i): (tuple(json.loads(s)), tuple(json.loads(t))) for i, s, t in conn.execute(
-            "SELECT idx, src_ids, tgt_ids FROM beads WHERE alignment_id = ?", (alignment_id,))}
-        for idx, ids in expected.items():
-            if current.get(idx) != ids:
-                raise ConflictError(
-                    f"the alignment was changed elsewhere (bead {idx + 1} is no longer what this "
-                    "page showed); nothing was changed; reload the beads and try again")
-        first, last = replace
-        before = [[json.loads(s), json.loads(t), text, conf] for s, t, text, conf in conn.execute(
-            "SELECT src_ids, tgt_ids, tgt_text, confidence FROM beads WHERE alignment_id = ? "
-            "AND idx BETWEEN ? AND ? ORDER BY idx", (alignment_id, first, last))]
-        conn.execute("DELETE FROM beads WHERE alignment_id = ? AND idx BETWEEN ? AND ?",
-                     (alignment_id, first, last))
-        shift = len(new) - (last - first + 1)
-        if shift:
-            # Move the tail out of the way first (UNIQUE (alignment_id, idx)), then into place.
-            conn.execute("UPDATE beads SET idx = -idx - 1 WHERE alignment_id = ? AND idx > ?",
-                         (alignment_id, last))
-            conn.execute("UPDATE beads SET idx = -idx - 1 + ? WHERE alignment_id = ? AND idx < 0",
-                         (shift, alignment_id))
-        conn.executemany(
-            "INSERT INTO beads (alignment_id, idx, src_ids, tgt_ids, tgt_text, confidence) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [(alignment_id, first + k, json.dumps(list(src)), json.dumps(list(tgt)), text, conf)
-             for k, (src, tgt, text, conf) in enumerate(new)])
-        prov = _provenance(conn, alignment_id)
+    first, last = replace
+
+    def note(prov: dict, before: list[list]) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         edits = prov.setdefault("reviewer_edits", [])
         if op["op"] == "undo":
             edits[op["of"]]["undone"] = stamp
+            record = op
         else:
-            op = {**op, "first": first, "before": before,
-                  "after": [[list(src), list(tgt)] for src, tgt, _, _ in new]}
-        edits.append({**op, "at": stamp})
-        conn.execute("UPDATE alignments SET provenance = ? WHERE id = ?",
-                     (json.dumps(prov, ensure_ascii=False, sort_keys=True), alignment_id))
+            record = {**op, "first": first, "before": before,
+                      "after": [[list(src), list(tgt)] for src, tgt, _, _ in new]}
+        edits.append({**record, "at": stamp})
 
-
-def _provenance(conn, alignment_id: int) -> dict:
-    """The alignment's provenance as a dict (a non-JSON or non-dict value is kept under
-    ``original``)."""
-    prov_json = conn.execute("SELECT provenance FROM alignments WHERE id = ?",
-                             (alignment_id,)).fetchone()[0]
-    try:
-        prov = json.loads(prov_json or "{}")
-    except ValueError:
-        prov = {"original": prov_json}
-    return prov if isinstance(prov, dict) else {"original": prov}
+    project.replace_beads(alignment_id, expected, first, last, new, note)
 
 
 def merge(project: Project, alignment_id: int, first: BeadView, second: BeadView,
@@ -212,8 +155,7 @@ def split(project: Project, alignment_id: int, bead: BeadView, src_at: int, tgt_
 def last_change(project: Project, alignment_id: int) -> dict | None:
     """The reviewer's latest merge or split of this alignment that is not undone yet
     (its provenance record, with its position under ``pos``), or ``None``."""
-    edits = _provenance(project.conn, _alignment(project, alignment_id)["id"]).get(
-        "reviewer_edits", [])
+    edits = project.alignment_provenance(alignment_id).get("reviewer_edits", [])
     for pos in range(len(edits) - 1, -1, -1):
         edit = edits[pos]
         if edit.get("op") in ("merge", "split") and "undone" not in edit:

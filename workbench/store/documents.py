@@ -156,3 +156,8 @@ class Documents(Database):
                 seg_idx += 1
         return int(doc_id)
 
+
+    def segment_texts(self, document_id: int) -> dict[int, str]:
+        """Segment id -> text, for every segment of a document."""
+        return {int(i): t for i, t in self.conn.execute(
+            "SELECT id, text FROM segments WHERE document_id = ?", (document_id,))}

@@ -88,3 +88,12 @@ class Translations(Database):
             params,
         )
 
+    def engine_texts(self, document_id: int, target_lang: str, engine: str) -> list[str | None]:
+        """The translation by ``engine`` of each translatable segment of a document, in
+        order (None where it has none): the target side of an ``mt`` alignment."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT t.text FROM segments s
+               LEFT JOIN translations t ON t.segment_id = s.id AND t.target_lang = ?
+                    AND t.engine = ?
+               WHERE s.document_id = ? AND s.translatable = 1 ORDER BY s.idx""",
+            (target_lang, engine, document_id))]

@@ -7,25 +7,23 @@ paginated in memory: a 1,000-segment document is a few milliseconds.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
-from workbench.store import Project
+from workbench.align import DEFAULT_REVIEW_THRESHOLD
+from workbench.store import REVIEW_STATUSES, Project
 
-#: Below this alignment confidence a segment is shown as "low confidence".
-LOW_CONFIDENCE = 0.5
+#: Below this alignment confidence a segment is shown as "low confidence" (the threshold
+#: under which the aligner flags beads for review).
+LOW_CONFIDENCE = DEFAULT_REVIEW_THRESHOLD
 
 
 def target_langs(project: Project) -> list[str]:
     """Target languages that have review rows, most used first."""
-    rows = project.conn.execute(
-        "SELECT target_lang, COUNT(*) AS n FROM reviews GROUP BY target_lang ORDER BY n DESC, target_lang"
-    ).fetchall()
-    return [r[0] for r in rows]
+    return project.review_langs()
 
 
 def document_progress(project: Project, target_lang: str | None) -> pl.DataFrame:
@@ -35,24 +33,7 @@ def document_progress(project: Project, target_lang: str | None) -> pl.DataFrame
     ``target_lang``; ``reviewed`` those whose review status is no longer
     ``todo``; ``approved`` those approved.
     """
-    lang = target_lang or ""
-    frame = project.frame(
-        """
-        SELECT d.id, d.title, d.lang, d.format, d.version, d.ingested_at,
-               COUNT(s.id) AS segments,
-               COALESCE(SUM(s.translatable), 0) AS translatable,
-               COALESCE(SUM(s.translatable AND EXISTS (SELECT 1 FROM translations t
-                        WHERE t.segment_id = s.id AND t.target_lang = ?)), 0) AS translated,
-               COALESCE(SUM(EXISTS (SELECT 1 FROM reviews r WHERE r.segment_id = s.id
-                        AND r.target_lang = ? AND r.status != 'todo')), 0) AS reviewed,
-               COALESCE(SUM(EXISTS (SELECT 1 FROM reviews r WHERE r.segment_id = s.id
-                        AND r.target_lang = ? AND r.status = 'approved')), 0) AS approved
-        FROM documents d LEFT JOIN segments s ON s.document_id = d.id
-        WHERE d.is_current = 1
-        GROUP BY d.id ORDER BY d.id
-        """,
-        (lang, lang, lang),
-    )
+    frame = project.document_progress(target_lang or "")
     if frame.is_empty():
         return frame
     denom = pl.when(pl.col("translatable") > 0).then(pl.col("translatable")).otherwise(None)
@@ -64,46 +45,13 @@ def document_progress(project: Project, target_lang: str | None) -> pl.DataFrame
 
 def confidences(project: Project, document_id: int, target_lang: str) -> dict[int, float]:
     """Segment id -> confidence of the newest bead holding it (alignments of this target)."""
-    out: dict[int, float] = {}
-    rows = project.conn.execute(
-        """SELECT b.src_ids, b.confidence FROM beads b JOIN alignments a ON a.id = b.alignment_id
-           WHERE a.document_id = ? AND a.target_lang = ? ORDER BY a.id, b.idx""",
-        (document_id, target_lang),
-    )
-    for src_ids, conf in rows:
-        for sid in json.loads(src_ids):
-            out[int(sid)] = float(conf)
-    return out
+    return {seg: conf for (seg, _), conf in
+            project.bead_confidences(document_id, [target_lang]).items()}
 
 
 def document_pairs(project: Project, document_id: int, target_lang: str) -> pl.DataFrame:
-    """The review units of one document (same columns as ``Project.pairs``), fast.
-
-    ``Project.pairs`` finds confidences with a correlated subquery per segment;
-    for one document it is cheaper to read the beads once and join in memory.
-    """
-    frame = project.frame(
-        """
-        SELECT s.document_id, s.id AS segment_id, s.idx, p.idx AS paragraph,
-               s.text AS source, t.text AS mt, r.text AS target, r.status, r.version,
-               t.engine, t.model
-        FROM reviews r
-        JOIN segments s ON s.id = r.segment_id
-        JOIN paragraphs p ON p.id = s.paragraph_id
-        LEFT JOIN translations t ON t.id = (
-            SELECT t2.id FROM translations t2
-             WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
-             ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)
-        WHERE r.target_lang = ? AND s.document_id = ?
-        ORDER BY s.idx
-        """,
-        (target_lang, document_id),
-    )
-    conf = confidences(project, document_id, target_lang)
-    ids = frame["segment_id"].to_list() if not frame.is_empty() else []
-    return frame.with_columns(
-        pl.Series("confidence", [conf.get(i) for i in ids], dtype=pl.Float64)
-    ) if not frame.is_empty() else frame.with_columns(pl.lit(None, pl.Float64).alias("confidence"))
+    """The review units of one document (same columns as ``Project.pairs``), fast."""
+    return project.document_pairs(document_id, target_lang)
 
 
 @dataclass(frozen=True)
@@ -152,7 +100,7 @@ def page_of(frame: pl.DataFrame, page: int, size: int) -> tuple[pl.DataFrame, in
 
 def status_counts(pairs: pl.DataFrame) -> dict[str, int]:
     """Review status -> count, every status present (zero when none)."""
-    counts = {s: 0 for s in ("todo", "approved", "rejected", "flagged")}
+    counts = {s: 0 for s in REVIEW_STATUSES}
     if not pairs.is_empty():
         for status, n in pairs.group_by("status").len().iter_rows():
             counts[status] = n
@@ -218,21 +166,12 @@ def term_accuracy_by_document(pairs: pl.DataFrame, glossary, lang: str
 
 def source_langs(project: Project) -> list[str]:
     """Languages of the project's current documents, the most segments first."""
-    rows = project.conn.execute(
-        """SELECT d.lang FROM documents d JOIN segments s ON s.document_id = d.id
-           WHERE d.is_current = 1 GROUP BY d.lang ORDER BY COUNT(*) DESC, d.lang""")
-    return [r[0] for r in rows]
+    return project.source_langs_by_size()
 
 
 def texts_in(project: Project, lang: str) -> list[str]:
     """Every translatable text of the project in ``lang``: source segments and final translations."""
-    rows = project.conn.execute(
-        """SELECT s.text FROM segments s JOIN documents d ON d.id = s.document_id
-           WHERE d.is_current = 1 AND d.lang = ? AND s.translatable = 1
-           UNION ALL SELECT r.text FROM reviews r WHERE r.target_lang = ?""",
-        (lang, lang),
-    )
-    return [r[0] for r in rows]
+    return project.texts_in(lang)
 
 
 # -- moving through the Review page (pure) -----------------------------------------

@@ -24,7 +24,7 @@ from workbench.store.settings import Settings
 from workbench.store.translations import Translations
 
 
-class Project(Documents, Translations, Reviews, Alignments, Settings, Reports):
+class Project(Reports, Documents, Translations, Reviews, Alignments, Settings):
     """An open project database. Use as a context manager or call :meth:`close`."""
 
 

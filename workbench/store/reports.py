@@ -1,17 +1,71 @@
 """Reports for the CLI, the app and the exports: read-only queries across the tables
-(review units with their machine translation and alignment confidence, progress counts)."""
+(review units with their machine translation and alignment confidence, progress counts,
+the rows an export streams)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 import polars as pl
 
-from workbench.store.db import Database
+from workbench.store.alignments import Alignments
+
+#: The newest machine translation of segment ``s`` into ``r.target_lang`` (by time, then id:
+#: two engines writing in the same millisecond still give one answer), for a
+#: ``LEFT JOIN translations t ON t.id = (...)``.
+NEWEST_MT = """(SELECT t2.id FROM translations t2
+                 WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
+                 ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)"""
 
 
-class Reports(Database):
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+class ExportRow(NamedTuple):
+    """One segment × target language of an export (target fields None: no review)."""
+
+    document_id: int
+    title: str
+    source_lang: str
+    segment_id: int
+    idx: int
+    paragraph: int
+    source: str
+    target_lang: str | None
+    text: str | None
+    status: str | None
+    version: int | None
+    mt: str | None
+    engine: str | None
+    model: str | None
+    model_version: str | None
+
+
+class TargetProgress(NamedTuple):
+    """Reviews of one document in one target language: how many, how many approved."""
+
+    document_id: int
+    target_lang: str
+    translated: int
+    approved: int
+
+
+class Reports(Alignments):
     """Read-only queries that join documents, segments, translations, reviews and beads."""
+
+    def _with_confidence(self, frame: pl.DataFrame, target_lang: str) -> pl.DataFrame:
+        """``frame`` (rows with ``document_id`` and ``segment_id``) with the alignment
+        ``confidence`` of each segment into ``target_lang`` (see :meth:`bead_confidences`)."""
+        if frame.is_empty():
+            return frame.with_columns(pl.lit(None, pl.Float64).alias("confidence"))
+        conf: dict[tuple[int, str], float] = {}
+        for doc in frame["document_id"].unique(maintain_order=True).to_list():
+            conf.update(self.bead_confidences(doc, [target_lang]))
+        return frame.with_columns(pl.Series(
+            "confidence", [conf.get((i, target_lang)) for i in frame["segment_id"].to_list()],
+            dtype=pl.Float64))
 
     def pairs(
         self,
@@ -29,33 +83,155 @@ class Reports(Database):
         """
         where, params = ["r.target_lang = ?", "d.is_current = 1"], [target_lang]
         if document_ids:
-            where.append(f"s.document_id IN ({','.join('?' * len(document_ids))})")
+            where.append(f"s.document_id IN ({_marks(document_ids)})")
             params.extend(document_ids)
         if statuses:
-            where.append(f"r.status IN ({','.join('?' * len(statuses))})")
+            where.append(f"r.status IN ({_marks(statuses)})")
             params.extend(statuses)
-        return self.frame(
+        return self._with_confidence(self.frame(
             f"""
             SELECT s.document_id, d.title AS document, d.lang AS source_lang,
                    r.target_lang, s.id AS segment_id, s.idx, p.idx AS paragraph,
                    s.text AS source, t.text AS mt, r.text AS target, r.status, r.version,
-                   t.engine, t.model, t.model_version,
-                   (SELECT b.confidence FROM beads b JOIN alignments a ON a.id = b.alignment_id,
-                           json_each(b.src_ids) j
-                     WHERE a.document_id = s.document_id AND a.target_lang = r.target_lang
-                       AND j.value = s.id
-                     ORDER BY a.id DESC LIMIT 1) AS confidence
+                   t.engine, t.model, t.model_version
             FROM reviews r
             JOIN segments s ON s.id = r.segment_id
             JOIN documents d ON d.id = s.document_id
             JOIN paragraphs p ON p.id = s.paragraph_id
-            LEFT JOIN translations t ON t.id = (
-                SELECT t2.id FROM translations t2
-                 WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
-                 ORDER BY t2.created_at DESC LIMIT 1)
+            LEFT JOIN translations t ON t.id = {NEWEST_MT}
             WHERE {' AND '.join(where)}
             ORDER BY s.document_id, s.idx
             """,
             params,
+        ), target_lang)
+
+    def document_pairs(self, document_id: int, target_lang: str) -> pl.DataFrame:
+        """The review units of one document, whether current or not (the columns of the
+        Review page: ``document_id, segment_id, idx, paragraph, source, mt, target,
+        status, version, engine, model, confidence``)."""
+        return self._with_confidence(self.frame(
+            f"""
+            SELECT s.document_id, s.id AS segment_id, s.idx, p.idx AS paragraph,
+                   s.text AS source, t.text AS mt, r.text AS target, r.status, r.version,
+                   t.engine, t.model
+            FROM reviews r
+            JOIN segments s ON s.id = r.segment_id
+            JOIN paragraphs p ON p.id = s.paragraph_id
+            LEFT JOIN translations t ON t.id = {NEWEST_MT}
+            WHERE r.target_lang = ? AND s.document_id = ?
+            ORDER BY s.idx
+            """,
+            (target_lang, document_id),
+        ), target_lang)
+
+    def review_langs(self) -> list[str]:
+        """Target languages that have review rows, most used first."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT target_lang, COUNT(*) AS n FROM reviews GROUP BY target_lang "
+            "ORDER BY n DESC, target_lang")]
+
+    def document_progress(self, target_lang: str) -> pl.DataFrame:
+        """Current documents with counts of segments, translatable segments, and those
+        ``translated`` (a machine translation into ``target_lang``), ``reviewed`` (status
+        no longer todo) and ``approved``."""
+        return self.frame(
+            """
+            SELECT d.id, d.title, d.lang, d.format, d.version, d.ingested_at,
+                   COUNT(s.id) AS segments,
+                   COALESCE(SUM(s.translatable), 0) AS translatable,
+                   COALESCE(SUM(CASE WHEN s.translatable = 1 AND EXISTS (
+                        SELECT 1 FROM translations t WHERE t.segment_id = s.id
+                        AND t.target_lang = ?) THEN 1 ELSE 0 END), 0) AS translated,
+                   COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reviews r
+                        WHERE r.segment_id = s.id AND r.target_lang = ?
+                        AND r.status != 'todo') THEN 1 ELSE 0 END), 0) AS reviewed,
+                   COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM reviews r
+                        WHERE r.segment_id = s.id AND r.target_lang = ?
+                        AND r.status = 'approved') THEN 1 ELSE 0 END), 0) AS approved
+            FROM documents d LEFT JOIN segments s ON s.document_id = d.id
+            WHERE d.is_current = 1
+            GROUP BY d.id, d.title, d.lang, d.format, d.version, d.ingested_at ORDER BY d.id
+            """,
+            (target_lang, target_lang, target_lang),
         )
 
+    def target_progress(self) -> list[TargetProgress]:
+        """Per document and target language: reviews, and how many are approved
+        (every document version; by target language)."""
+        return [TargetProgress(*r) for r in self.conn.execute(
+            """SELECT s.document_id, r.target_lang, COUNT(*) AS translated,
+                      SUM(CASE WHEN r.status = 'approved' THEN 1 ELSE 0 END) AS approved
+               FROM reviews r JOIN segments s ON s.id = r.segment_id
+               GROUP BY s.document_id, r.target_lang ORDER BY r.target_lang""")]
+
+    def source_langs(self, document_ids: Sequence[int] | None = None) -> list[str]:
+        """Languages of the current documents (of ``document_ids`` when given), sorted."""
+        sql, params = "SELECT DISTINCT lang FROM documents WHERE is_current = 1", []
+        if document_ids:
+            sql += f" AND id IN ({_marks(document_ids)})"
+            params.extend(document_ids)
+        return sorted(r[0] for r in self.conn.execute(sql, params))
+
+    def source_langs_by_size(self) -> list[str]:
+        """Languages of the project's current documents, the most segments first."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT d.lang FROM documents d JOIN segments s ON s.document_id = d.id
+               WHERE d.is_current = 1 GROUP BY d.lang ORDER BY COUNT(*) DESC, d.lang""")]
+
+    def texts_in(self, lang: str) -> list[str]:
+        """Every translatable text of the project in ``lang``: source segments of current
+        documents and final translations."""
+        return [r[0] for r in self.conn.execute(
+            """SELECT s.text FROM segments s JOIN documents d ON d.id = s.document_id
+               WHERE d.is_current = 1 AND d.lang = ? AND s.translatable = 1
+               UNION ALL SELECT r.text FROM reviews r WHERE r.target_lang = ?""",
+            (lang, lang))]
+
+    def count_translatable(self, document_ids: Sequence[int] | None = None) -> int:
+        """How many translatable segments the current documents (of ``document_ids`` when
+        given) hold."""
+        sql = """SELECT COUNT(*) FROM segments s JOIN documents d ON d.id = s.document_id
+                 WHERE d.is_current = 1 AND s.translatable = 1"""
+        params: list[object] = []
+        if document_ids:
+            sql += f" AND s.document_id IN ({_marks(document_ids)})"
+            params.extend(document_ids)
+        return self.conn.execute(sql, params).fetchone()[0]
+
+    def current_document_ids(self, document_ids: Sequence[int]) -> set[int]:
+        """Those of ``document_ids`` that are current documents."""
+        if not document_ids:
+            return set()
+        return {r[0] for r in self.conn.execute(
+            f"SELECT id FROM documents WHERE is_current = 1 AND id IN ({_marks(document_ids)})",
+            list(document_ids))}
+
+    def export_rows(self, target_langs: Sequence[str], document_ids: Sequence[int] | None,
+                    include_empty: bool, chunk: int = 2000) -> Iterator[ExportRow]:
+        """The segments of the current documents with their reviews in ``target_langs`` and
+        the newest machine translation of each, streamed in document order (rows of one
+        segment together, by target language). ``include_empty`` adds translatable segments
+        without a review (target fields None) and keeps reviewed untranslatable ones."""
+        params: list[object] = list(target_langs)
+        where = ["d.is_current = 1"]
+        if include_empty:
+            where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
+        if document_ids:
+            where.append(f"s.document_id IN ({_marks(document_ids)})")
+            params.extend(document_ids)
+        cursor = self.conn.execute(
+            f"""
+            SELECT s.document_id, d.title, d.lang, s.id, s.idx, p.idx, s.text,
+                   r.target_lang, r.text, r.status, r.version,
+                   t.text, t.engine, t.model, t.model_version
+            FROM segments s
+            JOIN documents d ON d.id = s.document_id
+            JOIN paragraphs p ON p.id = s.paragraph_id
+            {'LEFT' if include_empty else ''} JOIN reviews r
+                 ON r.segment_id = s.id AND r.target_lang IN ({_marks(target_langs)})
+            LEFT JOIN translations t ON t.id = {NEWEST_MT}
+            WHERE {' AND '.join(where)}
+            ORDER BY s.document_id, s.idx, r.target_lang
+            """, params)
+        while rows := cursor.fetchmany(chunk):
+            yield from (ExportRow(*r) for r in rows)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -23,12 +22,11 @@ from workbench.errors import ConflictError, InputError
 from workbench.glossary.csvio import atomic_write_text, load_csv, to_csv
 from workbench.glossary.model import Glossary
 from workbench.glossary.tbx import read_tbx
+from workbench.store import REVIEW_STATUSES, Project
 
-if TYPE_CHECKING:
-    from workbench.store import Project
 
 #: Review statuses normalised by default: approved text is the reviewer's word.
-UNREVIEWED = ("todo", "flagged", "rejected")
+UNREVIEWED = tuple(s for s in REVIEW_STATUSES if s != "approved")
 
 
 @dataclass(frozen=True)
@@ -42,24 +40,14 @@ class NormaliseReport:
     glossary: str  # glossary version (provenance)
 
 
-def _reviews(project: Any, lang: str, document_ids: Sequence[int] | None) -> list[tuple]:
-    sql = """SELECT r.segment_id, r.text, r.version, r.status FROM reviews r
-             JOIN segments s ON s.id = r.segment_id WHERE r.target_lang = ?"""
-    params: list[Any] = [lang]
-    if document_ids is not None:
-        sql += f" AND s.document_id IN ({','.join('?' * len(document_ids))})"
-        params += list(document_ids)
-    return project.conn.execute(sql + " ORDER BY r.segment_id", params).fetchall()
-
-
-def normalise_preview(project: Any, glossary: Glossary, lang: str,
+def normalise_preview(project: Project, glossary: Glossary, lang: str,
                       statuses: Sequence[str] | None = UNREVIEWED,
                       document_ids: Sequence[int] | None = None) -> pl.DataFrame:
     """Final translations in ``lang`` the glossary would change:
     ``segment_id, version, target, normalised`` (``statuses=None``: every status;
     ``document_ids=None``: every document)."""
     rows = []
-    for seg, text, version, status in _reviews(project, lang, document_ids):
+    for seg, text, version, status in project.review_texts(lang, document_ids):
         if statuses is not None and status not in statuses:
             continue
         new = glossary.apply(text, lang)
@@ -71,7 +59,7 @@ def normalise_preview(project: Any, glossary: Glossary, lang: str,
                         orient="row")
 
 
-def apply_normalisation(project: Any, changes: pl.DataFrame, lang: str,
+def apply_normalisation(project: Project, changes: pl.DataFrame, lang: str,
                         author: str | None = None, *, keep_approved: bool = False
                         ) -> tuple[int, int]:
     """Save the ``normalised`` texts of a preview with version checks;
@@ -93,14 +81,14 @@ def apply_normalisation(project: Any, changes: pl.DataFrame, lang: str,
     return saved, conflicts
 
 
-def normalise_project(project: Any, glossary: Glossary, lang: str, *,
+def normalise_project(project: Project, glossary: Glossary, lang: str, *,
                       statuses: Sequence[str] | None = UNREVIEWED,
                       document_ids: Sequence[int] | None = None,
                       author: str | None = None, keep_approved: bool = False
                       ) -> NormaliseReport:
     """Normalise the final ``lang`` translations with one of ``statuses`` (of ``document_ids``,
     or all documents); changed approved ones go back to "to do" unless ``keep_approved``."""
-    checked = len(_reviews(project, lang, document_ids))
+    checked = len(project.review_texts(lang, document_ids))
     changes = normalise_preview(project, glossary, lang, statuses, document_ids)
     saved, conflicts = apply_normalisation(project, changes, lang, author,
                                            keep_approved=keep_approved)

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import polars as pl
 
@@ -37,8 +39,31 @@ def seed_review(conn: sqlite3.Connection, segment_id: int, target_lang: str, tex
                  "ON CONFLICT DO NOTHING", (segment_id, target_lang, text))
 
 
+class ReviewText(NamedTuple):
+    """A review's text, version and status."""
+
+    segment_id: int
+    text: str
+    version: int
+    status: str
+
+
 class Reviews(Database):
     """Queries of the tables ``reviews`` and ``edits``."""
+
+    def review_texts(self, target_lang: str,
+                     document_ids: Sequence[int] | None = None) -> list[ReviewText]:
+        """The reviews into ``target_lang`` (of the segments of ``document_ids`` when not
+        None), by segment id."""
+        sql = """SELECT r.segment_id, r.text, r.version, r.status FROM reviews r
+                 JOIN segments s ON s.id = r.segment_id WHERE r.target_lang = ?"""
+        params: list[object] = [target_lang]
+        if document_ids is not None:
+            if not document_ids:
+                return []
+            sql += f" AND s.document_id IN ({','.join('?' * len(document_ids))})"
+            params += list(document_ids)
+        return [ReviewText(*r) for r in self.conn.execute(sql + " ORDER BY r.segment_id", params)]
 
 
     def review(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:

@@ -217,7 +217,7 @@ def translate_project(
     for src, tgt, concrete, hook, prov, segs in plan:
         pr = PairReport(src, tgt, prov.engine, prov.model, prov.model_version, segments=len(segs))
         report.pairs.append(pr)
-        done = _current(project, tgt, prov)
+        done = project.translated_segment_ids(tgt, prov.engine, prov.model_version)
         if tm_min is not None:
             from workbench.memory.project import pretranslate
 
@@ -279,15 +279,6 @@ def _glossary_of(hook: TermProtection | None) -> Any:
     """The glossary behind a term-protection hook (names are placeables of memory
     matches, and what the memory gives is normalised with it)."""
     return getattr(hook, "glossary", None)
-
-
-def _current(project: Project, tgt: str, prov: Provenance) -> set[int]:
-    """Segments that already have a translation by this engine and model version."""
-    rows = project.conn.execute(
-        "SELECT segment_id FROM translations WHERE target_lang = ? AND engine = ? "
-        "AND model_version = ?", (tgt, prov.engine, prov.model_version),
-    )
-    return {r[0] for r in rows}
 
 
 def translate_lines(

@@ -5,7 +5,6 @@ bad usage exits 2 (click's convention)."""
 from __future__ import annotations
 
 import errno
-import sqlite3
 import sys
 
 import typer
@@ -24,6 +23,7 @@ from workbench.cli import models as models_cmds
 from workbench.cli import translate as translate_cmds
 from workbench.cli.common import console, eval_app
 from workbench.errors import WorkbenchError
+from workbench.store import DatabaseError, IntegrityError
 
 app = typer.Typer(
     name="workbench",
@@ -73,8 +73,8 @@ def main() -> None:
     except WorkbenchError as exc:
         console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
         sys.exit(1)
-    except sqlite3.DatabaseError as exc:  # damaged or unwritable project, found while reading
-        if isinstance(exc, sqlite3.IntegrityError):
+    except DatabaseError as exc:  # damaged or unwritable project, found while reading
+        if isinstance(exc, IntegrityError):
             raise  # a bug: keep the traceback
         console.print("[bold red]error:[/] the project database cannot be used:",
                       escape(str(exc)), "(restore it from a backup, or free disk space)",

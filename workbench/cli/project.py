@@ -60,17 +60,11 @@ def status(
     with open_project(project) as proj:
         docs = proj.documents()
         glossaries = proj.glossary_dir
-        progress_rows = proj.frame(
-            """SELECT s.document_id, r.target_lang,
-                      COUNT(*) AS translated,
-                      SUM(r.status = 'approved') AS approved
-               FROM reviews r JOIN segments s ON s.id = r.segment_id
-               GROUP BY s.document_id, r.target_lang ORDER BY r.target_lang"""
-        )
+        progress = proj.target_progress()
     per_doc: dict[int, dict[str, dict[str, int]]] = {}
-    for row in progress_rows.iter_rows(named=True):
-        per_doc.setdefault(row["document_id"], {})[row["target_lang"]] = {
-            "translated": row["translated"], "approved": row["approved"]}
+    for row in progress:
+        per_doc.setdefault(row.document_id, {})[row.target_lang] = {
+            "translated": row.translated, "approved": row.approved}
     if as_json:
         out = [dict(d, targets=per_doc.get(d["id"], {})) for d in docs.iter_rows(named=True)]
         print(json.dumps(out, ensure_ascii=False, indent=2))

@@ -312,8 +312,7 @@ class MemoryIndex:
         self.scorer = Scorer(src, tgt, glossary)
         # postings per word, counted up to _cap[word]: shared by the indexes of one open
         # project until its database changes (by this connection or another one)
-        signature = (project.conn.execute("PRAGMA data_version").fetchone()[0],
-                     project.conn.total_changes)
+        signature = project.data_signature()
         counts = _WORD_COUNTS.get(project)
         if counts is None or counts[0] != signature:
             counts = _WORD_COUNTS[project] = (signature, {}, {})

@@ -97,3 +97,10 @@ class Translations(Database):
                     AND t.engine = ?
                WHERE s.document_id = ? AND s.translatable = 1 ORDER BY s.idx""",
             (target_lang, engine, document_id))]
+
+    def translated_segment_ids(self, target_lang: str, engine: str,
+                               model_version: str) -> set[int]:
+        """Segments that already have a translation by this engine and model version."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT segment_id FROM translations WHERE target_lang = ? AND engine = ? "
+            "AND model_version = ?", (target_lang, engine, model_version))}

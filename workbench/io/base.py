@@ -25,9 +25,10 @@ from typing import IO, Protocol
 import polars as pl
 
 from workbench.errors import FormatError, InputError
+from workbench.store import REVIEW_STATUSES
 
 #: Review statuses a unit target can carry (same as the store's).
-STATUSES = ("todo", "approved", "rejected", "flagged")
+STATUSES = REVIEW_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

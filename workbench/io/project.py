@@ -42,7 +42,6 @@ import hashlib
 import itertools
 import json
 import math
-import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,7 +50,7 @@ from pathlib import Path
 from workbench.errors import FormatError, InputError, NotFoundError
 from workbench.io import FORMATS, format_for_path, get_format
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
-from workbench.store import Project
+from workbench.store import NewParagraph, NewSegment, Project, Row
 
 # -- export --------------------------------------------------------------------
 
@@ -98,13 +97,7 @@ class ExportReport:
 
 def count_units(project: Project, documents: Sequence[int] | None = None) -> int:
     """How many translatable segments an export may visit (for a progress bar)."""
-    sql = """SELECT COUNT(*) FROM segments s JOIN documents d ON d.id = s.document_id
-             WHERE d.is_current = 1 AND s.translatable = 1"""
-    params: list[object] = []
-    if documents:
-        sql += f" AND s.document_id IN ({','.join('?' * len(documents))})"
-        params.extend(documents)
-    return project.conn.execute(sql, params).fetchone()[0]
+    return project.count_translatable(documents)
 
 
 def export_project(
@@ -139,14 +132,12 @@ def export_project(
         raise InputError(f"{fmt.name} holds one target language; export each separately")
     documents = list(documents) if documents else None
     if documents:
-        marks = ",".join("?" * len(documents))
-        found = {r[0] for r in project.conn.execute(
-            f"SELECT id FROM documents WHERE is_current = 1 AND id IN ({marks})", documents)}
+        found = project.current_document_ids(documents)
         missing = [str(d) for d in documents if d not in found]
         if missing:
             raise NotFoundError(f"no current document with id {', '.join(missing)}; "
                                 "see `workbench status` for the ids")
-    langs = _source_langs(project, documents)
+    langs = project.source_langs(documents)
     if any(t in langs for t in targets):
         raise InputError(f"target language {', '.join(t for t in targets if t in langs)} is "
                          "also the source language of the documents")
@@ -181,54 +172,24 @@ def export_project(
     return report
 
 
-def _source_langs(project: Project, documents: Sequence[int] | None) -> list[str]:
-    sql = "SELECT DISTINCT lang FROM documents WHERE is_current = 1"
-    params: list[object] = []
-    if documents:
-        sql += f" AND id IN ({','.join('?' * len(documents))})"
-        params.extend(documents)
-    return sorted(r[0] for r in project.conn.execute(sql, params))
-
-
 def _export_units(project: Project, targets: tuple[str, ...], statuses: Sequence[str] | None,
                   min_confidence: float | None, documents: Sequence[int] | None,
                   include_empty: bool, report: ExportReport) -> Iterator[Unit]:
-    marks = ",".join("?" * len(targets))
-    params: list[object] = list(targets)
-    where = ["d.is_current = 1"]
-    if include_empty:
-        where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
-    if documents:
-        where.append(f"s.document_id IN ({','.join('?' * len(documents))})")
-        params.extend(documents)
-    sql = f"""
-        SELECT s.document_id, d.title, d.lang, s.id, s.idx, p.idx, s.text,
-               r.target_lang, r.text, r.status, r.version,
-               t.text, t.engine, t.model, t.model_version
-        FROM segments s
-        JOIN documents d ON d.id = s.document_id
-        JOIN paragraphs p ON p.id = s.paragraph_id
-        {'LEFT' if include_empty else ''} JOIN reviews r
-             ON r.segment_id = s.id AND r.target_lang IN ({marks})
-        LEFT JOIN translations t ON t.id = (
-            SELECT t2.id FROM translations t2
-             WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
-             ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)
-        WHERE {' AND '.join(where)}
-        ORDER BY s.document_id, s.idx, r.target_lang
-    """
-    cursor = project.conn.execute(sql, params)
+    rows_of = project.export_rows(targets, documents, include_empty)
     wanted = set(statuses or ())
     conf_doc, confidence = None, {}
-    for seg_id, rows in itertools.groupby(_fetch(cursor), key=lambda r: r[3]):
+    for seg_id, rows in itertools.groupby(rows_of, key=lambda r: r.segment_id):
         rows = list(rows)
         head = rows[0]
-        if head[0] != conf_doc:
-            conf_doc, confidence = head[0], _confidences(project, head[0], targets)
-        cells = {r[7]: Target(lang=r[7], text=r[8], status=r[9], version=r[10],
-                              confidence=confidence.get((seg_id, r[7])), mt=r[11],
-                              engine=r[12], model=r[13], model_version=r[14])
-                 for r in rows if r[7] is not None}
+        if head.document_id != conf_doc:
+            conf_doc = head.document_id
+            confidence = project.bead_confidences(conf_doc, targets)
+        cells = {r.target_lang: Target(lang=r.target_lang, text=r.text, status=r.status,
+                                       version=r.version,
+                                       confidence=confidence.get((seg_id, r.target_lang)),
+                                       mt=r.mt, engine=r.engine, model=r.model,
+                                       model_version=r.model_version)
+                 for r in rows if r.target_lang is not None}
         kept = []
         for lang in targets:
             cell = cells.get(lang)
@@ -246,32 +207,9 @@ def _export_units(project: Project, targets: tuple[str, ...], statuses: Sequence
                 continue
             kept.append(cell)
         if kept:
-            yield Unit(source=head[6], source_lang=head[2], targets=tuple(kept),
-                       document=head[1], document_id=head[0], segment_id=seg_id,
-                       paragraph=head[5], idx=head[4])
-
-
-def _confidences(project: Project, document_id: int,
-                 targets: Sequence[str]) -> dict[tuple[int, str], float]:
-    """Alignment confidence per (segment, target language) of one document: that
-    of the newest alignment holding the segment (as in ``Project.pairs``).
-
-    One query per document instead of a subquery per row keeps exports of
-    large projects linear."""
-    marks = ",".join("?" * len(targets))
-    out: dict[tuple[int, str], float] = {}
-    for seg_id, lang, conf in project.conn.execute(
-            f"""SELECT j.value, a.target_lang, b.confidence
-                FROM alignments a JOIN beads b ON b.alignment_id = a.id, json_each(b.src_ids) j
-                WHERE a.document_id = ? AND a.target_lang IN ({marks})
-                ORDER BY a.id, b.idx""", (document_id, *targets)):
-        out[(seg_id, lang)] = conf  # later (newer) alignments win
-    return out
-
-
-def _fetch(cursor: sqlite3.Cursor, size: int = 2000) -> Iterator[tuple]:
-    while rows := cursor.fetchmany(size):
-        yield from rows
+            yield Unit(source=head.source, source_lang=head.source_lang, targets=tuple(kept),
+                       document=head.title, document_id=head.document_id, segment_id=seg_id,
+                       paragraph=head.paragraph, idx=head.idx)
 
 
 # -- import --------------------------------------------------------------------
@@ -346,8 +284,8 @@ def import_file(
                             for u in fmt.read(path, report.notes)))
     try:
         groups = _by_document(_counting(units, report, on_unit))
-        with project.transaction() as conn:
-            importer = _Importer(conn, path, default_status, author or f"import:{path.name}",
+        with project.transaction():
+            importer = _Importer(project, path, default_status, author or f"import:{path.name}",
                                  report)
             for key, group in groups.items():
                 importer.apply_group(key, iter(group))
@@ -451,11 +389,12 @@ def _counting(units: Iterable[Unit], report: ImportReport,
 
 
 class _Importer:
-    """Applies groups of units (one document each) inside an open transaction."""
+    """Applies groups of units (one document each) inside an open transaction of the
+    project: the store's own writes (``add_document``, ``save_review``...) join it."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, default_status: str, author: str,
+    def __init__(self, project: Project, path: Path, default_status: str, author: str,
                  report: ImportReport) -> None:
-        self.conn, self.path, self.author, self.report = conn, path, author, report
+        self.project, self.path, self.author, self.report = project, path, author, report
         self.default_status = default_status
         self._paths: dict[DocKey, str] = {}
         self._project_langs: tuple[set[str], set[str]] | None = None
@@ -467,8 +406,7 @@ class _Importer:
             return
         doc = None
         if doc_id is not None:
-            doc = self.conn.execute("SELECT id, is_current FROM documents WHERE id = ?",
-                                    (doc_id,)).fetchone()
+            doc = self.project.find_document(doc_id)
         if doc is not None and self._shares_a_segment(group, doc_id):
             for unit in group:
                 self._match(unit, doc)
@@ -478,19 +416,12 @@ class _Importer:
     def _shares_a_segment(self, units: list[Unit], doc_id: int) -> bool:
         """Whether some unit is, by id and source text, a segment of document ``doc_id``
         (ids alone could collide with another project's)."""
-        for start in range(0, len(units), 500):
-            chunk = [(u.segment_id, u.source) for u in units[start:start + 500]
-                     if u.segment_id is not None]
-            for seg_id, source in chunk:
-                if self.conn.execute(
-                        "SELECT 1 FROM segments WHERE id = ? AND document_id = ? AND text = ?",
-                        (seg_id, doc_id, source)).fetchone():
-                    return True
-        return False
+        return any(self.project.segment(u.segment_id) == (doc_id, u.source)
+                   for u in units if u.segment_id is not None)
 
     # matched units ------------------------------------------------------------
 
-    def _match(self, unit: Unit, doc: sqlite3.Row) -> None:
+    def _match(self, unit: Unit, doc: Row) -> None:
         label = unit.unit_id or "(no id)"
         reason = None
         seg = None
@@ -500,11 +431,10 @@ class _Importer:
             reason = (f"document {doc['id']} was re-ingested since the export (a newer version "
                       "exists); edits to the old version are not applied")
         else:
-            seg = self.conn.execute("SELECT document_id, text FROM segments WHERE id = ?",
-                                    (unit.segment_id,)).fetchone()
-            if seg is None or seg["document_id"] != doc["id"]:
+            seg = self.project.segment(unit.segment_id)
+            if seg is None or seg.document_id != doc["id"]:
                 reason = f"segment {unit.segment_id} is not in document {doc['id']}"
-            elif seg["text"] != unit.source:
+            elif seg.text != unit.source:
                 reason = "the source text differs from the project's (edited in the file?)"
         if reason is not None:
             for t in unit.targets:
@@ -517,9 +447,7 @@ class _Importer:
         if t.status is None and t.text == "":
             self.report.empty += 1
             return
-        row = self.conn.execute(
-            "SELECT text, status, version FROM reviews WHERE segment_id = ? AND target_lang = ?",
-            (seg_id, t.lang)).fetchone()
+        row = self.project.review(seg_id, t.lang)
         cur_text, cur_status, cur_version = (row["text"], row["status"], row["version"]) \
             if row is not None else (None, None, 0)
         status = t.status or cur_status
@@ -538,17 +466,9 @@ class _Importer:
                 f"changed in the project since the export (now version {cur_version}, "
                 f"the file was exported from version {t.version}); not applied"))
             return
-        self.conn.execute(
-            """INSERT INTO reviews (segment_id, target_lang, text, status, version)
-               VALUES (?, ?, ?, ?, ?)
-               ON CONFLICT DO UPDATE SET text = excluded.text, status = excluded.status,
-                   version = excluded.version,
-                   updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
-            (seg_id, t.lang, t.text, status, cur_version + 1))
-        self.conn.execute(
-            """INSERT INTO edits (segment_id, target_lang, old_text, new_text, old_status,
-                   new_status, version, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (seg_id, t.lang, cur_text, t.text, cur_status, status, cur_version + 1, self.author))
+        self.project.save_review(seg_id, t.lang, text=t.text, status=status,
+                                 expected_version=cur_version, author=self.author,
+                                 origin="import")
         if row is None:
             self.report.added_reviews += 1
         else:
@@ -557,15 +477,11 @@ class _Importer:
     def _as_exported(self, seg_id: int, t: Target, status: str) -> bool:
         """Whether ``t`` is exactly what the project held at version ``t.version``:
         then the file did not touch it and the project's newer edit stays."""
-        row = self.conn.execute(
-            """SELECT new_text, new_status FROM edits WHERE segment_id = ? AND target_lang = ?
-               AND version = ? ORDER BY id DESC LIMIT 1""", (seg_id, t.lang, t.version)).fetchone()
-        if row is not None:
-            return row[0] == t.text and row[1] == status
+        left = self.project.edit_at_version(seg_id, t.lang, t.version)
+        if left is not None:
+            return left == (t.text, status)
         if t.version == 1:  # seeded by the machine translation, before any edit
-            return status == "todo" and self.conn.execute(
-                "SELECT 1 FROM translations WHERE segment_id = ? AND target_lang = ? AND text = ?",
-                (seg_id, t.lang, t.text)).fetchone() is not None
+            return status == "todo" and self.project.has_translation(seg_id, t.lang, t.text)
         return False
 
     # added units ---------------------------------------------------------------
@@ -599,10 +515,8 @@ class _Importer:
         en→fr file into a fr→en project): the project could then no longer export or
         translate into those targets."""
         if self._project_langs is None:
-            sources = {r[0] for r in self.conn.execute(
-                "SELECT DISTINCT lang FROM documents WHERE is_current = 1")}
-            targets = {r[0] for r in self.conn.execute("SELECT DISTINCT target_lang FROM reviews")}
-            self._project_langs = sources, targets
+            self._project_langs = (set(self.project.source_langs()),
+                                   set(self.project.review_langs()))
         sources, targets = self._project_langs
         file_targets = sorted({t.lang for u in units for t in u.targets})
         clash = [t for t in file_targets if t in sources]
@@ -619,13 +533,10 @@ class _Importer:
         """Apply ``units`` to the document an earlier import of the same file made
         from them (matched by position); False when there is none."""
         source_path, content_hash = self._import_key(units, key)
-        existing = self.conn.execute(
-            """SELECT id FROM documents WHERE source_path = ? AND content_hash = ?
-               AND is_current = 1""", (source_path, content_hash)).fetchone()
+        existing = self.project.find_current(source_path, content_hash)
         if existing is None:
             return False
-        seg_ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM segments WHERE document_id = ? ORDER BY idx", (existing[0],))]
+        seg_ids = self.project.segment_ids(existing)
         if len(seg_ids) != len(units):
             return False
         for unit, seg_id in zip(units, seg_ids):
@@ -646,55 +557,38 @@ class _Importer:
             for t in unit.targets:
                 self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
                 if t.engine is not None and t.mt is not None:
-                    self.conn.execute(
-                        """INSERT INTO translations (segment_id, target_lang, engine, model,
-                               model_version, text, meta) VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                        (seg_id, t.lang, t.engine, t.model or "", t.model_version or "", t.mt,
-                         json.dumps({"imported_from": self.path.name})))
+                    self.project.add_translation(
+                        seg_id, t.lang, engine=t.engine, model=t.model or "",
+                        model_version=t.model_version or "", text=t.mt,
+                        meta={"imported_from": self.path.name})
                 elif t.engine is not None:
                     self.report.notes["engine names without the machine translation not kept"] += 1
                 if t.confidence is not None:
                     beads.setdefault(t.lang, []).append((seg_id, t.text, t.confidence))
         for tgt_lang, rows in beads.items():
-            align_id = self.conn.execute(
-                """INSERT INTO alignments (document_id, target_lang, target_kind, target_ref,
-                       provenance) VALUES (?, ?, 'document', ?, ?)""",
-                (doc_row_id, tgt_lang, f"import:{self.path.name}",
-                 json.dumps({"imported_from": self.path.name}))).lastrowid
-            self.conn.executemany(
-                """INSERT INTO beads (alignment_id, idx, src_ids, tgt_ids, tgt_text, confidence)
-                   VALUES (?, ?, ?, '[]', ?, ?)""",
-                [(align_id, i, json.dumps([seg_id]), text, conf)
-                 for i, (seg_id, text, conf) in enumerate(rows)])
+            self.project.store_alignment(
+                document_id=doc_row_id, target_lang=tgt_lang, target_kind="document",
+                target_ref=f"import:{self.path.name}",
+                provenance={"imported_from": self.path.name},
+                beads=[([seg_id], [], text, conf) for seg_id, text, conf in rows])
 
     def _create_document(self, units: list[Unit], source_path: str, title: str, lang: str,
                          content_hash: str) -> tuple[int, list[int]]:
         """Insert a document for ``units`` (a new version if the path is known);
         returns its id and the segment ids in unit order."""
-        prev = self.conn.execute("SELECT MAX(version) FROM documents WHERE source_path = ?",
-                                 (source_path,)).fetchone()[0]
-        self.conn.execute("UPDATE documents SET is_current = 0 WHERE source_path = ?",
-                          (source_path,))
-        doc_id = self.conn.execute(
-            """INSERT INTO documents (source_path, title, lang, lang_confidence, format,
-                   encoding, content_hash, version, is_current)
-               VALUES (?, ?, ?, NULL, ?, 'utf-8', ?, ?, 1)""",
-            (source_path, title, lang, f"import-{self.report.format}", content_hash,
-             (prev or 0) + 1)).lastrowid
         paras = _positions([u.paragraph for u in units], strict=False)
         idxs = _positions([u.idx for u in units], strict=True)
-        seg_ids: list[int] = []
+        paragraphs = []
         for p_idx, members in itertools.groupby(range(len(units)), key=lambda i: paras[i]):
             members = list(members)
-            para_id = self.conn.execute(
-                "INSERT INTO paragraphs (document_id, idx, text, kind) VALUES (?, ?, ?, 'text')",
-                (doc_id, p_idx, " ".join(units[i].source for i in members))).lastrowid
-            for i in members:
-                seg_ids.append(self.conn.execute(
-                    """INSERT INTO segments (document_id, paragraph_id, idx, text, translatable)
-                       VALUES (?, ?, ?, ?, 1)""",
-                    (doc_id, para_id, idxs[i], units[i].source)).lastrowid)
-        return doc_id, seg_ids
+            paragraphs.append(NewParagraph(
+                " ".join(units[i].source for i in members), "text",
+                [NewSegment(units[i].source, True, idx=idxs[i]) for i in members], idx=p_idx))
+        doc_id = self.project.add_document(
+            source_path=source_path, title=title, lang=lang, lang_confidence=None,
+            fmt=f"import-{self.report.format}", encoding="utf-8", content_hash=content_hash,
+            paragraphs=paragraphs)
+        return doc_id, self.project.segment_ids(doc_id)  # in unit order: idxs increase
 
 
 def _positions(values: list[int | None], *, strict: bool) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import polars as pl
 
@@ -19,6 +20,7 @@ class NewSegment:
     text: str
     translatable: bool
     reason: str | None = None
+    idx: int | None = None  # position in the document; None: after the previous segment
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,14 @@ class NewParagraph:
     text: str
     kind: str
     segments: Sequence[NewSegment]
+    idx: int | None = None  # position in the document; None: after the previous paragraph
+
+
+class SegmentRef(NamedTuple):
+    """A stored segment: its document and text."""
+
+    document_id: int
+    text: str
 
 
 class Documents(Database):
@@ -64,10 +74,22 @@ class Documents(Database):
         )
 
     def document(self, document_id: int) -> sqlite3.Row:
-        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (document_id,)).fetchone()
+        row = self.find_document(document_id)
         if row is None:
             raise NotFoundError(f"no document with id {document_id}")
         return row
+
+    def find_document(self, document_id: int) -> sqlite3.Row | None:
+        """The row of document ``document_id`` (any version), or None."""
+        return self.conn.execute("SELECT * FROM documents WHERE id = ?",
+                                 (document_id,)).fetchone()
+
+    def find_current(self, source_path: str, content_hash: str) -> int | None:
+        """The id of the current document at ``source_path`` with that content, or None."""
+        row = self.conn.execute(
+            """SELECT id FROM documents WHERE source_path = ? AND content_hash = ?
+               AND is_current = 1""", (source_path, content_hash)).fetchone()
+        return None if row is None else int(row[0])
 
 
     def source_paths(self) -> set[str]:
@@ -143,11 +165,13 @@ class Documents(Database):
         ).lastrowid
         seg_idx = 0
         for p_idx, para in enumerate(paragraphs):
+            p_idx = p_idx if para.idx is None else para.idx
             para_id = conn.execute(
                 "INSERT INTO paragraphs (document_id, idx, text, kind) VALUES (?, ?, ?, ?)",
                 (doc_id, p_idx, para.text, para.kind),
             ).lastrowid
             for seg in para.segments:
+                seg_idx = seg_idx if seg.idx is None else seg.idx
                 conn.execute(
                     """INSERT INTO segments (document_id, paragraph_id, idx, text,
                            translatable, reason) VALUES (?, ?, ?, ?, ?, ?)""",
@@ -161,3 +185,14 @@ class Documents(Database):
         """Segment id -> text, for every segment of a document."""
         return {int(i): t for i, t in self.conn.execute(
             "SELECT id, text FROM segments WHERE document_id = ?", (document_id,))}
+
+    def segment_ids(self, document_id: int) -> list[int]:
+        """The segment ids of a document, in document order."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM segments WHERE document_id = ? ORDER BY idx", (document_id,))]
+
+    def segment(self, segment_id: int) -> SegmentRef | None:
+        """Which document a segment belongs to and its text, or None when there is none."""
+        row = self.conn.execute("SELECT document_id, text FROM segments WHERE id = ?",
+                                (segment_id,)).fetchone()
+        return None if row is None else SegmentRef(int(row[0]), row[1])

@@ -178,4 +178,11 @@ class Reviews(Database):
             expected_version=expected_version, author=author, origin="undo",
         )
 
-
+    def edit_at_version(self, segment_id: int, target_lang: str,
+                        version: int) -> tuple[str, str] | None:
+        """``(text, status)`` the edit that made ``version`` of a review left, or None."""
+        row = self.conn.execute(
+            """SELECT new_text, new_status FROM edits WHERE segment_id = ? AND target_lang = ?
+               AND version = ? ORDER BY id DESC LIMIT 1""",
+            (segment_id, target_lang, version)).fetchone()
+        return None if row is None else (row[0], row[1])

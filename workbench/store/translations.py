@@ -104,3 +104,20 @@ class Translations(Database):
         return {r[0] for r in self.conn.execute(
             "SELECT segment_id FROM translations WHERE target_lang = ? AND engine = ? "
             "AND model_version = ?", (target_lang, engine, model_version))}
+
+    def has_translation(self, segment_id: int, target_lang: str, text: str) -> bool:
+        """Whether some engine translated the segment into ``text``."""
+        return self.conn.execute(
+            "SELECT 1 FROM translations WHERE segment_id = ? AND target_lang = ? AND text = ?",
+            (segment_id, target_lang, text)).fetchone() is not None
+
+    def add_translation(self, segment_id: int, target_lang: str, *, engine: str, model: str,
+                        model_version: str, text: str, meta: dict) -> None:
+        """Store one machine translation as it is (e.g. read from an imported file): no
+        translation-memory entry, no review seeded."""
+        with self.transaction() as conn:
+            conn.execute(
+                """INSERT INTO translations (segment_id, target_lang, engine, model,
+                       model_version, text, meta) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                (segment_id, target_lang, engine, model, model_version, text,
+                 json.dumps(meta, ensure_ascii=False, sort_keys=True)))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workbench.align import DEFAULT_REVIEW_THRESHOLD
 from workbench.errors import InputError, WorkbenchError
 from workbench.store import Project
 
@@ -50,7 +51,7 @@ def run_pipeline(
     engine: str = "auto",
     device: str = "auto",
     glossary: Any | None = None,
-    review_threshold: float = 0.5,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
     export_formats: Sequence[str] = (),
     on_step: StepCallback | None = None,
     on_progress: Callable[[int, int, str], None] | None = None,

@@ -11,11 +11,13 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from workbench.align import DEFAULT_REVIEW_THRESHOLD
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
+from workbench.engines import ENGINE_CHOICES
 from workbench.errors import InputError, NotFoundError
 from workbench.store import DEFAULT_PROJECT
 
-_ENGINES = ("auto", "apertium", "argos", "none")
+_ENGINES = (*ENGINE_CHOICES, "none")
 
 
 def align(
@@ -25,7 +27,7 @@ def align(
     src_lang: Annotated[str, typer.Option("--src-lang", help="Source language code.")] = "fr",
     tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language code.")] = "en",
     engine: Annotated[str, typer.Option("--engine", "-e", help="MT for the similarity evidence: "
-                      "auto, apertium, argos or none.")] = "auto",
+                      f"{', '.join(ENGINE_CHOICES)} or none.")] = "auto",
     no_mt: Annotated[bool, typer.Option("--no-mt", help="No machine translation evidence.")] = False,
     dictionary: Annotated[bool | None, typer.Option("--dict/--no-dict", help="Bilingual "
                           "dictionary evidence (FreeDict, /usr/share/dictd). Default: used where "
@@ -38,7 +40,7 @@ def align(
     terms: Annotated[Path | None, typer.Option("--terms", help="Term list (tab-separated names "
                      "of one concept per line) used as anchors.")] = None,
     review_threshold: Annotated[float, typer.Option("--review-threshold", min=0.0, max=1.0,
-                                help="Beads under this confidence are counted as to review.")] = 0.5,
+                                help="Beads under this confidence are counted as to review.")] = DEFAULT_REVIEW_THRESHOLD,
     project: ProjectOpt = DEFAULT_PROJECT,
     doc: Annotated[int | None, typer.Option("--doc", help="Project mode: source document id.")] = None,
     with_doc: Annotated[int | None, typer.Option("--with", help="Project mode: id of its "

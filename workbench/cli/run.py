@@ -9,9 +9,11 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
+from workbench.align import DEFAULT_REVIEW_THRESHOLD
 from workbench.cli.common import ProjectOpt, console, open_project, progress
 from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing
 from workbench.cli.serve import serve
+from workbench.engines import ENGINE_CHOICES
 from workbench.errors import WorkbenchError
 from workbench.io import FORMATS
 from workbench.store import DEFAULT_PROJECT, Project
@@ -20,7 +22,7 @@ from workbench.store import DEFAULT_PROJECT, Project
 def run(
     paths: Annotated[list[Path], typer.Argument(help="Articles (.txt, .md, .html) or folders.")],
     to: Annotated[str, typer.Option("--to", "-t", help="Target language(s), comma-separated.")] = "en",
-    engine: Annotated[str, typer.Option("--engine", "-e", help="auto, argos or apertium.")] = "auto",
+    engine: Annotated[str, typer.Option("--engine", "-e", help=f"{', '.join(ENGINE_CHOICES)}.")] = "auto",
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda (Argos).")] = "auto",
     glossary: Annotated[Path | None, typer.Option(
         "--glossary", "-g", help="Glossary CSV (or .tbx): protects names in MT, normalises the "
@@ -31,7 +33,7 @@ def run(
         "is not given).")] = False,
     review_threshold: Annotated[float, typer.Option(
         "--review-threshold", min=0.0, max=1.0,
-        help="Beads under this alignment confidence are flagged for review.")] = 0.5,
+        help="Beads under this alignment confidence are flagged for review.")] = DEFAULT_REVIEW_THRESHOLD,
     export: Annotated[str, typer.Option(
         "--export", help="Formats written to PROJECT/exports/corpus.* at the end (the machine "
         "draft, every status), comma-separated; 'none' for none.")] = "tmx,parquet",
@@ -59,8 +61,8 @@ def run(
     from workbench.cli.glossary import load_glossary, use_project_glossary
     from workbench.pipeline import check_inputs, run_pipeline
 
-    if engine not in ("auto", "argos", "apertium"):
-        raise typer.BadParameter(f"{engine!r} is not one of auto, argos, apertium",
+    if engine not in ENGINE_CHOICES:
+        raise typer.BadParameter(f"{engine!r} is not one of {', '.join(ENGINE_CHOICES)}",
                                  param_hint="--engine")
     if device not in ("auto", "cpu", "cuda"):
         raise typer.BadParameter(f"{device!r} is not one of auto, cpu, cuda", param_hint="--device")

@@ -17,6 +17,7 @@ from workbench.app import queries
 from workbench.app.common import (db, load_glossary, open_or_stop, reviewer,
                                   show_error, target_lang_select)
 from workbench.app.text import md_escape
+from workbench.engines import ENGINE_CHOICES
 from workbench.errors import WorkbenchError
 
 ss = st.session_state
@@ -173,7 +174,7 @@ def main() -> None:
     c1, c2, c3 = st.columns(3)
     with c1:
         to = st.text_input("Translate into", value=target, key="doc_to", max_chars=2)
-        engine = st.selectbox("Engine", ["auto", "argos", "apertium"], key="doc_engine")
+        engine = st.selectbox("Engine", list(ENGINE_CHOICES), key="doc_engine")
         if st.button("Translate", disabled=not selected, key="doc_translate",
                      help="Machine-translates the selected documents' segments that have no "
                           "translation into this language yet"):

@@ -16,8 +16,9 @@ from workbench.app import queries
 from workbench.app.common import db, open_or_stop, project_root, show_error, target_lang_select
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
+from workbench.store import REVIEW_STATUSES
 
-STATUSES = ["todo", "approved", "rejected", "flagged"]
+STATUSES = list(REVIEW_STATUSES)
 
 
 def safe_stem(name: str) -> str:

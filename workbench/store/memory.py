@@ -61,11 +61,12 @@ def _row(u: NewMemoryUnit) -> tuple:
             u.created_at)
 
 
-_INSERT = """INSERT OR IGNORE INTO memory_units (key, source_lang, target_lang, source, target,
+_INSERT = """INSERT INTO memory_units (key, source_lang, target_lang, source, target,
                  source_hash, context_before, context_after, origin, origin_ref, segment_id,
                  author, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                     COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
+                     COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')))
+             ON CONFLICT (key) DO NOTHING"""
 
 
 def add_units(project: Project, units: Iterable[NewMemoryUnit]) -> tuple[int, int]:
@@ -264,8 +265,7 @@ def replace_review_units(project: Project, keep: set[str], new: Sequence[NewMemo
                  if k not in keep]
         conn.executemany("DELETE FROM memory_units WHERE key = ?", [(k,) for k in stale])
         added = conn.executemany(_INSERT, [_row(u) for u in new]).rowcount if new else 0
-        conn.execute("INSERT INTO settings (key, value) VALUES ('memory_reviews', ?) "
-                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (signature,))
+        project.set_setting("memory_reviews", signature)  # joins this transaction
     return added, len(stale)
 
 
@@ -355,26 +355,14 @@ def apply_text(project: Project, target_lang: str, text: str, status: str, autho
     whose review moved on since (another version, or no longer ``todo``) is skipped.
     Returns the segments changed."""
     changed: list[int] = []
-    with project.transaction() as conn:
+    with project.transaction():
         for seg_id, expected in targets:
-            row = conn.execute("SELECT text, status, version FROM reviews "
-                               "WHERE segment_id = ? AND target_lang = ?",
-                               (seg_id, target_lang)).fetchone()
-            version = 0 if row is None else row[2]
-            if (expected or 0) != version or (row is not None and row[1] != "todo"):
+            row = project.review(seg_id, target_lang)
+            version = 0 if row is None else row["version"]
+            if (expected or 0) != version or (row is not None and row["status"] != "todo"):
                 continue
-            conn.execute(
-                """INSERT INTO reviews (segment_id, target_lang, text, status, version)
-                   VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT DO UPDATE SET text = excluded.text, status = excluded.status,
-                       version = excluded.version,
-                       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
-                (seg_id, target_lang, text, status, version + 1))
-            conn.execute(
-                """INSERT INTO edits (segment_id, target_lang, old_text, new_text, old_status,
-                       new_status, version, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (seg_id, target_lang, None if row is None else row[0], text,
-                 None if row is None else row[1], status, version + 1, author))
+            project.save_review(seg_id, target_lang, text=text, status=status,
+                                expected_version=version, author=author)
             changed.append(seg_id)
     return changed
 

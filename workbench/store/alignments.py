@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from workbench.errors import ConflictError, NotFoundError
-from workbench.store.db import Database
+from workbench.store.db import Database, marks
 
 #: What an alignment's target is: the document's machine translation, or another document.
 TARGET_KINDS = ("mt", "document")
@@ -133,12 +133,11 @@ class Alignments(Database):
         projects linear."""
         if not target_langs:
             return {}
-        marks = ",".join("?" * len(target_langs))
         out: dict[tuple[int, str], float] = {}
         for lang, src_ids, conf in self.conn.execute(
                 f"""SELECT a.target_lang, b.src_ids, b.confidence
                     FROM alignments a JOIN beads b ON b.alignment_id = a.id
-                    WHERE a.document_id = ? AND a.target_lang IN ({marks})
+                    WHERE a.document_id = ? AND a.target_lang IN ({marks(target_langs)})
                     ORDER BY a.id, b.idx""", (document_id, *target_langs)):
             for sid in json.loads(src_ids):
                 out[(int(sid), lang)] = float(conf)

@@ -34,6 +34,11 @@ IntegrityError = sqlite3.IntegrityError
 Row = sqlite3.Row
 
 
+def marks(values: Sequence[object]) -> str:
+    """``?, ?, ?``: one placeholder per value, for ``IN (...)``."""
+    return ",".join("?" * len(values))
+
+
 def os_user() -> str:
     """The operating-system user, the author of changes made from the command line."""
     import getpass

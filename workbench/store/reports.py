@@ -10,6 +10,7 @@ from typing import NamedTuple
 import polars as pl
 
 from workbench.store.alignments import Alignments
+from workbench.store.db import marks
 
 #: The newest machine translation of segment ``s`` into ``r.target_lang`` (by time, then id:
 #: two engines writing in the same millisecond still give one answer), for a
@@ -17,10 +18,6 @@ from workbench.store.alignments import Alignments
 NEWEST_MT = """(SELECT t2.id FROM translations t2
                  WHERE t2.segment_id = s.id AND t2.target_lang = r.target_lang
                  ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)"""
-
-
-def _marks(values: Sequence[object]) -> str:
-    return ",".join("?" * len(values))
 
 
 class ExportRow(NamedTuple):
@@ -83,10 +80,10 @@ class Reports(Alignments):
         """
         where, params = ["r.target_lang = ?", "d.is_current = 1"], [target_lang]
         if document_ids:
-            where.append(f"s.document_id IN ({_marks(document_ids)})")
+            where.append(f"s.document_id IN ({marks(document_ids)})")
             params.extend(document_ids)
         if statuses:
-            where.append(f"r.status IN ({_marks(statuses)})")
+            where.append(f"r.status IN ({marks(statuses)})")
             params.extend(statuses)
         return self._with_confidence(self.frame(
             f"""
@@ -168,7 +165,7 @@ class Reports(Alignments):
         """Languages of the current documents (of ``document_ids`` when given), sorted."""
         sql, params = "SELECT DISTINCT lang FROM documents WHERE is_current = 1", []
         if document_ids:
-            sql += f" AND id IN ({_marks(document_ids)})"
+            sql += f" AND id IN ({marks(document_ids)})"
             params.extend(document_ids)
         return sorted(r[0] for r in self.conn.execute(sql, params))
 
@@ -194,7 +191,7 @@ class Reports(Alignments):
                  WHERE d.is_current = 1 AND s.translatable = 1"""
         params: list[object] = []
         if document_ids:
-            sql += f" AND s.document_id IN ({_marks(document_ids)})"
+            sql += f" AND s.document_id IN ({marks(document_ids)})"
             params.extend(document_ids)
         return self.conn.execute(sql, params).fetchone()[0]
 
@@ -203,7 +200,7 @@ class Reports(Alignments):
         if not document_ids:
             return set()
         return {r[0] for r in self.conn.execute(
-            f"SELECT id FROM documents WHERE is_current = 1 AND id IN ({_marks(document_ids)})",
+            f"SELECT id FROM documents WHERE is_current = 1 AND id IN ({marks(document_ids)})",
             list(document_ids))}
 
     def export_rows(self, target_langs: Sequence[str], document_ids: Sequence[int] | None,
@@ -217,7 +214,7 @@ class Reports(Alignments):
         if include_empty:
             where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
         if document_ids:
-            where.append(f"s.document_id IN ({_marks(document_ids)})")
+            where.append(f"s.document_id IN ({marks(document_ids)})")
             params.extend(document_ids)
         cursor = self.conn.execute(
             f"""
@@ -228,7 +225,7 @@ class Reports(Alignments):
             JOIN documents d ON d.id = s.document_id
             JOIN paragraphs p ON p.id = s.paragraph_id
             {'LEFT' if include_empty else ''} JOIN reviews r
-                 ON r.segment_id = s.id AND r.target_lang IN ({_marks(target_langs)})
+                 ON r.segment_id = s.id AND r.target_lang IN ({marks(target_langs)})
             LEFT JOIN translations t ON t.id = {NEWEST_MT}
             WHERE {' AND '.join(where)}
             ORDER BY s.document_id, s.idx, r.target_lang

@@ -10,7 +10,7 @@ from typing import NamedTuple
 import polars as pl
 
 from workbench.errors import ConflictError, NotFoundError
-from workbench.store.db import Database
+from workbench.store.db import Database, marks
 
 #: The statuses of a review (the ``reviews.status`` CHECK of the schema); CLI, app and
 #: file formats read them from here.
@@ -61,10 +61,9 @@ class Reviews(Database):
         if document_ids is not None:
             if not document_ids:
                 return []
-            sql += f" AND s.document_id IN ({','.join('?' * len(document_ids))})"
+            sql += f" AND s.document_id IN ({marks(document_ids)})"
             params += list(document_ids)
         return [ReviewText(*r) for r in self.conn.execute(sql + " ORDER BY r.segment_id", params)]
-
 
     def review(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
         return self.conn.execute(

@@ -11,14 +11,14 @@ memory). Bulk reads come out as polars frames, small ones as dataclasses.
 
 from __future__ import annotations
 
+from workbench.store.alignments import AlignmentInfo, Alignments, IndexedBead, StoredBead
 from workbench.store.db import (
     BUSY_TIMEOUT_MS, DB_NAME, DEFAULT_PROJECT, DatabaseError, IntegrityError, Row, os_user,
 )
-from workbench.store.documents import Documents, NewParagraph, NewSegment
-from workbench.store.alignments import Alignments
-from workbench.store.reports import Reports
+from workbench.store.documents import Documents, NewParagraph, NewSegment, SegmentRef
+from workbench.store.reports import ExportRow, Reports, TargetProgress
 from workbench.store.reviews import (
-    EDIT_ORIGINS, REVIEW_STATUSES, Reviews, follow_untouched_review, seed_review,
+    EDIT_ORIGINS, REVIEW_STATUSES, Reviews, ReviewText, follow_untouched_review, seed_review,
 )
 from workbench.store.settings import Settings
 from workbench.store.translations import Translations
@@ -29,7 +29,8 @@ class Project(Reports, Documents, Translations, Reviews, Alignments, Settings):
 
 
 __all__ = [
-    "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError", "EDIT_ORIGINS",
-    "IntegrityError", "NewParagraph", "NewSegment", "Project", "REVIEW_STATUSES", "Row",
-    "follow_untouched_review", "os_user", "seed_review",
+    "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
+    "EDIT_ORIGINS", "ExportRow", "IndexedBead", "IntegrityError", "NewParagraph", "NewSegment",
+    "Project", "REVIEW_STATUSES", "ReviewText", "Row", "SegmentRef", "StoredBead",
+    "TargetProgress", "follow_untouched_review", "os_user", "seed_review",
 ]

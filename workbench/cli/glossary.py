@@ -24,7 +24,7 @@ from workbench.glossary.suggest import accept as accept_suggestions
 from workbench.glossary.suggest import suggest as find_suggestions
 from workbench.glossary.tbx import read_tbx, save_tbx
 from workbench.glossary.textio import apply_stream, read_lines
-from workbench.store import DEFAULT_PROJECT
+from workbench.store import DEFAULT_PROJECT, Project
 
 glossary_app = typer.Typer(
     help="Transliteration glossary: normalise names, check translations, discover variants, TBX.",
@@ -46,7 +46,7 @@ def load_glossary(path: Path) -> Glossary:
     return load_csv(path)
 
 
-def use_project_glossary(proj: Any) -> Any:
+def use_project_glossary(proj: Project) -> Glossary | None:
     """The project's glossary (every CSV of its glossary folder) for ``translate`` and ``run``
     when ``-g`` is not given, saying which files it is; ``None``, said, when there is none."""
     from workbench.glossary.project import project_glossary

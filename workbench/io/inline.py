@@ -178,6 +178,40 @@ def missing(text: str, source: str) -> list[int]:
     return [i for i in indexes(source) if i not in have]
 
 
+def remap(texts: Sequence[str], codes: Sequence[Code], into: Sequence[Code]
+          ) -> tuple[list[str], Codes]:
+    """``texts`` written against ``codes`` rewritten against ``into`` (a segment's stored
+    list), and that list with the codes it lacked appended: an imported file may
+    number codes differently from the project, or bring tags of its own."""
+    if tuple(codes) == tuple(into):
+        return list(texts), tuple(into)
+    out = list(into)
+    numbers: dict[int, int] = {}
+    where: dict[int, int] = {}
+    for i, c in enumerate(codes):
+        if c.wraps and c.role == "close":
+            n = numbers.get(c.n, c.n)
+            j = next((k for k, d in enumerate(out) if d.wraps and d.role == "close" and d.n == n), None)
+            code = Code(c.role, c.xml, n, True)
+        else:
+            j = next((k for k, d in enumerate(out)
+                      if (d.role, d.xml, d.wraps) == (c.role, c.xml, c.wraps)), None)
+            n = out[j].n if j is not None else numbers.get(
+                c.n, max((d.n for d in out), default=0) + 1)
+            numbers[c.n] = n
+            code = Code(c.role, c.xml, n, c.wraps)
+        if j is None:
+            out.append(code)
+            j = len(out) - 1
+        where[i] = j
+
+    def repl(m: re.Match[str]) -> str:
+        i = ord(m.group(2)) - _BASE
+        return placeholder(_ROLES[m.group(1)], where.get(i, i))
+
+    return [PLACEHOLDER.sub(repl, t) for t in texts], tuple(out)
+
+
 # -- reading and writing XML ---------------------------------------------------
 
 
@@ -284,7 +318,7 @@ def write_inline(elem: etree._Element, text: str, codes: Sequence[Code],
     dropped, and openings left open are closed at the end; the count of such
     repairs is returned (0 for any text :func:`from_display` accepted).
     """
-    add = on_text or _append_text
+    add = on_text or append_text
     stack = [elem]
     last: etree._Element | None = None  # the element whose tail the next text goes to
     repaired = 0
@@ -318,7 +352,8 @@ def write_inline(elem: etree._Element, text: str, codes: Sequence[Code],
     return repaired + len(stack) - 1
 
 
-def _append_text(parent: etree._Element, chunk: str, as_tail: bool) -> None:
+def append_text(parent: etree._Element, chunk: str, as_tail: bool) -> None:
+    """Add ``chunk`` to ``parent``'s text, or (``as_tail``) to its tail."""
     if as_tail:
         parent.tail = (parent.tail or "") + chunk
     else:
@@ -326,5 +361,5 @@ def _append_text(parent: etree._Element, chunk: str, as_tail: bool) -> None:
 
 
 __all__ = ["CLOSE", "Code", "CodeReader", "Codes", "ISOLATED", "InlineCodeError", "OPEN",
-           "PLACEHOLDER", "check_nesting", "display", "dumps", "from_display", "has_codes",
-           "indexes", "loads", "missing", "placeholder", "plain", "write_inline"]
+           "PLACEHOLDER", "append_text", "check_nesting", "display", "dumps", "from_display", "has_codes",
+           "indexes", "loads", "missing", "placeholder", "plain", "remap", "write_inline"]

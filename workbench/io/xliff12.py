@@ -285,7 +285,7 @@ def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
             notes["empty source segments skipped"] += 1
             continue
         t_text = reader.read(t_elem)
-        status = _status(tu, t_elem, sdl_conf.get(mid) if mid is not None else
+        status = _status(tu, target, sdl_conf.get(mid) if mid is not None else
                          next(iter(sdl_conf.values()), None), context, notes, where)
         if status == _UNTRANSLATED:
             if t_text:

@@ -5,6 +5,8 @@ trip gives the inline codes back; edits made in a CAT tool land in the project."
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -184,12 +186,19 @@ def test_tags_moved_in_a_cat_tool_come_back_and_a_new_tag_is_kept(fresh, tmp_pat
     assert _canon(back.find(X + "target")) == _canon(target)
 
 
-def test_seeds_project_round_trip_two_edits_one_final(tmp_path_factory, tmp_path, schema):
-    from fixtures.seeds_project import build_seeds_project, have_apertium
+def test_seeds_project_round_trip_two_edits_one_final(tmp_path, schema):
+    """``workbench run --export xliff12`` on the seeds, then a CAT tool's edits come back."""
+    from fixtures.seeds_project import ROOT, have_apertium
 
     if not have_apertium():
         pytest.skip("Apertium is not installed (scripts/setup.sh installs it)")
-    root = build_seeds_project(tmp_path_factory.mktemp("seeds") / "proj")
+    root = tmp_path / "proj"
+    run = subprocess.run([sys.executable, "-m", "workbench", "run", str(ROOT / "seeds"), "-g",
+                          str(ROOT / "glossaries" / "seeds.csv"), "--no-serve", "--export",
+                          "xliff12", "--project", str(root)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert_valid(schema, root / "exports" / "corpus.xliff")
     out = tmp_path / "seeds.xliff"
     with Project(root) as p:
         before = p.pairs("en").sort("segment_id")

@@ -323,3 +323,28 @@ def test_codes_survive_the_project_store(fresh, tmp_path):
     assert len(stored) == 3  # three of the five segments have codes
     assert all(c.xml.startswith(("<bpt", "<ept", "<ph")) for codes in stored.values()
                for c in codes)
+
+
+def test_memory_matches_and_glossary_warnings_travel_as_suggestions(project, tmp_path,
+                                                                     schema):
+    from workbench.memory.project import new_unit
+    from workbench.store.memory import add_units
+
+    add_units(project, [new_unit("fr", "en", "Kim Jong-un voyage rarement à l'étranger.",
+                                 "Kim Jong-un seldom goes abroad.", "file",
+                                 origin_ref="old.tmx")])
+    project.glossary_dir.mkdir(parents=True, exist_ok=True)
+    (project.glossary_dir / "names.csv").write_text(
+        "concept,lang,term,status,note\nkim,fr,Kim Jong-un,preferred,\n"
+        "kim,en,Kim Jong Un,preferred,\n", encoding="utf-8")
+    out = tmp_path / "out.xliff"
+    export_project(project, "xliff12", out, targets=["en"])
+    assert schema.validate(etree.parse(str(out))), schema.error_log
+    tu = next(etree.parse(str(out)).iter(X + "trans-unit"))
+    alts = {a.get("origin"): a for a in tu.findall(X + "alt-trans")}
+    memory = alts["memory:file:old.tmx"]
+    assert memory.find(X + "target").text == "Kim Jong Un seldom goes abroad."  # normalised
+    assert memory.get("match-quality") == "100%" and memory.get("alttranstype") == "proposal"
+    notes = [n.text for n in tu.findall(X + "note") if n.get("from") == "glossary"]
+    assert notes == ["glossary: kim: “Kim Jong-un” should be “Kim Jong Un”"]
+    assert next(read_xliff12(out)).targets[0].text == "Kim Jong-un rarely travels abroad."

@@ -315,9 +315,7 @@ def qa_issues(pairs: pl.DataFrame, glossary, lang: str, threshold: float = LOW_C
 
 def glossary_message(issue) -> str:
     """One line for a glossary :class:`~workbench.glossary.check.Issue`."""
-    what = (f"missing “{issue.expected}”" if issue.kind == "missing"
-            else f"“{issue.found}” should be “{issue.expected}”")
-    return f"{issue.concept}: {what}"
+    return issue.message
 
 
 def glossary_fixes(issues) -> list[tuple[str, str]]:

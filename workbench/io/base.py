@@ -32,6 +32,16 @@ STATUSES = ("todo", "approved", "rejected", "flagged")
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """A suggestion shown beside a target (XLIFF 1.2 ``<alt-trans>``): a translation
+    memory match, with where it came from and its score (percent)."""
+
+    text: str
+    origin: str
+    score: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Target:
     """One target-language side of a unit: reviewed text and its metadata.
 
@@ -48,6 +58,9 @@ class Target:
     engine: str | None = None
     model: str | None = None
     model_version: str | None = None
+    #: filled only for formats with ``Format.suggestions`` (see ``workbench.io.suggestions``)
+    alternatives: tuple[Alternative, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +267,9 @@ class Format:
     #: whether a file with one of ``extensions`` is really this format (``.xlf``:
     #: XLIFF 1.2 or 2); ``None`` when the extension says enough
     detect: Callable[[Path], bool] | None = None
+    #: the writer shows memory matches and glossary warnings (``Target.alternatives``
+    #: and ``Target.notes``), which the export then looks up
+    suggestions: bool = False
 
 
 # -- safety helpers ------------------------------------------------------------

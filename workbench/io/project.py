@@ -172,8 +172,13 @@ def export_project(
     out = Path(out)
     if out.is_dir() and fmt.name not in ("xliff", "moses"):  # a folder, a prefix
         raise InputError(f"{out} is a folder; give a file name for --out")
+    units = itertools.chain([first], units)
+    if fmt.suggestions:  # memory matches and glossary warnings for the reviewer's tool
+        from workbench.io.suggestions import with_suggestions
+
+        units = with_suggestions(project, units)
     try:
-        stats = fmt.write(itertools.chain([first], units), out, options)
+        stats = fmt.write(units, out, options)
     except OSError as exc:  # disk full, permissions…: the temporary file is already gone
         raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     for name in ("files", "units", "cells", "removed_chars", "removed_in", "encoded_chars",

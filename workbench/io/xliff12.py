@@ -16,7 +16,10 @@ Export (valid against the OASIS XLIFF 1.2 *strict* schema)::
                      x-paragraph, x-idx, x-confidence, x-engine, x-model, x-model-version
               </context-group>
               <alt-trans origin="mt:argos" alttranstype="proposal"><target>…</target></alt-trans>
+              <alt-trans origin="memory:review" match-quality="87%" alttranstype="proposal">
+                <target>…</target></alt-trans>                   memory matches, best first
               <note from="workbench">alignment confidence 0.83</note>
+              <note from="glossary">glossary: putin: missing “Putin”</note>
             </trans-unit>
 
 One ``<file>`` per document and target language (XLIFF 1.2 names the target
@@ -175,9 +178,17 @@ class _Writer:
                 f"mt:{t.engine or 'unknown'}" + (f" {t.model}" if t.model else "")),
                 alttranstype="proposal")
             self.fill(etree.SubElement(alt, _X + "target"), t.mt, unit.codes)
+        for alt in t.alternatives:
+            attrs = {"origin": self.clean(alt.origin), "alttranstype": "proposal"}
+            if alt.score is not None:
+                attrs["match-quality"] = f"{alt.score}%"
+            elem = etree.SubElement(tu, _X + "alt-trans", attrs)
+            self.fill(etree.SubElement(elem, _X + "target"), alt.text, unit.codes)
         if t.confidence is not None:
             etree.SubElement(tu, _X + "note", {"from": TOOL}).text = \
                 f"alignment confidence {t.confidence:.2f}"
+        for note in t.notes:
+            etree.SubElement(tu, _X + "note", {"from": "glossary"}).text = self.clean(note)
 
 
 def write_xliff12(units: Iterable[Unit], out: Path, options: WriteOptions) -> WriteStats:
@@ -367,5 +378,5 @@ FORMAT = Format(
     name="xliff12", extensions=SUFFIXES,
     description="XLIFF 1.2 for CAT tools (Trados, memoQ, Okapi, Weblate): one <file> per "
                 "document and language, inline codes kept",
-    write=write_xliff12, read=read_xliff12, detect=is_xliff12,
+    write=write_xliff12, read=read_xliff12, detect=is_xliff12, suggestions=True,
 )

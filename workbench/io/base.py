@@ -199,6 +199,17 @@ def parse_cell(column: str, value: str, where: str) -> object:
     return value
 
 
+def number(value: str | None, kind: type, where: str) -> int | float | None:
+    """A metadata value read from a file as ``kind`` (``None`` when absent or empty); one
+    :class:`FormatError` naming ``where`` when it is not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise FormatError(f"{where}: expected a number, got {value!r}") from None
+
+
 # -- write options and results -----------------------------------------------
 
 
@@ -286,6 +297,24 @@ def xml_clean(text: str) -> tuple[str, int]:
     valid file, but it must never happen silently."""
     cleaned, n = _XML_ILLEGAL.subn("", text)
     return cleaned, n
+
+
+class XmlCleaner:
+    """Applies :func:`xml_clean` to every string written to an XML file and counts what it
+    removed in ``stats`` (with the ids of the first 20 units it happened in)."""
+
+    def __init__(self, stats: WriteStats) -> None:
+        self.stats = stats
+        self.unit_id = ""
+
+    def __call__(self, value: object) -> str:
+        text = repr(value) if isinstance(value, float) else str(value)
+        cleaned, n = xml_clean(text)
+        if n:
+            self.stats.removed_chars += n
+            if len(self.stats.removed_in) < 20 and self.unit_id not in self.stats.removed_in:
+                self.stats.removed_in.append(self.unit_id)
+        return cleaned
 
 
 #: First characters a spreadsheet reads as a formula (OWASP CSV injection).

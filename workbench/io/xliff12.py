@@ -63,8 +63,8 @@ from lxml import etree
 from workbench import __version__
 from workbench.errors import FormatError
 from workbench.io import inline
-from workbench.io.base import (Format, Target, Unit, WriteOptions, WriteStats, atomic_output,
-                               xml_clean)
+from workbench.io.base import (Format, Target, Unit, WriteOptions, WriteStats, XmlCleaner,
+                               atomic_output, number)
 from workbench.io.xmlsafe import clear, safe_iterparse
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -118,17 +118,7 @@ class _Writer:
     """Builds ``<file>`` elements, cleaning text XML 1.0 cannot hold (counted)."""
 
     def __init__(self, stats: WriteStats) -> None:
-        self.stats = stats
-        self.unit_id = ""
-
-    def clean(self, value: object) -> str:
-        text = repr(value) if isinstance(value, float) else str(value)
-        cleaned, n = xml_clean(text)
-        if n:
-            self.stats.removed_chars += n
-            if len(self.stats.removed_in) < 20 and self.unit_id not in self.stats.removed_in:
-                self.stats.removed_in.append(self.unit_id)
-        return cleaned
+        self.clean = XmlCleaner(stats)
 
     def fill(self, elem: etree._Element, text: str, codes: inline.Codes) -> None:
         def add(parent: etree._Element, chunk: str, as_tail: bool) -> None:
@@ -156,8 +146,8 @@ class _Writer:
         return f
 
     def unit(self, parent: etree._Element, unit: Unit, t: Target, n: int) -> None:
-        self.unit_id = unit.unit_id or f"u{n}"
-        tu = etree.SubElement(parent, _X + "trans-unit", id=self.unit_id)
+        self.clean.unit_id = uid = unit.unit_id or f"u{n}"
+        tu = etree.SubElement(parent, _X + "trans-unit", id=uid)
         if t.status == "approved":
             tu.set("approved", "yes")
         self.fill(etree.SubElement(tu, _X + "source"), unit.source, unit.codes)
@@ -168,7 +158,7 @@ class _Writer:
         values += [(name, getattr(unit, attr)) for name, attr in _POSITIONS]
         values = [(name, v) for name, v in values if v is not None]
         if values:
-            group = etree.SubElement(tu, _X + "context-group", name=f"{TOOL}:{self.unit_id}",
+            group = etree.SubElement(tu, _X + "context-group", name=f"{TOOL}:{uid}",
                                      purpose="information")
             for name, value in values:
                 etree.SubElement(group, _X + "context", {"context-type": name}).text = \
@@ -307,16 +297,16 @@ def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
             status, t_text = None, ""
         target_obj = Target(
             lang=tgt, text=t_text, status=status,
-            version=_typed(context.get("x-version"), int, where),
-            confidence=_typed(context.get("x-confidence"), float, where),
+            version=number(context.get("x-version"), int, where),
+            confidence=number(context.get("x-confidence"), float, where),
             mt=_mt(tu, x, reader) if ours else None, engine=context.get("x-engine"),
             model=context.get("x-model"), model_version=context.get("x-model-version"))
         yield Unit(
             source=text, source_lang=src, targets=(target_obj,),
             document=file_attrs.get("original", ""), document_id=doc_id,
             segment_id=int(m.group(1)) if m and len(pieces) == 1 else None,
-            paragraph=_typed(context.get("x-paragraph"), int, where),
-            idx=_typed(context.get("x-idx"), int, where), codes=tuple(reader.codes or ()))
+            paragraph=number(context.get("x-paragraph"), int, where),
+            idx=number(context.get("x-idx"), int, where), codes=tuple(reader.codes or ()))
 
 
 def _status(tu: etree._Element, target: etree._Element | None, sdl_conf: str | None,
@@ -363,15 +353,6 @@ def _mt(tu: etree._Element, x: str, reader: inline.CodeReader) -> str | None:
         if (alt.get("origin") or "").startswith("mt:"):
             return reader.read(alt.find(x + "target"))
     return None
-
-
-def _typed(value: str | None, kind: type, where: str):
-    if value is None or value == "":
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        raise FormatError(f"{where}: expected a number, got {value!r}") from None
 
 
 FORMAT = Format(

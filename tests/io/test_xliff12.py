@@ -348,3 +348,17 @@ def test_memory_matches_and_glossary_warnings_travel_as_suggestions(project, tmp
     notes = [n.text for n in tu.findall(X + "note") if n.get("from") == "glossary"]
     assert notes == ["glossary: kim: “Kim Jong-un” should be “Kim Jong Un”"]
     assert next(read_xliff12(out)).targets[0].text == "Kim Jong-un rarely travels abroad."
+
+
+def test_two_languages_in_one_file_make_one_document(project, fresh, tmp_path):
+    out = tmp_path / "multi.xliff"
+    export_project(project, "xliff12", out, targets=["en", "es"])
+    report = import_file(fresh, out)
+    assert report.conflicts == [] and report.added_documents == 2
+    exported = {r["segment_id"] for lang in ("en", "es")
+                for r in project.pairs(lang).iter_rows(named=True) if r["target"].strip()}
+    assert len(fresh.segments()) == len(exported)  # each segment once, with both targets
+    for lang in ("en", "es"):
+        assert sorted(r["target"] for r in fresh.pairs(lang).iter_rows(named=True)) == sorted(
+            xml_clean(r["target"])[0] for r in project.pairs(lang).iter_rows(named=True)
+            if r["target"].strip())

@@ -373,8 +373,17 @@ def _by_document(units: Iterable[Unit]) -> dict[DocKey, list[Unit]]:
     order: the units of one document need not be consecutive (A, B, A, B), and a
     file's documents are never merged into, or replaced by, each other."""
     groups: dict[DocKey, list[Unit]] = {}
+    seen: dict[tuple[DocKey, int], int] = {}  # a segment met again: another target language
     for unit in units:
-        groups.setdefault((unit.document_id, unit.document, unit.source_lang), []).append(unit)
+        key = (unit.document_id, unit.document, unit.source_lang)
+        group = groups.setdefault(key, [])
+        at = seen.get((key, unit.segment_id)) if unit.segment_id is not None else None
+        if at is not None and group[at].source == unit.source:  # XLIFF 1.2: a <file> per language
+            group[at] = replace(group[at], targets=group[at].targets + unit.targets)
+            continue
+        if unit.segment_id is not None:
+            seen[(key, unit.segment_id)] = len(group)
+        group.append(unit)
     return groups
 
 

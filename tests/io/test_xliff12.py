@@ -362,3 +362,17 @@ def test_two_languages_in_one_file_make_one_document(project, fresh, tmp_path):
         assert sorted(r["target"] for r in fresh.pairs(lang).iter_rows(named=True)) == sorted(
             xml_clean(r["target"])[0] for r in project.pairs(lang).iter_rows(named=True)
             if r["target"].strip())
+
+
+def test_an_xliff_1_1_file_without_version_is_read(tmp_path):
+    path = tmp_path / "old.xliff"
+    path.write_text('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.1"><file original="a" '
+                    'source-language="fr" target-language="en" datatype="plaintext"><body>'
+                    '<trans-unit id="hello"><source>Bonjour <x id="c"/></source>'
+                    '<target state="translated">Hello <x id="c"/></target></trans-unit>'
+                    '</body></file></xliff>')
+    from workbench.io import format_for_path
+
+    assert format_for_path(path).name == "xliff12"
+    (unit,) = read_xliff12(path)
+    assert inline.display(unit.targets[0].text, unit.codes) == "Hello ⟦1/⟧"

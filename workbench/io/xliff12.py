@@ -208,9 +208,15 @@ def write_xliff12(units: Iterable[Unit], out: Path, options: WriteOptions) -> Wr
 def is_xliff12(path: Path) -> bool:
     """Whether the file's root is ``<xliff>`` with a 1.x version (else XLIFF 2 or not XLIFF)."""
     for _, elem in safe_iterparse(path, events=("start",)):
-        return etree.QName(elem).localname == "xliff" \
-            and str(elem.get("version", "")).startswith("1.")
+        return etree.QName(elem).localname == "xliff" and _version_1(elem)
     return False
+
+
+def _version_1(root: etree._Element) -> bool:
+    """``version="1.x"``, or no version in an XLIFF 1.1/1.2 namespace (old Weblate files)."""
+    version = root.get("version")
+    return str(version).startswith("1.") if version else \
+        etree.QName(root).namespace in _NAMESPACES[:2]
 
 
 def read_xliff12(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
@@ -228,7 +234,7 @@ def read_xliff12(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit
                 root_seen = True
                 if q.localname != "xliff" or q.namespace not in (*_NAMESPACES, None):
                     raise FormatError(f"{path}: not an XLIFF file (root {elem.tag!r})")
-                if not str(elem.get("version", "")).startswith("1."):
+                if not _version_1(elem):
                     raise FormatError(f"{path}: XLIFF version {elem.get('version')!r} is not 1.x")
                 ns = q.namespace or ""
             elif q.namespace == (ns or None) and q.localname == "file":
@@ -280,7 +286,6 @@ def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
     sdl_conf = {s.get("id"): s.get("conf") for s in tu.iter(f"{{{SDL}}}seg")}
     for mid, s_elem, t_elem in pieces:
         reader = inline.CodeReader(**READER)
-        # segment markers inside the text are boundaries, not codes
         text = reader.read(s_elem)
         if not inline.plain(text).strip():
             notes["empty source segments skipped"] += 1

@@ -175,7 +175,7 @@ def failing_units(n_ok: int):
     raise Boom("disk full, or a kill, halfway")
 
 
-OUTS = {"tmx": "x.tmx", "xliff": "x.xlf", "tsv": "x.tsv", "csv": "x.csv", "moses": "corpus",
+OUTS = {"tmx": "x.tmx", "xliff": "x.xlf", "xliff12": "x.xliff", "tsv": "x.tsv", "csv": "x.csv", "moses": "corpus",
         "jsonl": "x.jsonl", "parquet": "x.parquet"}
 
 
@@ -188,7 +188,7 @@ def test_failure_midway_leaves_no_file(tmp_path, fmt):
     assert list(tmp_path.iterdir()) == []  # neither the file nor a temporary one
 
 
-@pytest.mark.parametrize("fmt", ["tmx", "tsv", "jsonl", "parquet"])
+@pytest.mark.parametrize("fmt", ["tmx", "xliff12", "tsv", "jsonl", "parquet"])
 def test_failure_midway_keeps_the_previous_export(tmp_path, fmt):
     out = tmp_path / OUTS[fmt]
     options = WriteOptions(source_lang="fr", target_langs=("en",))

@@ -48,7 +48,7 @@ def export(
              "never run as formulas (do not re-import such a file).")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
-    """Export reviewed translations as a parallel corpus (TMX, XLIFF, TSV, CSV,
+    """Export reviewed translations as a parallel corpus (TMX, XLIFF 2 and 1.2, TSV, CSV,
     Moses, JSONL, Parquet). The file appears complete or not at all."""
     doc_ids = _ids(documents)
     with open_project(project) as proj, progress() as bar:
@@ -62,7 +62,8 @@ def export(
 
 
 def import_(
-    path: Annotated[Path, typer.Argument(help="A .tmx, .xlf/.xliff, .tsv, .csv, .jsonl or "
+    path: Annotated[Path, typer.Argument(help="A .tmx, .xlf/.xliff (XLIFF 2 or 1.2), "
+                                             ".sdlxliff, .mqxliff, .tsv, .csv, .jsonl or "
                                              ".parquet file (format from the extension), or a "
                                              ".tbx glossary.")],
     default_status: Annotated[str, typer.Option(

@@ -37,7 +37,7 @@ from lxml import etree
 from workbench import __version__
 from workbench.errors import FormatError
 from workbench.io.base import (STATUSES, Format, Target, Unit, WriteOptions, WriteStats,
-                               atomic_output, xml_clean)
+                               XmlCleaner, atomic_output, number)
 from workbench.io.xmlsafe import clear, safe_iterparse
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -50,21 +50,7 @@ _TARGET_PROPS = (("x-status", "status"), ("x-version", "version"),
 _INLINE_CODES = {"bpt", "ept", "ph", "it", "ut"}
 
 
-class _Cleaner:
-    """Applies :func:`xml_clean` to every string and remembers what it removed."""
-
-    def __init__(self, stats: WriteStats) -> None:
-        self.stats = stats
-        self.unit_id = ""
-
-    def __call__(self, value: object) -> str:
-        text = repr(value) if isinstance(value, float) else str(value)
-        cleaned, n = xml_clean(text)
-        if n:
-            self.stats.removed_chars += n
-            if len(self.stats.removed_in) < 20 and self.unit_id not in self.stats.removed_in:
-                self.stats.removed_in.append(self.unit_id)
-        return cleaned
+_Cleaner = XmlCleaner
 
 
 def write_tmx(units: Iterable[Unit], out: Path, options: WriteOptions) -> WriteStats:
@@ -241,13 +227,7 @@ def _inline_text(elem: etree._Element, notes: Counter[str]) -> str:
     return "".join(parts)
 
 
-def _num(value: str | None, kind: type, where: str):
-    if value is None or value == "":
-        return None
-    try:
-        return kind(value)
-    except ValueError:
-        raise FormatError(f"{where}: expected a number, got {value!r}") from None
+_num = number
 
 
 FORMAT = Format(

@@ -433,6 +433,24 @@ def matches_for_segment(project: Project, segment_id: int, target_lang: str, *,
     return index.lookup([query], min_score=min_score, limit=limit)[0]
 
 
+def document_matches(project: Project, document_id: int, target_lang: str, *,
+                     limit: int = DEFAULT_MATCHES_SHOWN, min_score: int = DEFAULT_MIN_SCORE,
+                     glossary: Any | None = None) -> dict[int, list[Match]]:
+    """Memory matches of every translatable segment of one document, best first, by
+    segment id, in one batched lookup (for exports that carry suggestions). The memory is
+    read as it is (no sync: an export writes nothing); a segment's own review is not
+    proposed."""
+    ctx = store.segment_contexts(project, [document_id])
+    if ctx.is_empty():
+        return {}
+    index = MemoryIndex(project, ctx["source_lang"][0], target_lang, glossary=glossary,
+                        sync=False)
+    queries = [Query(r["text"], r["context_before"], r["context_after"], r["segment_id"])
+               for r in ctx.iter_rows(named=True)]
+    found = index.lookup(queries, min_score=min_score, limit=limit)
+    return {q.segment_id: m for q, m in zip(queries, found) if m}
+
+
 def _check_min(min_score: int) -> None:
     if not 0 <= min_score <= 100:
         raise InputError(f"a match threshold is a percentage from 0 to 100, not {min_score}")

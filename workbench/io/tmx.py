@@ -140,6 +140,7 @@ def read_tmx_elements(path: Path, notes: Counter[str] | None = None
     (for readers of attributes the unit does not keep, such as authors and dates)."""
     notes = Counter() if notes is None else notes
     header_src: str | None = None
+    declared = _Declared()
     count = 0
     root_seen = False
     for event, elem in safe_iterparse(path, events=("start", "end")):
@@ -150,15 +151,55 @@ def read_tmx_elements(path: Path, notes: Counter[str] | None = None
             continue
         if elem.tag == "header":
             header_src = elem.get("srclang")
+            declared = _Declared(header_src, elem.sourceline)
             clear(elem)
         elif elem.tag == "tu":
             count += 1
+            declared.see(elem)
             unit = _read_tu(elem, header_src, path, count, notes)
             if unit is not None:
                 yield unit, elem
             clear(elem)
-        elif elem.tag == "tmx" and header_src is None:
-            raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
+        elif elem.tag == "tmx":
+            if header_src is None:
+                raise FormatError(f"{path}: not a TMX file (no <header> with srclang)")
+            declared.check(path)
+
+
+class _Declared:
+    """Whether the header's ``srclang`` agrees with the units: a file whose declared
+    source language has no text in any unit that has text (``srclang="fr"`` while every
+    French side is empty or missing) contradicts itself and is refused, by line. Units
+    of any other direction are fine: a ``<tu srclang>`` of its own decides for it."""
+
+    def __init__(self, lang: str | None = None, line: int | None = None) -> None:
+        self.lang = None if lang in (None, "", "*all*") else lang.lower().split("-")[0]
+        self.declared = lang
+        self.line = line
+        self.with_text = 0
+        self.in_lang = 0
+        self.langs: Counter[str] = Counter()
+
+    def see(self, tu: etree._Element) -> None:
+        if self.lang is None or tu.get("srclang"):
+            return
+        texts = {(c.get(XML_LANG) or c.get("lang") or "").lower().split("-")[0]:
+                 "".join(c.find("seg").itertext()).strip() if c.find("seg") is not None else ""
+                 for c in tu if c.tag == "tuv"}
+        if any(texts.values()):
+            self.with_text += 1
+            self.in_lang += bool(texts.get(self.lang))
+            self.langs.update(lang for lang, text in texts.items() if text)
+
+    def check(self, path: Path) -> None:
+        if self.lang is None or not self.with_text or self.in_lang:
+            return
+        found = ", ".join(f"{lang} ({n})" for lang, n in self.langs.most_common())
+        raise FormatError(
+            f"{path} line {self.line}: the header declares srclang=\"{self.declared}\", but none "
+            f"of the {self.with_text} units has text in {self.lang} (units with text per "
+            f"language: {found}); the file contradicts its own units: correct srclang "
+            "and import again; nothing was imported")
 
 
 def _read_tu(tu: etree._Element, header_src: str | None, path: Path, n: int,

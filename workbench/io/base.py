@@ -25,6 +25,7 @@ from typing import IO, Protocol
 import polars as pl
 
 from workbench.errors import FormatError, InputError
+from workbench.io.inline import Codes
 
 #: Review statuses a unit target can carry (same as the store's).
 STATUSES = ("todo", "approved", "rejected", "flagged")
@@ -55,7 +56,8 @@ class Unit:
 
     ``segment_id`` is the project's segment id: the stable unit id that
     export/import round trips match on. ``paragraph`` and ``idx`` give the
-    position in the document.
+    position in the document. Formats that cannot carry ``codes`` write the
+    placeholders as they are.
     """
 
     source: str
@@ -66,6 +68,9 @@ class Unit:
     segment_id: int | None = None
     paragraph: int | None = None
     idx: int | None = None
+    #: inline codes the placeholders of ``source`` and the targets' texts stand for
+    #: (:mod:`workbench.io.inline`); empty for plain text
+    codes: Codes = ()
 
     @property
     def unit_id(self) -> str | None:
@@ -246,6 +251,9 @@ class Format:
     read: Reader | None = None
     #: True when the format holds several target languages in one file
     multi_target: bool = True
+    #: whether a file with one of ``extensions`` is really this format (``.xlf``:
+    #: XLIFF 1.2 or 2); ``None`` when the extension says enough
+    detect: Callable[[Path], bool] | None = None
 
 
 # -- safety helpers ------------------------------------------------------------

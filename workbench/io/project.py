@@ -53,9 +53,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.errors import FormatError, InputError, NotFoundError
-from workbench.io import FORMATS, format_for_path, get_format
+from workbench.io import FORMATS, format_for_path, get_format, inline
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
 from workbench.store import Project
+from workbench.store.codes import document_codes, save_codes, segment_codes
 from workbench.store.directions import document_langs, review_directions
 
 # -- export --------------------------------------------------------------------
@@ -253,12 +254,13 @@ def _export_units(project: Project, targets: tuple[str, ...], langs: Sequence[st
     """
     cursor = project.conn.execute(sql, params)
     wanted = set(statuses or ())
-    conf_doc, confidence = None, {}
+    conf_doc, confidence, codes = None, {}, {}
     for seg_id, rows in itertools.groupby(_fetch(cursor), key=lambda r: r[3]):
         rows = list(rows)
         head = rows[0]
         if head[0] != conf_doc:
             conf_doc, confidence = head[0], _confidences(project, head[0], targets)
+            codes = document_codes(project.conn, head[0])
         cells = {r[7]: Target(lang=r[7], text=r[8], status=r[9], version=r[10],
                               confidence=confidence.get((seg_id, r[7])), mt=r[11],
                               engine=r[12], model=r[13], model_version=r[14])
@@ -284,7 +286,7 @@ def _export_units(project: Project, targets: tuple[str, ...], langs: Sequence[st
         if kept:
             yield Unit(source=head[6], source_lang=head[2], targets=tuple(kept),
                        document=head[1], document_id=head[0], segment_id=seg_id,
-                       paragraph=head[5], idx=head[4])
+                       paragraph=head[5], idx=head[4], codes=inline.loads(codes.get(seg_id)))
 
 
 def _confidences(project: Project, document_id: int,
@@ -545,8 +547,19 @@ class _Importer:
             for t in unit.targets:
                 self.report.conflicts.append(Conflict(label, t.lang, reason))
             return
-        for t in unit.targets:
+        for t in self._with_codes(unit.segment_id, unit):
             self._apply_target(unit.segment_id, t, label, check_version=True)
+
+    def _with_codes(self, seg_id: int, unit: Unit) -> tuple[Target, ...]:
+        """The unit's targets with their inline codes renumbered as the project's
+        segment has them; tags the file added are added to the segment's codes."""
+        if not unit.codes:
+            return unit.targets
+        stored = inline.loads(segment_codes(self.conn, seg_id))
+        texts, merged = inline.remap([t.text for t in unit.targets], unit.codes, stored)
+        if merged != stored:
+            save_codes(self.conn, [(seg_id, inline.dumps(merged))])
+        return tuple(replace(t, text=text) for t, text in zip(unit.targets, texts))
 
     def _apply_target(self, seg_id: int, t: Target, label: str, *, check_version: bool) -> None:
         if t.status is None and t.text == "":
@@ -643,7 +656,7 @@ class _Importer:
         if len(seg_ids) != len(units):
             return False
         for unit, seg_id in zip(units, seg_ids):
-            for t in unit.targets:
+            for t in self._with_codes(seg_id, unit):
                 self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
         return True
 
@@ -707,6 +720,8 @@ class _Importer:
                     """INSERT INTO segments (document_id, paragraph_id, idx, text, translatable)
                        VALUES (?, ?, ?, ?, 1)""",
                     (doc_id, para_id, idxs[i], units[i].source)).lastrowid)
+        save_codes(self.conn, [(seg_id, inline.dumps(u.codes))
+                               for u, seg_id in zip(units, seg_ids) if u.codes])
         return doc_id, seg_ids
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import subprocess
 import sys
 import threading
 
 import pytest
 
-from fixtures.omegat_tmx import ENTRIES, omegat_tmx
+from fixtures.omegat_tmx import ENTRIES, OTHER_TOOL, omegat_tmx
 from workbench.errors import FormatError, InputError
 from workbench.io.project import export_project, import_file
 from workbench.io.tmx import read_tmx
@@ -150,3 +151,58 @@ def test_cli_export_directions(project, tmp_path):
     assert "6 units (6 target cells) written" in run.stderr
     run = wb("import", str(omegat_tmx(tmp_path / "bad.tmx", contradict=True)))
     assert run.returncode == 1 and "line 4" in run.stderr and "Traceback" not in run.stderr
+
+
+# -- inline codes --------------------------------------------------------------------
+
+SEG = re.compile(r"<seg>(.*?)</seg>", re.S)
+
+
+def _segs(path) -> list[str]:
+    """The inner XML of every <seg>, byte for byte as the file has it."""
+    return SEG.findall(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("style", ["region", "plain"])
+def test_inline_codes_come_back_byte_for_byte(fresh, tmp_path, style):
+    src, tgt, _ = STYLES[style]
+    f = omegat_tmx(tmp_path / "mem.tmx", src=src, tgt=tgt)
+    report = import_file(fresh, f)
+    assert not any("inline codes" in note for note in report.notes)  # nothing dropped
+    out = tmp_path / "back.tmx"
+    export_project(fresh, "tmx", out, sources=["en"], targets=["fr"], statuses=None)
+    original, back = _segs(f), _segs(out)
+    assert "<bpt i=\"0\" x=\"0\">&lt;b0&gt;</bpt>" in original[2]
+    assert back == original  # every source and target <seg>, codes and all
+    # the review text holds placeholders, never the markup
+    with_codes = fresh.pairs("fr").filter(fresh.pairs("fr")["source"].str.contains("Save"))
+    assert "<" not in with_codes["target"][0] and "Enregistrer" in with_codes["target"][0]
+    # the file comes back as itself: matched, nothing changed
+    again = import_file(fresh, out)
+    assert again.unchanged == len(ENTRIES) + 1 and not again.conflicts
+
+
+def test_edited_text_keeps_its_codes_and_the_rest_stays_identical(fresh, tmp_path):
+    f = omegat_tmx(tmp_path / "mem.tmx")
+    import_file(fresh, f)
+    pairs = fresh.pairs("fr")
+    row = pairs.filter(pairs["source"].str.contains("Save")).row(0, named=True)
+    edited = row["target"].replace("garder", "conserver")
+    fresh.save_review(row["segment_id"], "fr", text=edited, status="approved")
+    out = tmp_path / "back.tmx"
+    export_project(fresh, "tmx", out, sources=["en"], targets=["fr"])
+    original, back = _segs(f), _segs(out)
+    changed = [i for i, (a, b) in enumerate(zip(original, back)) if a != b]
+    assert len(back) == len(original) and changed == [3]
+    assert back[3] == original[3].replace("garder", "conserver")
+
+
+def test_ut_and_hi_codes_of_other_tools_round_trip(fresh, tmp_path):
+    f = tmp_path / "other.tmx"
+    f.write_text(OTHER_TOOL.replace("twice.</seg>", '<hi type="b">twice</hi>.</seg>'),
+                 encoding="utf-8")
+    import_file(fresh, f)
+    out = tmp_path / "back.tmx"
+    export_project(fresh, "tmx", out, sources=["en"], targets=["fr"])
+    assert _segs(out) == _segs(f)
+    assert "<ut>{\\b </ut>" in _segs(out)[0] and '<hi type="b">twice</hi>' in _segs(out)[0]

@@ -206,3 +206,14 @@ def test_ut_and_hi_codes_of_other_tools_round_trip(fresh, tmp_path):
     export_project(fresh, "tmx", out, sources=["en"], targets=["fr"])
     assert _segs(out) == _segs(f)
     assert "<ut>{\\b </ut>" in _segs(out)[0] and '<hi type="b">twice</hi>' in _segs(out)[0]
+
+
+def test_memory_import_keeps_the_text_without_codes(fresh, tmp_path):
+    from workbench.memory.project import import_memory, lookup
+
+    report = import_memory(fresh, omegat_tmx(tmp_path / "mem.tmx"))
+    assert report.added == len(ENTRIES) + 1
+    assert report.notes["inline codes left out of the memory (`workbench import` keeps them "
+                        "in the project)"] == 3
+    found = lookup(fresh, ["Click Save to keep your changes."], "en", "fr")[0]
+    assert found and found[0].target == "Cliquez sur Enregistrer pour garder vos modifications."

@@ -61,7 +61,11 @@ def new_unit(source_lang: str, target_lang: str, source: str, target: str, origi
              origin_ref: str = "", author: str = "", context_before: str | None = None,
              context_after: str | None = None, segment_id: int | None = None,
              created_at: str | None = None) -> NewMemoryUnit:
-    """A unit to store, with its identity key and source hash."""
+    """A unit to store, with its identity key and source hash. Inline-code placeholders
+    (:mod:`workbench.io.inline`) are left out: the memory holds text, matched by words."""
+    from workbench.io.inline import plain
+
+    source, target = plain(source), plain(target)
     return NewMemoryUnit(
         key=unit_key(source_lang, target_lang, source, target, context_before, context_after,
                      origin),
@@ -128,6 +132,7 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     import time stand in where a file has none.
     """
     from workbench.io import format_for_path
+    from workbench.io.inline import has_codes
     from workbench.io.project import language_codes
 
     path = Path(path)
@@ -153,6 +158,9 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
             if not source.strip() or not target.strip():
                 report.skipped["with an empty source or target"] += 1
                 continue
+            if has_codes(source) or has_codes(target):
+                report.notes["inline codes left out of the memory (`workbench import` keeps "
+                             "them in the project)"] += 1
             yield new_unit(s_lang, t_lang, source, target, "file", origin_ref=path.name,
                            author=who[0] or author if who else author,
                            created_at=who[1] if who else None,

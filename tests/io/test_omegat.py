@@ -217,3 +217,19 @@ def test_memory_import_keeps_the_text_without_codes(fresh, tmp_path):
                         "in the project)"] == 3
     found = lookup(fresh, ["Click Save to keep your changes."], "en", "fr")[0]
     assert found and found[0].target == "Cliquez sur Enregistrer pour garder vos modifications."
+
+
+@pytest.mark.parametrize("name,content", [
+    ("swapped.tsv", "source_lang\ttarget_lang\tsource\ttarget\nfr\ten\t\tHello.\nfr\ten\t\tBye.\n"),
+    ("swapped.jsonl", '{"source_lang": "fr", "translation": {"fr": "", "en": "Hello."}}\n'),
+    ("swapped.xlf", '<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+                    'version="2.0" srcLang="fr" trgLang="en"><file id="f"><unit id="u1"><segment>'
+                    '<source></source><target>Hello.</target></segment></unit></file></xliff>'),
+])
+def test_other_formats_that_contradict_their_languages_are_refused(fresh, tmp_path, name,
+                                                                   content):
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(FormatError, match=r"declare fr as their source language.*unit #1"):
+        import_file(fresh, f)
+    assert fresh.documents().is_empty()

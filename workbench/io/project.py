@@ -380,8 +380,8 @@ def import_file(
     if default_status not in STATUSES:
         raise InputError(f"unknown status {default_status!r}; use one of {', '.join(STATUSES)}")
     report = ImportReport(path=path, format=fmt.name)
-    units = _checked(path, (language_codes(u, report.notes)
-                            for u in fmt.read(path, report.notes)))
+    units = _sources_present(path, _checked(path, (language_codes(u, report.notes)
+                                                   for u in fmt.read(path, report.notes))))
     try:
         groups = _by_document(_counting(units, report, on_unit))
         with project.transaction() as conn:
@@ -443,6 +443,27 @@ def _checked(path: Path, units: Iterable[Unit]) -> Iterator[Unit]:
                 raise FormatError(f"{where}: the {name} holds {text[exc.start]!r}, half of a "
                                   "surrogate pair, which is not Unicode text") from None
         yield unit
+
+
+def _sources_present(path: Path, units: Iterable[Unit]) -> Iterator[Unit]:
+    """``units``, then a refusal when the file contradicts its own languages: every unit
+    with text has an empty source in the language it declares, and a translated target
+    (the languages were declared the wrong way round). Formats with line numbers refuse
+    such files themselves, by line (TMX's ``srclang``)."""
+    empty_source, with_source, first = Counter(), 0, 0
+    for n, unit in enumerate(units, 1):
+        if unit.source.strip():
+            with_source += 1
+        elif any(t.text.strip() for t in unit.targets):
+            empty_source[unit.source_lang] += 1
+            first = first or n
+        yield unit
+    if empty_source and not with_source:
+        raise FormatError(
+            f"{path}: its units declare {', '.join(empty_source)} as their source language, "
+            f"but all {sum(empty_source.values())} units with text have an empty source and a "
+            f"translated target (the first: unit #{first}); the file contradicts its own "
+            "languages: correct them and import again; nothing was imported")
 
 
 def _check_int(value: int | None, name: str, where: str) -> None:

@@ -10,8 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from projects import MAIN
-
 from fixtures.omegat_tmx import ENTRIES, omegat_tmx
 from workbench.app.text import unescape
 from workbench.io.tmx import read_tmx
@@ -85,28 +83,16 @@ def test_export_each_direction_from_the_command_line(mixed):
 
 
 @pytest.fixture
-def app_on(mixed, tmp_path):
-    """An AppTest of the whole app on a copy of the mixed project."""
-    from streamlit.testing.v1 import AppTest
-
+def project_dir(mixed, tmp_path) -> Path:
+    """A copy of the mixed project, for conftest's ``app_at`` (AppTest of the whole app)."""
     root = tmp_path / "proj"
     shutil.copytree(mixed[1], root)
-
-    def start(page: str = "review") -> AppTest:
-        at = AppTest.from_file(MAIN, default_timeout=60)
-        at.session_state["project_root"] = str(root)
-        at.run()
-        if page != "review":
-            at.switch_page(f"views/{page}.py")
-            at.run()
-        return at
-
-    return start, root
+    return root
 
 
-def test_review_page_works_in_each_direction(app_on):
-    start, root = app_on
-    at = start()
+def test_review_page_works_in_each_direction(app_at, project_dir):
+    root = project_dir
+    at = app_at()
     assert not at.exception
     lang = at.sidebar.selectbox(key="lang")
     assert lang.value == "en" and lang.format_func("en") == "fr → en"
@@ -128,9 +114,9 @@ def test_review_page_works_in_each_direction(app_on):
     assert not at.exception
 
 
-def test_review_document_picker_holds_one_direction(app_on):
-    start, root = app_on
-    at = start()
+def test_review_document_picker_holds_one_direction(app_at, project_dir):
+    root = project_dir
+    at = app_at()
     with Project(root) as p:
         docs = p.documents()
     lang_of = dict(zip(docs["id"].to_list(), docs["lang"].to_list()))
@@ -142,9 +128,9 @@ def test_review_document_picker_holds_one_direction(app_on):
     assert lang_of[picker.value] == "en" and len(picker.options) == 1
 
 
-def test_export_page_exports_the_memory_direction(app_on):
-    start, root = app_on
-    at = start("export")
+def test_export_page_exports_the_memory_direction(app_at, project_dir):
+    root = project_dir
+    at = app_at("export")
     assert not at.exception
     at.selectbox(key="ex_lang").set_value("fr").run()
     at.multiselect(key="ex_status").set_value([]).run()
@@ -162,9 +148,8 @@ def test_export_page_exports_the_memory_direction(app_on):
     assert len(at.multiselect(key="ex_docs").options) == 3  # the French articles
 
 
-def test_quality_page_works_in_each_direction(app_on):
-    start, _ = app_on
-    at = start("quality")
+def test_quality_page_works_in_each_direction(app_at):
+    at = app_at("quality")
     assert not at.exception
     at.selectbox(key="q_lang").set_value("fr").run()
     assert not at.exception

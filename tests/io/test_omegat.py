@@ -233,3 +233,14 @@ def test_other_formats_that_contradict_their_languages_are_refused(fresh, tmp_pa
     with pytest.raises(FormatError, match=r"declare fr as their source language.*unit #1"):
         import_file(fresh, f)
     assert fresh.documents().is_empty()
+
+
+def test_leverage_report_into_english_leaves_the_english_memory_out(project, tmp_path):
+    from workbench.memory.project import analyse
+
+    import_file(project, omegat_tmx(tmp_path / "mem.tmx"))
+    rows = analyse(project, "en")
+    english = set(project.documents().filter(project.documents()["lang"] == "en")["id"])
+    assert rows[-1].document_id is None  # the total
+    assert not [r for r in rows[:-1] if r.document_id in english]
+    assert {r.document_id for r in analyse(project, "fr")[:-1]} == english

@@ -576,10 +576,10 @@ def analyse(project: Project, target_lang: str, *, document_ids: Sequence[int] |
     seen: set[tuple[str, str]] = set()
     todo: dict[str, list[tuple[dict, Query]]] = {}
     for r in ctx.iter_rows(named=True):
+        if r["source_lang"] == target_lang:  # another direction (an imported memory, say)
+            continue
         doc = per_doc.setdefault(r["document_id"], Leverage(r["document"], r["document_id"]))
         key = (r["source_lang"], normalise(r["text"]))
-        if r["source_lang"] == target_lang:
-            continue
         if key in seen:
             _count(doc, total, REPETITIONS, word_count(r["text"]))
             continue

@@ -244,3 +244,18 @@ def test_leverage_report_into_english_leaves_the_english_memory_out(project, tmp
     assert rows[-1].document_id is None  # the total
     assert not [r for r in rows[:-1] if r.document_id in english]
     assert {r.document_id for r in analyse(project, "fr")[:-1]} == english
+
+
+def test_a_memory_imported_reversed_answers_the_other_direction(fresh, tmp_path):
+    from workbench.memory.project import import_memory, lookup
+
+    f = omegat_tmx(tmp_path / "mem.tmx")
+    plain_import = import_memory(fresh, f)
+    french = "Le président a rencontré le Premier ministre lundi."
+    assert lookup(fresh, [french], "fr", "en") == [[]]  # a direction answers only itself
+    report = import_memory(fresh, f, reverse=True)
+    assert report.added == plain_import.added  # the reversed pairs; the others were there
+    assert report.notes["pairs also added reversed (fr→en)"] == len(ENTRIES) + 1
+    best = lookup(fresh, [french], "fr", "en")[0][0]
+    assert best.score == 100 and best.target == ENTRIES[0][0]
+    assert best.unit.origin_ref == "mem.tmx (reversed)"

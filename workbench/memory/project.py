@@ -119,7 +119,8 @@ class MemoryImportReport:
 
 def import_memory(project: Project, path: Path | str, *, src: str | None = None,
                   tgt: str | None = None, author: str = "",
-                  statuses: Sequence[str] = ("approved",)) -> MemoryImportReport:
+                  statuses: Sequence[str] = ("approved",),
+                  reverse: bool = False) -> MemoryImportReport:
     """Add the pairs of a TMX, XLIFF, TSV/CSV, JSONL or Parquet file to the memory.
 
     All or nothing (one transaction; a malformed file changes nothing) and
@@ -129,7 +130,9 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     memory. Units of our exports keep their neighbours as context. TMX units keep
     their author and date (``changeid``/``changedate``, else ``creationid``/
     ``creationdate``, of the target ``<tuv>`` or the ``<tu>``); ``author`` and the
-    import time stand in where a file has none.
+    import time stand in where a file has none. ``reverse`` also adds each pair the
+    other way round (origin ``NAME (reversed)``, no context): a translator's English →
+    French memory then serves French → English lookups too.
     """
     from workbench.io import format_for_path
     from workbench.io.inline import has_codes
@@ -161,10 +164,15 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
             if has_codes(source) or has_codes(target):
                 report.notes["inline codes left out of the memory (`workbench import` keeps "
                              "them in the project)"] += 1
+            by = who[0] or author if who else author
+            when = who[1] if who else None
             yield new_unit(s_lang, t_lang, source, target, "file", origin_ref=path.name,
-                           author=who[0] or author if who else author,
-                           created_at=who[1] if who else None,
-                           context_before=before, context_after=after)
+                           author=by, created_at=when, context_before=before,
+                           context_after=after)
+            if reverse:
+                report.notes[f"pairs also added reversed ({t_lang}→{s_lang})"] += 1
+                yield new_unit(t_lang, s_lang, target, source, "file",
+                               origin_ref=f"{path.name} (reversed)", author=by, created_at=when)
 
     try:
         report.added, report.existing = store.add_units(project, rows())

@@ -14,6 +14,8 @@ import sys
 import threading
 
 import pytest
+from io_fixtures import SCHEMAS
+from lxml import etree
 
 from fixtures.omegat_tmx import ENTRIES, OTHER_TOOL, omegat_tmx
 from workbench.errors import FormatError, InputError
@@ -174,6 +176,8 @@ def test_inline_codes_come_back_byte_for_byte(fresh, tmp_path, style):
     original, back = _segs(f), _segs(out)
     assert "<bpt i=\"0\" x=\"0\">&lt;b0&gt;</bpt>" in original[2]
     assert back == original  # every source and target <seg>, codes and all
+    dtd = etree.DTD(str(SCHEMAS / "tmx14.dtd"))
+    assert dtd.validate(etree.parse(str(out))), dtd.error_log.filter_from_errors()
     # the review text holds placeholders, never the markup
     with_codes = fresh.pairs("fr").filter(fresh.pairs("fr")["source"].str.contains("Save"))
     assert "<" not in with_codes["target"][0] and "Enregistrer" in with_codes["target"][0]
@@ -259,3 +263,14 @@ def test_a_memory_imported_reversed_answers_the_other_direction(fresh, tmp_path)
     best = lookup(fresh, [french], "fr", "en")[0][0]
     assert best.score == 100 and best.target == ENTRIES[0][0]
     assert best.unit.origin_ref == "mem.tmx (reversed)"
+
+
+def test_a_segment_of_codes_only_is_not_text(fresh, tmp_path):
+    f = tmp_path / "codes-only.tmx"
+    f.write_text('<?xml version="1.0"?><tmx version="1.4"><header srclang="fr" segtype="sentence"'
+                 ' adminlang="en" datatype="plaintext" o-tmf="x" creationtool="x" '
+                 'creationtoolversion="1"/><body><tu><tuv xml:lang="fr"><seg><ph x="1">&lt;x/&gt;'
+                 '</ph></seg></tuv><tuv xml:lang="en"><seg>Hi.</seg></tuv></tu></body></tmx>',
+                 encoding="utf-8")
+    with pytest.raises(FormatError, match="line 1: the header declares srclang=\"fr\""):
+        import_file(fresh, f)  # the French side holds markup, not French

@@ -206,8 +206,7 @@ class _Declared:
         if self.lang is None or tu.get("srclang"):
             return
         texts = {(c.get(XML_LANG) or c.get("lang") or "").lower().split("-")[0]:
-                 "".join(c.find("seg").itertext()).strip() if c.find("seg") is not None else ""
-                 for c in tu if c.tag == "tuv"}
+                 _words(c.find("seg")) for c in tu if c.tag == "tuv"}
         if any(texts.values()):
             self.with_text += 1
             self.in_lang += bool(texts.get(self.lang))
@@ -222,6 +221,18 @@ class _Declared:
             f"of the {self.with_text} units has text in {self.lang} (units with text per "
             f"language: {found}); the file contradicts its own units: correct srclang "
             "and import again; nothing was imported")
+
+
+def _words(seg: etree._Element | None) -> str:
+    """The text of a ``<seg>`` without its inline codes' markup (``<hi>`` holds text)."""
+    if seg is None:
+        return ""
+    parts = [seg.text or ""]
+    for child in seg:
+        if child.tag == "hi":
+            parts.append(_words(child))
+        parts.append(child.tail or "")
+    return "".join(parts).strip()
 
 
 def _read_tu(tu: etree._Element, header_src: str | None, path: Path, n: int,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from pathlib import Path
 from typing import Annotated
 
@@ -116,7 +117,7 @@ def _import_glossary(project: Path, path: Path) -> None:
                   f"(sha256:{done.version})", soft_wrap=True)
 
 
-export.__doc__ = (export.__doc__ or "") + "\n\n" + "\n\n".join(
+export.__doc__ = inspect.cleandoc(export.__doc__ or "") + "\n\n" + "\n\n".join(
     f"{f.name}: {f.description}." for f in FORMATS.values())
 
 

@@ -698,6 +698,26 @@ def _doc_from_address(ids: list[int]) -> None:
         st.query_params["doc"] = str(ss["rv_doc"])
 
 
+def _documents_into(lang: str) -> dict[int, str]:
+    """Id -> label of the documents with review units into ``lang`` (one direction: an
+    English document of an imported memory is listed under French, not English); the
+    picker follows the address and never holds a document of another direction."""
+    from workbench.store.directions import documents_into
+
+    with db() as project:
+        into = documents_into(project, lang)
+        docs = project.documents()
+    titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)
+              if r["id"] in set(into)}
+    _doc_from_address(list(titles))
+    if titles and ss.get("rv_doc") not in titles:
+        if "rv_doc" in ss:
+            ss.rv_seg = None
+            ss["page"] = 1
+        ss["rv_doc"] = next(iter(titles))
+    return titles
+
+
 def _shortcut_help() -> None:
     with st.popover("Shortcuts", key="rv_shortcuts", icon=":material/keyboard:",
                     help="F1 or ?"):
@@ -710,18 +730,19 @@ def main() -> None:
     open_or_stop()
     with db() as project:
         langs = queries.target_langs(project)
-        docs = queries.document_progress(project, langs[0] if langs else None)
-    if not langs or docs.is_empty():
+    if not langs:
         st.title("Review")
         st.info("Nothing to review yet: ingest and translate documents on the Documents page.")
         return
 
-    titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)}
-    _doc_from_address(list(titles))
     with st.sidebar:  # every control is kept in the address: reload lands here again
+        lang = target_lang_select(langs, "lang", bind=True)
+        titles = _documents_into(lang)
+        if not titles:
+            st.info("No current document has a translation into this language.")
+            return
         doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc",
                               on_change=_on_doc)
-        lang = target_lang_select(langs, "lang", bind=True)
         statuses = st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
         low_only = st.toggle("Low confidence only", key="low", bind="query-params")
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,

@@ -74,7 +74,7 @@ def run_pipeline(
     from workbench.glossary.protect import TermProtector
     from workbench.ingest import ingest_paths
     from workbench.io import get_format
-    from workbench.io.project import export_project
+    from workbench.io.project import export_project, other_directions_line
     from workbench.translate import translate_project
 
     def say(step: str, message: str) -> None:
@@ -137,6 +137,7 @@ def run_pipeline(
             say("normalise", f"→{tgt}: {norm.changed} of {norm.checked} final texts normalised "
                 f"({norm.conflicts} edited meanwhile, left alone); {acc.line(tgt)}")
     done = [t for t in targets if t in report.translated]
+    left_out = ""
     for name in export_formats if done else ():
         fmt = get_format(name)
         out = project.root / "exports" / f"corpus{fmt.extensions[0] if fmt.extensions else ''}"
@@ -144,6 +145,10 @@ def run_pipeline(
         exported = export_project(project, fmt, out, targets=done)
         report.exported[fmt.name] = exported.files
         say("export", exported.lines()[0])
+        if exported.other_directions:  # an imported memory in another direction, say
+            left_out = other_directions_line(exported.other_directions, done)
+    if left_out:
+        say("export", left_out)
     return report
 
 

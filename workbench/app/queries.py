@@ -50,7 +50,9 @@ def confidences(project: Project, document_id: int, target_lang: str) -> dict[in
 
 
 def document_pairs(project: Project, document_id: int, target_lang: str) -> pl.DataFrame:
-    """The review units of one document (same columns as ``Project.pairs``), fast."""
+    """The review units of one document (same columns as ``Project.pairs``, plus
+    ``codes``: the inline codes of segments imported with tags, see
+    :mod:`workbench.io.inline`), fast."""
     return project.document_pairs(document_id, target_lang)
 
 
@@ -248,9 +250,7 @@ def qa_issues(pairs: pl.DataFrame, glossary, lang: str, threshold: float = LOW_C
 
 def glossary_message(issue) -> str:
     """One line for a glossary :class:`~workbench.glossary.check.Issue`."""
-    what = (f"missing “{issue.expected}”" if issue.kind == "missing"
-            else f"“{issue.found}” should be “{issue.expected}”")
-    return f"{issue.concept}: {what}"
+    return issue.message
 
 
 def glossary_fixes(issues) -> list[tuple[str, str]]:

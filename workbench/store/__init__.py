@@ -4,7 +4,7 @@
 they keep: ``db`` (connection, migrations, transactions), ``documents``
 (documents, paragraphs, segments), ``translations`` (machine translations and
 the engines' memory), ``reviews`` (final texts and their edit history),
-``alignments`` (alignments and beads), ``settings``, ``reports`` (read-only
+``alignments`` (alignments and beads), ``codes`` (segments' inline codes), ``settings``, ``reports`` (read-only
 views for the CLI, the app and the exports) and ``memory`` (the translation
 memory). Bulk reads come out as polars frames, small ones as dataclasses.
 """
@@ -12,6 +12,7 @@ memory). Bulk reads come out as polars frames, small ones as dataclasses.
 from __future__ import annotations
 
 from workbench.store.alignments import AlignmentInfo, Alignments, IndexedBead, StoredBead
+from workbench.store.codes import Codes
 from workbench.store.db import (
     BUSY_TIMEOUT_MS, DB_NAME, DEFAULT_PROJECT, DatabaseError, IntegrityError, Row, os_user,
 )
@@ -24,7 +25,7 @@ from workbench.store.settings import Settings
 from workbench.store.translations import Translations
 
 
-class Project(Reports, Documents, Translations, Reviews, Alignments, Settings):
+class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, Codes):
     """An open project database. Use as a context manager or call :meth:`close`."""
 
 

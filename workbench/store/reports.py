@@ -10,6 +10,7 @@ from typing import NamedTuple
 import polars as pl
 
 from workbench.store.alignments import Alignments
+from workbench.store.codes import Codes
 from workbench.store.db import marks
 
 #: The newest machine translation of segment ``s`` into ``r.target_lang`` (by time, then id:
@@ -49,7 +50,7 @@ class TargetProgress(NamedTuple):
     approved: int
 
 
-class Reports(Alignments):
+class Reports(Alignments, Codes):
     """Read-only queries that join documents, segments, translations, reviews and beads."""
 
     def _with_confidence(self, frame: pl.DataFrame, target_lang: str) -> pl.DataFrame:
@@ -105,8 +106,9 @@ class Reports(Alignments):
     def document_pairs(self, document_id: int, target_lang: str) -> pl.DataFrame:
         """The review units of one document, whether current or not (the columns of the
         Review page: ``document_id, segment_id, idx, paragraph, source, mt, target,
-        status, version, engine, model, confidence``)."""
-        return self._with_confidence(self.frame(
+        status, version, engine, model, confidence, codes``; ``codes``: the JSON of the
+        segment's inline codes, see :mod:`workbench.io.inline`)."""
+        frame = self._with_confidence(self.frame(
             f"""
             SELECT s.document_id, s.id AS segment_id, s.idx, p.idx AS paragraph,
                    s.text AS source, t.text AS mt, r.text AS target, r.status, r.version,
@@ -120,6 +122,9 @@ class Reports(Alignments):
             """,
             (target_lang, document_id),
         ), target_lang)
+        codes = self.document_codes(document_id)
+        return frame.with_columns(pl.Series(
+            "codes", [codes.get(i) for i in frame["segment_id"].to_list()], dtype=pl.String))
 
     def review_langs(self) -> list[str]:
         """Target languages that have review rows, most used first."""
@@ -203,14 +208,16 @@ class Reports(Alignments):
             f"SELECT id FROM documents WHERE is_current = 1 AND id IN ({marks(document_ids)})",
             list(document_ids))}
 
-    def export_rows(self, target_langs: Sequence[str], document_ids: Sequence[int] | None,
-                    include_empty: bool, chunk: int = 2000) -> Iterator[ExportRow]:
-        """The segments of the current documents with their reviews in ``target_langs`` and
-        the newest machine translation of each, streamed in document order (rows of one
-        segment together, by target language). ``include_empty`` adds translatable segments
-        without a review (target fields None) and keeps reviewed untranslatable ones."""
-        params: list[object] = list(target_langs)
-        where = ["d.is_current = 1"]
+    def export_rows(self, target_langs: Sequence[str], source_langs: Sequence[str],
+                    document_ids: Sequence[int] | None, include_empty: bool,
+                    chunk: int = 2000) -> Iterator[ExportRow]:
+        """The segments of the current documents in ``source_langs`` with their reviews in
+        ``target_langs`` and the newest machine translation of each, streamed in document
+        order (rows of one segment together, by target language). ``include_empty`` adds
+        translatable segments without a review (target fields None) and keeps reviewed
+        untranslatable ones."""
+        params: list[object] = [*target_langs, *source_langs]
+        where = ["d.is_current = 1", f"d.lang IN ({marks(source_langs)})"]
         if include_empty:
             where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
         if document_ids:

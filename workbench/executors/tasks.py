@@ -35,17 +35,22 @@ def driver_env() -> dict[str, str]:
 
 
 class _Meter:
-    """CPU-seconds of this process and its waited-for children (Apertium), wall seconds."""
+    """CPU-seconds of this process, its waited-for children and the engine's own
+    long-lived processes (Apertium's pipelines), wall seconds."""
 
-    def __init__(self) -> None:
-        t = os.times()
-        self.cpu = t.user + t.system + t.children_user + t.children_system
+    def __init__(self, engine: Any = None) -> None:
+        self._extra = getattr(engine, "cpu_seconds", None)
+        self.cpu = self._cpu()
         self.wall = time.perf_counter()
+
+    def _cpu(self) -> float:
+        t = os.times()
+        return (t.user + t.system + t.children_user + t.children_system
+                + (self._extra() if self._extra else 0.0))
 
     def stop(self, index: int, columns: dict[str, list[Any]], sentences: int,
              gpu: bool = False) -> ShardResult:
-        t = os.times()
-        cpu = t.user + t.system + t.children_user + t.children_system - self.cpu
+        cpu = self._cpu() - self.cpu
         wall = time.perf_counter() - self.wall
         return ShardResult(index, columns, sentences, cpu_s=cpu, gpu_s=wall if gpu else 0.0,
                            wall_s=wall, worker=f"{socket.gethostname()}:{os.getpid()}")
@@ -79,7 +84,9 @@ class TranslateTask:
 
         for key, value in self.env.items():
             os.environ[key] = value  # the driver's model paths and settings win
-        engine = engine_for(get_engine(self.engine, device=self.device), self.src, self.tgt)
+        # long_lived: Apertium keeps one pipeline per mode for all the worker's shards
+        engine = engine_for(get_engine(self.engine, device=self.device, long_lived=True),
+                            self.src, self.tgt)
         hook = _hook_for(self.glossary, engine)
         prov = _provenance(engine, self.src, self.tgt, hook)
         if self.expect_version and prov.model_version != self.expect_version:
@@ -90,7 +97,9 @@ class TranslateTask:
         gpu = getattr(engine, "device", "cpu") == "cuda" or self.device == "cuda"
         if self.kind not in ("lines", "segments", "articles"):
             raise ValueError(f"unknown shard kind {self.kind!r}")
-        return getattr(self, f"_{self.kind}")(engine, hook, gpu)
+        run = getattr(self, f"_{self.kind}")(engine, hook, gpu)
+        run.close = getattr(engine, "close", lambda: None)  # type: ignore[attr-defined]
+        return run
 
     # Each returns the shard function for its kind.
 
@@ -98,7 +107,7 @@ class TranslateTask:
         from workbench.translate import translate_lines
 
         def run(shard: Shard) -> ShardResult:
-            meter = _Meter()
+            meter = _Meter(engine)
             texts = [t if isinstance(t, str) else "" for t in shard.items]
             live = sum(1 for t in texts if t.strip())
             if live:
@@ -113,7 +122,7 @@ class TranslateTask:
         from workbench.translate import _run
 
         def run(shard: Shard) -> ShardResult:
-            meter = _Meter()
+            meter = _Meter(engine)
             texts = list(shard.items)
             results = []
             for start in range(0, len(texts), self.batch_size):
@@ -129,7 +138,7 @@ class TranslateTask:
         from workbench.translate import translate_lines
 
         def run(shard: Shard) -> ShardResult:
-            meter = _Meter()
+            meter = _Meter(engine)
             cols: dict[str, list[Any]] = {k: [] for k in (
                 "document", "paragraph", "segment", "source", "translatable", "reason")}
             for name, data in shard.items:

@@ -6,7 +6,10 @@ Ray actors) and loads its engine or glossary once, in :meth:`load`.
   :func:`workbench.translate.translate_project` does with its batches), or whole
   articles (read, segmented, debris marked, translated).
 - :class:`NormaliseTask` rewrites glossary matches in raw lines (what
-  ``workbench glossary apply`` does, byte for byte).
+  ``workbench glossary apply`` does, byte for byte) or in a project's final
+  texts (what :func:`workbench.glossary.project.normalise_preview` does).
+- :class:`AlignTask` aligns documents with their machine translations (what
+  :func:`workbench.align.project.align_machine_translations` does).
 
 Results equal the local path's because the work is the same function on the same
 batches: shards hold a whole number of engine batches.
@@ -180,14 +183,16 @@ def _columns(results: list[Any], n: int) -> dict[str, list[Any]]:
 
 @dataclass
 class NormaliseTask:
-    """Rewrite glossary matches into ``lang``'s preferred forms; items are raw lines
-    (bytes with their line ends); shard ``i`` starts at line ``i * shard_lines + 1``
-    (for error messages)."""
+    """Rewrite glossary matches into ``lang``'s preferred forms. ``kind``: ``lines``
+    (items are raw lines, bytes with their line ends; shard ``i`` starts at line
+    ``i * shard_lines + 1``, for error messages) or ``texts`` (items are texts; the
+    result's ``text`` column holds each one normalised)."""
 
     glossary: Any
     lang: str
-    shard_lines: int
+    shard_lines: int = 0
     where: str = "<input>"
+    kind: str = "lines"
 
     def load(self) -> ShardFunction:
         from workbench.glossary.textio import apply_stream
@@ -196,7 +201,33 @@ class NormaliseTask:
 
         def run(shard: Shard) -> ShardResult:
             meter = _Meter()
+            if self.kind == "texts":
+                texts = [self.glossary.apply(t, self.lang) for t in shard.items]
+                return meter.stop(shard.index, {"text": texts}, len(texts))
             first = shard.index * self.shard_lines + 1
             out = list(apply_stream(self.glossary, shard.items, self.lang, self.where, first=first))
             return meter.stop(shard.index, {"line": out}, len(out))
+        return run
+
+
+@dataclass
+class AlignTask:
+    """Align documents with their machine translations; items are
+    :class:`~workbench.align.project.MTAlignInput`, the result's ``alignment``
+    column holds one :class:`~workbench.align.Alignment` each. ``concepts`` (the
+    glossary's concept finder, or None) must pickle."""
+
+    concepts: Any = None
+
+    def load(self) -> ShardFunction:
+        from workbench.align import get_aligner
+        from workbench.align.project import align_machine_text
+
+        aligner = get_aligner("mtguided", concepts=self.concepts)
+
+        def run(shard: Shard) -> ShardResult:
+            meter = _Meter()
+            alignments = [align_machine_text(aligner, item) for item in shard.items]
+            return meter.stop(shard.index, {"alignment": alignments},
+                              sum(len(item.src_texts) for item in shard.items))
         return run

@@ -159,3 +159,36 @@ def test_cli_missing_column_is_one_line_exit_1(tmp_path: Path) -> None:
     assert res.returncode == 1, res.stderr
     assert res.stderr.strip().count("\n") == 0 and "no column 'text'" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_shards_are_read_as_asked_for_so_memory_stays_bounded(tmp_path: Path) -> None:
+    """A 24 MB text file and a 24 MB Parquet column go out shard by shard: the driver's
+    memory peaks at a few shards, not at the input (the old driver read it whole)."""
+    import tracemalloc
+
+    import pyarrow.parquet  # noqa: F401  (imported before measuring)
+
+    from workbench.archive import _parquet_shards, iter_text_lines, line_shards
+
+    line = "Le président a parlé à la Maison-Blanche de Sergueï Choïgou. " * 4
+    n = 100_000  # 100,000 lines of 240 characters
+    text = tmp_path / "big.fr"
+    with open(text, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(f"{i} {line}\n" if i % 10 else "\n")
+    table = tmp_path / "big.parquet"
+    pl.DataFrame({"text": [f"{i} {line}" for i in range(n)]}).write_parquet(table, row_group_size=10_000)
+    bounds = plan_line_shards(iter_text_lines(text), 2048)
+    assert len(bounds) == 44 and bounds[-1][1] == n  # 90,000 non-blank lines
+    for shards in (lambda: line_shards(text, bounds, skip={0, 1}),
+                   lambda: _parquet_shards(table, "text", [(a, min(a + 2048, n)) for a in range(0, n, 2048)])):
+        tracemalloc.start()
+        try:
+            count = rows = 0
+            for shard in shards():
+                count, rows = count + 1, rows + len(shard.items)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert count in (42, 49) and rows > 90_000
+        assert peak < 10_000_000, peak  # the input is 24 MB, 29 MB as Python strings

@@ -192,3 +192,23 @@ def test_shards_are_read_as_asked_for_so_memory_stays_bounded(tmp_path: Path) ->
             tracemalloc.stop()
         assert count in (42, 49) and rows > 90_000
         assert peak < 10_000_000, peak  # the input is 24 MB, 29 MB as Python strings
+
+
+def test_project_progress_bar_shows_sentences_per_second() -> None:
+    import io
+    import time
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from workbench.cli.executor import segment_progress
+
+    bar = Progress(console=Console(file=io.StringIO(), force_terminal=True))
+    report = segment_progress(bar, "translate ")
+    report(10, 100, "en")  # 10 up to date before this run
+    time.sleep(0.05)
+    report(60, 100, "en")
+    [task] = bar.tasks
+    assert task.completed == 60 and task.total == 100
+    assert task.description.startswith("translate →en ") and task.description.endswith(" sentences/s")
+    assert 0 < float(task.description.split()[2].replace(",", "")) <= 50 / 0.05

@@ -78,18 +78,20 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-exec-"))
     path = tmp / "in.fr"
     path.write_text("\n".join(lines(args.lines)) + "\n", encoding="utf-8")
+    where = machine()  # the load average before the runs
     rows = [run(path, "local", None, args.batch, args.batch),
             run(path, "ray", 1, args.batch, args.batch),
             run(path, "ray", 2, args.batch, args.batch)]
     same = len({r.pop("output") for r in rows}) == 1
-    summary = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "lines": args.lines,
-               "batch": args.batch, "identical_outputs": same, "runs": rows,
+    summary = {"date": time.strftime("%Y-%m-%d"), "machine": where,
+               "ray_worker_niceness": os.environ.get("RAY_worker_niceness", "15 (Ray's default)"),
+               "lines": args.lines, "batch": args.batch, "identical_outputs": same, "runs": rows,
                "scaling_2_vs_1": round(rows[2]["sentences_per_s"] / rows[1]["sentences_per_s"], 2)}
     cache = ROOT / "benchmarks" / "cache"
     cache.mkdir(exist_ok=True)
     (cache / f"executors{'-' + args.label if args.label else ''}.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     print(f"{summary['date']}, {summary['machine']}; {args.lines} lines, batch = shard = {args.batch}; "
-          f"outputs identical: {same}\n")
+          f"Ray worker niceness {summary['ray_worker_niceness']}; outputs identical: {same}\n")
     print("| executor | workers | sentences/s | CPU-s per 1,000 | shard wall s | total s (with start-up) "
           "| load after |")
     print("|---|---:|---:|---:|---:|---:|---:|")

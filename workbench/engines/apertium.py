@@ -226,7 +226,7 @@ class ApertiumEngine:
         return self._run_batch(mode, texts[:mid]) + self._run_batch(mode, texts[mid:])
 
     def _run(self, mode: str, text: str) -> str:
-        if self.long_lived:
+        if self.long_lived and _tool(self.executable(), "apertium-wblank-mode"):
             pipe = self._pipelines.get(mode)
             if pipe is None or not pipe.alive():
                 pipe = self._pipelines[mode] = Pipeline(self.executable(), mode)
@@ -270,10 +270,10 @@ class Pipeline:
     def __init__(self, exe: str, mode: str) -> None:
         self.mode = mode
         mode_file = _datadir(exe) / "modes" / f"{mode}.mode"
-        tools = Path(exe).resolve().parent
-        self._tool = lambda name: shutil.which(name, path=str(tools)) or shutil.which(name) or name
+        self._exe = exe
         try:
-            script = subprocess.run([self._tool("apertium-wblank-mode"), "-z", str(mode_file)],
+            script = subprocess.run([_tool(exe, "apertium-wblank-mode") or "apertium-wblank-mode",
+                                     "-z", str(mode_file)],
                                     capture_output=True, text=True, timeout=60, check=True).stdout
         except (OSError, subprocess.SubprocessError) as exc:
             raise EngineError(f"cannot read the Apertium mode {mode_file}: {exc}; {INSTALL_HINT}") from exc
@@ -295,7 +295,7 @@ class Pipeline:
 
     def _format(self, tool: str, data: bytes) -> bytes:
         try:
-            proc = subprocess.run([self._tool(tool)], input=data, capture_output=True,
+            proc = subprocess.run([_tool(self._exe, tool) or tool], input=data, capture_output=True,
                                   timeout=TIMEOUT_S, check=False, env=self._env)
         except (OSError, subprocess.SubprocessError) as exc:
             raise EngineError(f"{tool} failed: {exc}; {INSTALL_HINT}") from exc
@@ -387,6 +387,13 @@ def _session_cpu(sid: int) -> float:
         if int(fields[3]) == sid:
             ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
     return ticks / _TICK
+
+
+@lru_cache(maxsize=16)
+def _tool(exe: str, name: str) -> str | None:
+    """An Apertium program beside ``exe``, else on PATH (None: not installed; an Apertium
+    older than 3.7 has no ``apertium-wblank-mode``, and then runs a process per batch)."""
+    return shutil.which(name, path=str(Path(exe).resolve().parent)) or shutil.which(name)
 
 
 def _datadir(exe: str) -> Path:

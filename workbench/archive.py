@@ -2,7 +2,9 @@
 
 :func:`translate_archive` reads a text file (one segment per line), a Parquet
 file (a text column; the other columns are kept) or a folder of articles
-(segmented in the workers), cuts it into shards, has an executor run a
+(segmented in the workers), plans its shards in one pass and then reads them
+one at a time as the executor asks for them (memory holds a few shards, not
+the input), has an executor run a
 :class:`~workbench.executors.tasks.TranslateTask` on the shards not finished
 yet, stores each finished shard (:class:`~workbench.executors.shards.ShardStore`)
 and, once all are done, writes the output in input order under a temporary
@@ -359,6 +361,10 @@ def translate_archive(
     finally:
         if own:
             executor.close()
+    if _fingerprint(inp) != {k: job[k] for k in ("input", "size", "mtime_ns")}:
+        store.remove()  # its shards were read from two versions of the input
+        raise InputError(f"{inp} changed while it was being translated; nothing was written, "
+                         "run the command again")
 
     if kind == "parquet" and parquet_out:
         _write_parquet_beside(inp, out, store, bounds, g_hash)

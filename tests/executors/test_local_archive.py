@@ -213,3 +213,19 @@ def test_project_progress_bar_shows_sentences_per_second() -> None:
     assert task.completed == 60 and task.total == 100
     assert task.description.startswith("translate →en ") and task.description.endswith(" sentences/s")
     assert 0 < float(task.description.split()[2].replace(",", "")) <= 50 / 0.05
+
+
+@needs_apertium
+def test_an_input_changed_during_the_run_is_refused_not_mixed(tmp_path: Path) -> None:
+    """The driver reads the input twice (plan, then shards): a file changed in between
+    gives one clear error, no output and no parts to resume from."""
+    src, out = tmp_path / "a.fr", tmp_path / "a.en"
+    src.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+
+    def edit_after_one(done: int, total: int, sentences: int, seconds: float) -> None:
+        if done == 1:
+            src.write_text("\n".join(reversed(LINES)) + "\nUne ligne de plus.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="changed while it was being translated"):
+        translate_archive(src, out, "fr", "en", engine="apertium", batch_size=2, shard_size=2,
+                          progress=edit_after_one)
+    assert not out.exists() and not (tmp_path / ".a.en.parts").exists()

@@ -8,7 +8,8 @@ Apertium runs as one long-lived null-flush pipeline per mode in each worker (the
 executors' tasks); the local row is the same code in this process.
 
 The GPU row of the issue (real-size random-weight Argos model, one GPU worker versus
-local) is not measured by this script yet: no GPU machine was lent when it was written.
+local) is measured with ``benchmarks/mt_throughput.py --device cuda --size base``: see
+``RESULTS-executors.md``.
 """
 
 from __future__ import annotations

@@ -69,29 +69,15 @@ def from_weights(w) -> dict[str, float]:
 
 def fold_of(gold, folds: int):
     """A function bead -> part number (0..folds-1), cutting the gold ladder into
-    ``folds`` runs of about equal numbers of beads."""
+    ``folds`` runs of about equal numbers of beads (at the first source and target
+    sentence of the beads from each cut on)."""
     cuts = []
     for f in range(1, folds):
-        b = gold[round(f * len(gold) / folds)]
-        cuts.append((b.src[0] if b.src else None, b.tgt[0] if b.tgt else None))
-    # a cut is a (source id, target id) pair; fill a missing side from the previous bead
-    fixed = []
-    for (s, t), f in zip(cuts, range(1, folds)):
-        k = round(f * len(gold) / folds)
-        while s is None or t is None:
-            k -= 1
-            prev = gold[k]
-            s = s if s is not None else (prev.src[-1] + 1 if prev.src else None)
-            t = t if t is not None else (prev.tgt[-1] + 1 if prev.tgt else None)
-        fixed.append((s, t))
+        rest = gold[round(f * len(gold) / folds):]
+        cuts.append((min(i for b in rest for i in b.src), min(j for b in rest for j in b.tgt)))
 
     def part(bead) -> int:
-        k = 0
-        for s, t in fixed:
-            first_src = bead.src[0] if bead.src else None
-            if (first_src is not None and first_src >= s) or (first_src is None and bead.tgt[0] >= t):
-                k += 1
-        return k
+        return sum((bead.src[0] >= s) if bead.src else (bead.tgt[0] >= t) for s, t in cuts)
     return part
 
 

@@ -7,8 +7,9 @@ this measures length + anchors (``--no-mt``) against the FreeDict dictionaries
 The gold ladder writes one null bead per untranslated sentence, so beside the default
 (adjacent nulls merged into one bead, the convention of the French–English books) the
 figures with ``merge_nulls=False`` (the corpus's own convention) are printed too.
-A split-half check scores the first and second half of the document separately (the
-dictionary weights were tuned on the whole dev set).
+A split-half check scores the first and second half of the document separately. The
+dictionary weights were not tuned on this set (``benchmarks/align_dict_weights.py`` shows
+why: weights searched on it do worse on the parts they were not searched on).
 
     python benchmarks/align_defr.py [--gold DIR] [--markdown]
 """

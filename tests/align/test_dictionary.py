@@ -4,8 +4,10 @@ compounds, pivot composition, evidence selection, a missing dictionary, the CLI.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -24,7 +26,15 @@ from workbench.align.dictionary import (
     split_compound,
 )
 from workbench.align.evidence import select_evidence
-from workbench.align.mtguided import MTGuidedAligner
+from workbench.align.dp import Band
+from workbench.align.mtguided import (
+    DICT_CONFIDENCE,
+    DICT_WEIGHTS,
+    ConfidenceModel,
+    MTGuidedAligner,
+    _prepare,
+    _Scorer,
+)
 from workbench.cli import app
 
 FREEDICT = Path(__file__).resolve().parents[1] / "data" / "freedict"
@@ -207,6 +217,45 @@ def test_aligner_uses_the_dictionary_and_says_so(de_fr) -> None:
     assert "3-3" in ok.provenance["bead_types"]        # the dictionary-only shapes
     plain = MTGuidedAligner().align(DE, FR)
     assert plain.provenance["dictionary"] is None and "3-3" not in plain.provenance["bead_types"]
+
+
+# -- dictionary-only costs and confidence -----------------------------------------------
+
+def _weakest(tgt: list[str], relative: bool) -> float:
+    """The weakest-member evidence of the 1-2 bead of one German sentence with ``tgt``,
+    under a lexicon that gives every word four translations."""
+    lex = build_lexicon("de", "fr", [("berg", ["montagne", "mont", "sommet", "pic"]),
+                                     ("gletscher", ["glacier", "névé", "glace", "banquise"]),
+                                     ("hütte", ["cabane", "refuge", "abri", "chalet"]),
+                                     ("schnee", ["neige", "poudreuse", "flocon", "blanc"])])
+    w = replace(DICT_WEIGHTS, weak_relative=relative)
+    su, tu = _prepare(["Berg Gletscher Hütte Schnee"], tgt, None, None, None, 12, 2, w.words, lex)
+    scorer = _Scorer(su, tu, w, True, 2)
+    scorer.set_band(Band.around(np.array([0, 2]), np.array([0, 2]), 1, 2, 3))
+    return float(scorer.evidence_at(1, 2, np.array([1]), np.array([2]))["weak"][0])
+
+
+def test_weakest_member_is_judged_against_its_sides_own_coverage() -> None:
+    halves = ["Montagne et glacier.", "Cabane et neige."]
+    # each French sentence translates half of the German one: with four translations per
+    # word, raw containment reads 0.5 (a penalty); relative to the bead's coverage it is 1
+    assert _weakest(halves, relative=False) == pytest.approx(0.5, abs=1e-3)
+    assert _weakest(halves, relative=True) == pytest.approx(1.0, abs=1e-3)
+    # a member the other side does not translate stays the weakest either way
+    assert _weakest(["Montagne, glacier, cabane, neige.", "Rien du tout ici."], relative=True) == 0.0
+
+
+def test_dictionary_only_beads_use_the_dictionary_confidence_model(de_fr) -> None:
+    sure = ConfidenceModel(bias=8.0)
+    got = MTGuidedAligner(lexicon=de_fr, dict_confidence=sure).align(DE, FR)
+    assert min(b.confidence for b in got.beads) > 0.99
+    # with MT the MT model decides, whatever the dictionary model says
+    with_mt = MTGuidedAligner(lexicon=de_fr, dict_confidence=sure).align(DE, FR, src_mt=FR)
+    ref = MTGuidedAligner(lexicon=de_fr).align(DE, FR, src_mt=FR)
+    assert [b.confidence for b in with_mt.beads] == [b.confidence for b in ref.beads]
+    # the shipped model trusts a clean dictionary alignment
+    assert DICT_CONFIDENCE != ConfidenceModel()
+    assert min(b.confidence for b in MTGuidedAligner(lexicon=de_fr).align(DE, FR).beads) > 0.5
 
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "align-gold-defr"

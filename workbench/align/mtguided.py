@@ -61,6 +61,7 @@ class Weights:
     words: float = 2.0         # weight of word tokens (5-char prefixes) beside char n-grams
     dict_mix: float = 0.6      # weight of dictionary evidence stacked beside the MT n-grams
     sim_scale: float = 1.0     # a cosine of sim_scale already counts as full similarity
+    weak_relative: bool = False  # weakest member judged against its side's own coverage
     prior: dict[str, float] = field(default_factory=lambda: {
         "1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.8, "1-3": 2.5, "3-1": 2.5,
         "1-4": 4.0, "4-1": 4.0, "2-3": 4.0, "3-2": 4.0,
@@ -68,14 +69,16 @@ class Weights:
     })
 
 
-#: Weights when a bilingual dictionary is the only similarity evidence (no MT): a
-#: coordinate search from the MT weights on the German–French Text+Berg dev set
-#: (benchmarks/align_defr.py; RESULTS-align.md has the path and a split-half check).
+#: Weights when a bilingual dictionary is the only similarity evidence (no MT): the MT
+#: weights, with the weakest member of a bead judged relative to its side's coverage
+#: (dictionary vectors of the two languages have different scales), and priors for the
+#: extra shapes taken from the MT shape of as many sentences (3-3 as 2-4; 3-4 and 2-5 a
+#: step dearer than 1-5). Nothing here was searched on the German–French dev set: weights
+#: searched there (or on the French–English books) did worse on the other corpus
+#: (benchmarks/align_dict_weights.py; RESULTS-align.md).
 DICT_WEIGHTS = Weights(
-    sim=2.5, sim_scale=0.8, skip=2.6, length=1.2, marks=0.0,
-    prior={"1-1": 0.0, "1-2": 1.0, "2-1": 1.0, "2-2": 1.44, "1-3": 2.5, "3-1": 2.5,
-           "1-4": 3.2, "4-1": 3.2, "2-3": 3.2, "3-2": 3.2, "2-4": 4.17, "4-2": 4.17,
-           "1-5": 6.25, "5-1": 6.25, "3-3": 3.0, "3-4": 4.5, "4-3": 4.5, "2-5": 3.2, "5-2": 3.2},
+    weak_relative=True,
+    prior={**Weights().prior, "3-3": 4.17, "3-4": 5.5, "4-3": 5.5, "2-5": 5.5, "5-2": 5.5},
 )
 #: Bead shapes searched when a dictionary is the only evidence: the wide shapes plus
 #: 3-3, 3-4, 4-3, 2-5 and 5-2 (human alignments of loosely translated prose group
@@ -99,6 +102,14 @@ class ConfidenceModel:
         z = (self.bias + self.sim * sim + self.length * length + self.anchor * anchor
              + self.null * null + self.many * many)
         return 1.0 / (1.0 + np.exp(-z))
+
+
+#: Confidence model of dictionary-only alignment: the same logistic form refitted on
+#: dictionary evidence (benchmarks/align_confidence.py: 3,323 beads of the French–English
+#: gold books aligned with the fr–en dictionaries alone; on the German–French Text+Berg
+#: dev set, which the fit never saw, ROC AUC 0.69 against the MT model's 0.47).
+DICT_CONFIDENCE = ConfidenceModel(bias=2.87, sim=2.35, length=-1.92, anchor=-0.09,
+                                  null=-3.34, many=-1.76)
 
 
 @dataclass
@@ -239,14 +250,20 @@ class _Scorer:
                 # the weakest member: a sentence of the bead that the other side hardly covers
                 weak = np.ones(J.shape)
                 s1, t1 = self.s.sq, self.t.sq
+                # relative: a member's coverage divided by its whole side's coverage, so
+                # that the scale of the two vector spaces cancels out
+                rs = _contain(num, ns_) if w.weak_relative else None
+                rt = _contain(num, nt_) if w.weak_relative else None
                 for p in range(a if a > 1 else 0):
                     part = sum(pairs[(p, q)] for q in range(b))
                     own = s1[np.clip(ic - 1 - p, 0, self.n - 1)]
-                    weak = np.minimum(weak, _contain(part, own))
+                    weak = np.minimum(weak, _contain(part, own) if rs is None
+                                      else _contain(part, own * rs))
                 for q in range(b if b > 1 else 0):
                     part = sum(pairs[(p, q)] for p in range(a))
                     own = t1[np.clip(jc - 1 - q, 0, self.m - 1)]
-                    weak = np.minimum(weak, _contain(part, own))
+                    weak = np.minimum(weak, _contain(part, own) if rt is None
+                                      else _contain(part, own * rt))
             else:
                 weak = sim
         else:
@@ -395,6 +412,7 @@ class MTGuidedAligner:
         merge_nulls: bool = True,
         lexicon: Any = None,
         dict_weights: Weights | None = None,
+        dict_confidence: ConfidenceModel | None = None,
     ) -> None:
         self.weights = weights or Weights()
         # a bilingual dictionary (workbench.align.dictionary.Lexicon): similarity evidence
@@ -402,6 +420,7 @@ class MTGuidedAligner:
         self.lexicon = lexicon
         self.dict_weights = dict_weights or (weights if weights is not None else DICT_WEIGHTS)
         self.confidence = confidence or ConfidenceModel()
+        self.dict_confidence = dict_confidence or DICT_CONFIDENCE
         self.concepts = concepts
         self.tgt_concepts = tgt_concepts
         self.bead_types = tuple(tuple(t) for t in (bead_types or WIDE_BEADS))
@@ -449,7 +468,7 @@ class MTGuidedAligner:
             raw = _align_units(s_units, t_units, w, use_sim, shapes, self.half_width)
         if self.merge_nulls:
             raw = _merge_nulls(raw)
-        beads = self._beads(raw, use_sim)
+        beads = self._beads(raw, use_sim, lexicon is not None and src_mt is None)
         prov: dict[str, Any] = {
             "aligner": self.name, "version": VERSION, "mt": src_mt is not None,
             "dictionary": lexicon.describe() if lexicon is not None else None,
@@ -459,7 +478,7 @@ class MTGuidedAligner:
         }
         return Alignment(tuple(beads), prov)
 
-    def _beads(self, raw: list[_Raw], use_sim: bool) -> list[Bead]:
+    def _beads(self, raw: list[_Raw], use_sim: bool, dict_only: bool = False) -> list[Bead]:
         if not raw:
             return []
         sim = np.array([r.sim for r in raw])
@@ -467,8 +486,9 @@ class MTGuidedAligner:
         anchor = np.array([r.anchor for r in raw])
         null = np.array([float(not r.src or not r.tgt) for r in raw])
         many = np.array([float(max(len(r.src), len(r.tgt)) > 1) for r in raw])
-        model = self.confidence if use_sim else replace(self.confidence, sim=0.0,
-                                                        bias=self.confidence.bias + 2.5)
+        model = self.dict_confidence if dict_only else self.confidence
+        if not use_sim:
+            model = replace(model, sim=0.0, bias=model.bias + 2.5)
         conf = model(sim, length, anchor, null, many)
         # With one side empty there is nothing to choose: null beads are certain.
         if all(not r.src for r in raw) or all(not r.tgt for r in raw):

@@ -11,7 +11,9 @@ from rich.markup import escape
 
 from workbench.align import DEFAULT_REVIEW_THRESHOLD
 from workbench.cli.common import ProjectOpt, console, open_project, progress
-from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing
+from workbench.cli.executor import (
+    ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, segment_progress,
+)
 from workbench.cli.serve import serve
 from workbench.engines import ENGINE_CHOICES
 from workbench.errors import WorkbenchError
@@ -56,7 +58,8 @@ def run(
 
     Every step is resumable: run it again after a kill, or after adding articles,
     and only new work is done. Exit code 1 if a file was refused or a step failed.
-    --executor ray translates on Ray actors (saved into the project shard by shard)."""
+    --executor ray translates, aligns and normalises on Ray actors (saved into the
+    project shard by shard; each step prints its cost)."""
     from workbench.cli.executor import make_executor
     from workbench.cli.glossary import load_glossary, use_project_glossary
     from workbench.pipeline import check_inputs, run_pipeline
@@ -83,16 +86,10 @@ def run(
             g = use_project_glossary(proj)
         if glossary is not None:
             _give_glossary_to_app(proj, glossary)
-        tasks: dict[str, int] = {}
-
-        def on_progress(done: int, total: int, tgt: str) -> None:
-            if tgt not in tasks:
-                tasks[tgt] = bar.add_task(f"translate →{tgt}", total=total)
-            bar.update(tasks[tgt], completed=done, total=total)
-
         report = run_pipeline(
             proj, paths, targets, engine=engine, device=device, glossary=g,
-            review_threshold=review_threshold, export_formats=formats, on_progress=on_progress,
+            review_threshold=review_threshold, export_formats=formats,
+            on_progress=segment_progress(bar, "translate "),
             tm_min=None if no_tm else tm_min,
             executor=runner,
             on_step=lambda step, msg: console.print(f"[bold]{step:>9}[/] {escape(msg)}"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -85,15 +86,26 @@ def apply_normalisation(project: Project, changes: pl.DataFrame, lang: str,
 def normalise_project(project: Project, glossary: Glossary, lang: str, *,
                       statuses: Sequence[str] | None = UNREVIEWED,
                       document_ids: Sequence[int] | None = None,
-                      author: str | None = None, keep_approved: bool = False
-                      ) -> NormaliseReport:
+                      author: str | None = None, keep_approved: bool = False,
+                      executor: Any = None, cost: Any = None) -> NormaliseReport:
     """Normalise the final ``lang`` translations with one of ``statuses`` (of ``document_ids``,
-    or all documents); changed approved ones go back to "to do" unless ``keep_approved``."""
-    checked = len(project.review_texts(lang, document_ids))
-    changes = normalise_preview(project, glossary, lang, statuses, document_ids)
-    saved, conflicts = apply_normalisation(project, changes, lang, author,
-                                           keep_approved=keep_approved)
-    return NormaliseReport(lang, checked, saved, conflicts, glossary.version)
+    or all documents); changed approved ones go back to "to do" unless ``keep_approved``.
+    With an ``executor`` (:mod:`workbench.executors`) the texts are rewritten there in
+    shards, each shard's changes saved as it comes back (``cost`` adds up the work)."""
+    rows = project.review_texts(lang, document_ids)
+    if executor is None:
+        batches = [normalise_preview(project, glossary, lang, statuses, document_ids)]
+    else:
+        from workbench.executors.project import normalise_shards
+
+        todo = [r for r in rows if statuses is None or r.status in statuses]
+        batches = normalise_shards(executor, todo, glossary, lang, cost=cost)
+    saved = conflicts = 0
+    for changes in batches:
+        done, clashed = apply_normalisation(project, changes, lang, author,
+                                            keep_approved=keep_approved)
+        saved, conflicts = saved + done, conflicts + clashed
+    return NormaliseReport(lang, len(rows), saved, conflicts, glossary.version)
 
 
 @dataclass(frozen=True)

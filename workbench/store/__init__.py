@@ -4,9 +4,11 @@
 they keep: ``db`` (connection, migrations, transactions), ``documents``
 (documents, paragraphs, segments), ``translations`` (machine translations and
 the engines' memory), ``reviews`` (final texts and their edit history),
-``alignments`` (alignments and beads), ``codes`` (segments' inline codes), ``settings``, ``reports`` (read-only
-views for the CLI, the app and the exports) and ``memory`` (the translation
-memory). Bulk reads come out as polars frames, small ones as dataclasses.
+``alignments`` (alignments and beads), ``codes`` (segments' inline codes),
+``settings``, ``reports`` (read-only views for the CLI, the app and the
+exports), ``directions`` (language directions of the review units) and
+``memory`` (the translation memory). Bulk reads come out as polars frames,
+small ones as named tuples and dataclasses.
 """
 
 from __future__ import annotations

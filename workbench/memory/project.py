@@ -19,7 +19,10 @@ indexes are kept current in the transaction that changes the units: the hash is 
 column of ``memory_units``, the word index is filled by triggers on it. How rare a
 word is, is counted in the word index up to growing caps (a common word never
 costs more than the postings budget) and remembered for the open project until
-its database changes.
+its database changes. A batch of lookups (the leverage report, pre-translation,
+``tm lookup --in``) reads each asked word's postings once and ranks the candidates
+of every query with FTS5's own formula (:mod:`workbench.memory.rank`) instead of
+one FTS5 query per text: the same candidates, without a B-tree lookup per posting.
 """
 
 from __future__ import annotations
@@ -420,7 +423,8 @@ class MemoryIndex:
         """For each of ``texts``, the units :func:`store.fuzzy_candidates` finds that can
         reach ``min_score`` (:meth:`Scorer.could_reach`), in order: the same words
         asked, FTS5's ranking computed by :mod:`workbench.memory.rank` from postings
-        read once per word (ties with the last one taken are kept).
+        read once per word (ties with the last one taken are kept), the words counted
+        exactly for a whole chunk at once (the same choice as the capped counts).
 
         A word whose postings do not number what the index counted for it (a word the
         index tokenises otherwise) sends its texts to the single query."""
@@ -429,8 +433,6 @@ class MemoryIndex:
         weights: dict[str, tuple[Any, Any] | None] = {}
         for start in range(0, len(texts), BATCH_CHUNK):
             chunk = texts[start:start + BATCH_CHUNK]
-            # exact counts for the chunk's words in one pass over the index: the same
-            # choice as the capped counts, cheaper for thousands of words at once
             self._count(list({w for t in chunk for w in _words(t)
                               if self._cap.get(w, 0) != _EXACT}), _EXACT)
             terms = [self._terms(t) for t in chunk]
@@ -442,7 +444,8 @@ class MemoryIndex:
                 same = len(ids) == counted if counted < cap else len(ids) >= counted
                 weights[w] = (ids, rank.term_weights(ids, freq, self._stats)) if same else None
             ranked = [None if any(weights[w] is None for w in ts) else
-                      rank.best_ranked([weights[w] for w in ts], FUZZY_CANDIDATES)  # type: ignore[misc]
+                      rank.best_ranked([weights[w] for w in ts],  # type: ignore[misc]
+                                       FUZZY_CANDIDATES)
                       for ts in terms]
             sources = store.sources_by_ids(self.project, self.src, self.tgt,
                                            (i for ids in ranked if ids for i in ids))

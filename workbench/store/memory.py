@@ -7,7 +7,9 @@ and, where known, the neighbouring source segments (for context matches).
 same unit twice adds nothing. Two indexes find candidates: ``source_hash``
 (the words of the source, numbers as one placeable) for exact and
 number-only differences, and the FTS5 table ``memory_fts`` (a word index kept
-current by triggers, in the same transaction as the units) for fuzzy ones.
+current by triggers, in the same transaction as the units) for fuzzy ones. Batches
+read the word index's postings and row sizes directly (:func:`word_postings`,
+:func:`word_index_sizes`) to rank as FTS5 does without a query per text.
 
 Everything here is SQL over a :class:`~workbench.store.Project`; scoring is
 in :mod:`workbench.memory.match`.
@@ -220,7 +222,8 @@ def _varint(blob: bytes) -> int:
     return value
 
 
-def word_postings(project: Project, terms: Iterable[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def word_postings(project: Project, terms: Iterable[str]
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For each of ``terms`` (tokens of ``memory_fts``): the units whose source holds it
     (ascending ids) and how many times, read from the word index's doclist (absent
     terms: empty arrays)."""

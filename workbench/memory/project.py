@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import EncodingError, FormatError, InputError, NotFoundError
-from workbench.memory import rank
 from workbench.memory.match import (ANALYSIS_MIN_SCORE, BANDS, DEFAULT_MATCHES_SHOWN,
                                     DEFAULT_MIN_SCORE, NO_MATCH, PRETRANSLATE_MIN_SCORE,
                                     REPETITIONS, Match, MemoryUnit, Query, Scorer, band,
@@ -53,7 +52,7 @@ FUZZY_CANDIDATES = 30
 #: the postings read while they hold at most BATCH_POSTINGS units in all.
 BATCH_QUERIES = 200
 BATCH_CHUNK = 2_000
-BATCH_POSTINGS = 6_000_000
+BATCH_POSTINGS = 8_000_000      # 12 bytes each (id, weight): about 96 MB
 #: Query words the word index is searched with: the rarest ones, at most QUERY_TERMS,
 #: while their units together stay under POSTINGS_BUDGET (at least the two rarest), so a
 #: lookup costs the same in a memory of 10,000 or 1,000,000 units.
@@ -329,7 +328,7 @@ class MemoryIndex:
             counts = _WORD_COUNTS[project] = (signature, {}, {})
         self._df: dict[str, int] = counts[1]
         self._cap: dict[str, int] = counts[2]
-        self._stats: rank.IndexStats | None = None
+        self._stats: Any = None  # rank.IndexStats, read for the first batch
 
     def _terms(self, text: str) -> list[str]:
         """The rarest words of ``text`` to query the word index with: at most
@@ -428,8 +427,11 @@ class MemoryIndex:
 
         A word whose postings do not number what the index counted for it (a word the
         index tokenises otherwise) sends its texts to the single query."""
+        from workbench.memory import rank  # numpy: only for batches
+
         if self._stats is None:
             self._stats = rank.IndexStats.of(*store.word_index_sizes(self.project))
+        id_type = "int32" if len(self._stats.sizes) <= 2**31 else "int64"
         weights: dict[str, tuple[Any, Any] | None] = {}
         for start in range(0, len(texts), BATCH_CHUNK):
             chunk = texts[start:start + BATCH_CHUNK]
@@ -442,7 +444,8 @@ class MemoryIndex:
             for w, (ids, freq) in store.word_postings(self.project, sorted(new)).items():
                 counted, cap = self._df.get(w, 0), self._cap.get(w, _EXACT)
                 same = len(ids) == counted if counted < cap else len(ids) >= counted
-                weights[w] = (ids, rank.term_weights(ids, freq, self._stats)) if same else None
+                weights[w] = (ids.astype(id_type), rank.term_weights(ids, freq, self._stats)
+                              ) if same else None
             ranked = [None if any(weights[w] is None for w in ts) else
                       rank.best_ranked([weights[w] for w in ts],  # type: ignore[misc]
                                        FUZZY_CANDIDATES)

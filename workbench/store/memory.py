@@ -22,13 +22,16 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
 import polars as pl
 
 from workbench.errors import ConflictError, NotFoundError
 from workbench.memory.match import MemoryUnit
 from workbench.store import Project, follow_untouched_review, seed_review
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _INSERT_CHUNK = 5_000
 #: Page cache while adding units (KiB).
@@ -195,6 +198,8 @@ def word_index_sizes(project: Project) -> tuple[np.ndarray, int, int]:
     """What FTS5's ``bm25()`` weighs a row of ``memory_fts`` with, read in one pass: the
     tokens of each unit's source (an array indexed by unit id, 0 where none), the rows
     of the index and their tokens in all."""
+    import numpy as np
+
     # a row's size is a varint: one byte under 128 tokens; longer ones are read apart
     ids, small = project.conn.execute(
         "SELECT group_concat(id), group_concat(CASE WHEN length(sz) = 1 THEN hex(sz) "
@@ -227,6 +232,8 @@ def word_postings(project: Project, terms: Iterable[str]
     """For each of ``terms`` (tokens of ``memory_fts``): the units whose source holds it
     (ascending ids) and how many times, read from the word index's doclist (absent
     terms: empty arrays)."""
+    import numpy as np
+
     conn = project.conn
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.memory_instances "
                  "USING fts5vocab(main, memory_fts, instance)")

@@ -322,3 +322,15 @@ def test_the_leverage_report_of_a_batch_equals_one_lookup_per_segment(varied_mem
     total = batch[-1].segments
     assert sum(total.values()) == len(texts) and total["repetitions"] >= 20
     assert all(total[b] for b in ("100%", "95-99%", "85-94%", "75-84%", "50-74%", "no match"))
+
+
+def test_a_batch_index_follows_units_added_after_its_first_batch(varied_memory, monkeypatch):
+    p, rng, sources = varied_memory
+    monkeypatch.setattr(mp, "BATCH_QUERIES", 1)
+    index = MemoryIndex(p, "fr", "en", sync=False)
+    queries = [Query("rarissime mot7 mot8 mot9 mot10 mot11"), Query(_edited(rng, sources[1]))]
+    assert not index.lookup(queries, min_score=70, limit=1)[0]
+    store.add_units(p, [mp.new_unit("fr", "en", "Rarissime mot7 mot8 mot9 mot10 mot11.",
+                                    "Very rare.", "file", origin_ref="new")])
+    [m], _ = index.lookup(queries, min_score=70, limit=1)   # a unit id past the sizes read
+    assert m.score >= 95 and m.target == "Very rare."

@@ -321,14 +321,13 @@ class MemoryIndex:
         self.scorer = Scorer(src, tgt, glossary)
         # postings per word, counted up to _cap[word]: shared by the indexes of one open
         # project until its database changes (by this connection or another one)
-        signature = (project.conn.execute("PRAGMA data_version").fetchone()[0],
-                     project.conn.total_changes)
+        signature = _signature(project)
         counts = _WORD_COUNTS.get(project)
         if counts is None or counts[0] != signature:
             counts = _WORD_COUNTS[project] = (signature, {}, {})
         self._df: dict[str, int] = counts[1]
         self._cap: dict[str, int] = counts[2]
-        self._stats: Any = None  # rank.IndexStats, read for the first batch
+        self._stats: Any = None  # (signature, rank.IndexStats), read for the first batch
 
     def _terms(self, text: str) -> list[str]:
         """The rarest words of ``text`` to query the word index with: at most
@@ -429,9 +428,11 @@ class MemoryIndex:
         index tokenises otherwise) sends its texts to the single query."""
         from workbench.memory import rank  # numpy: only for batches
 
-        if self._stats is None:
-            self._stats = rank.IndexStats.of(*store.word_index_sizes(self.project))
-        id_type = "int32" if len(self._stats.sizes) <= 2**31 else "int64"
+        signature = _signature(self.project)
+        if self._stats is None or self._stats[0] != signature:  # read again once it changed
+            self._stats = signature, rank.IndexStats.of(*store.word_index_sizes(self.project))
+        stats = self._stats[1]
+        id_type = "int32" if len(stats.sizes) <= 2**31 else "int64"
         weights: dict[str, tuple[Any, Any] | None] = {}
         for start in range(0, len(texts), BATCH_CHUNK):
             chunk = texts[start:start + BATCH_CHUNK]
@@ -444,7 +445,7 @@ class MemoryIndex:
             for w, (ids, freq) in store.word_postings(self.project, sorted(new)).items():
                 counted, cap = self._df.get(w, 0), self._cap.get(w, _EXACT)
                 same = len(ids) == counted if counted < cap else len(ids) >= counted
-                weights[w] = (ids.astype(id_type), rank.term_weights(ids, freq, self._stats)
+                weights[w] = (ids.astype(id_type), rank.term_weights(ids, freq, stats)
                               ) if same else None
             ranked = [None if any(weights[w] is None for w in ts) else
                       rank.best_ranked([weights[w] for w in ts],  # type: ignore[misc]
@@ -472,6 +473,11 @@ class MemoryIndex:
 
         target = self.glossary.apply(match.target, self.tgt)
         return match if target == match.target else replace(match, target=target)
+
+
+def _signature(project: Project) -> tuple[int, int]:
+    """Changes whenever the project's database does (by this connection or another one)."""
+    return project.conn.execute("PRAGMA data_version").fetchone()[0], project.conn.total_changes
 
 
 def _words(text: str) -> list[str]:

@@ -174,7 +174,8 @@ def fuzzy_candidates(project: Project, src: str, tgt: str, terms: Sequence[str],
     return [_unit(r) for r in rows]
 
 
-def units_by_ids(project: Project, src: str, tgt: str, ids: Iterable[int]) -> dict[int, MemoryUnit]:
+def units_by_ids(project: Project, src: str, tgt: str, ids: Iterable[int]
+                 ) -> dict[int, MemoryUnit]:
     """The units of the pair among ``ids``, by id."""
     return {r[0]: _unit(r) for r in _by_ids(project, _UNIT_COLUMNS, src, tgt, ids)}
 

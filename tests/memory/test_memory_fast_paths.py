@@ -328,9 +328,11 @@ def test_a_batch_index_follows_units_added_after_its_first_batch(varied_memory, 
     p, rng, sources = varied_memory
     monkeypatch.setattr(mp, "BATCH_QUERIES", 1)
     index = MemoryIndex(p, "fr", "en", sync=False)
-    queries = [Query("rarissime mot7 mot8 mot9 mot10 mot11"), Query(_edited(rng, sources[1]))]
-    assert not index.lookup(queries, min_score=70, limit=1)[0]
+    assert index._stats is None
+    index.lookup([Query(sources[1] + " encore")], min_score=70, limit=1)
+    assert index._stats is not None   # the sizes are read
     store.add_units(p, [mp.new_unit("fr", "en", "Rarissime mot7 mot8 mot9 mot10 mot11.",
                                     "Very rare.", "file", origin_ref="new")])
+    queries = [Query("rarissime mot7 mot8 mot9 mot10 mot11"), Query(sources[2])]
     [m], _ = index.lookup(queries, min_score=70, limit=1)   # a unit id past the sizes read
     assert m.score >= 95 and m.target == "Very rare."

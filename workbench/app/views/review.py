@@ -304,6 +304,9 @@ def _on_key() -> None:
         return
     ss.rv_last_action = act["id"]
     seg, op, text = int(act["seg"]), act.get("op"), act.get("text")
+    if op == "focus":  # the reviewer clicked into (or tabbed to) another segment's editor:
+        ss.rv_seg = seg  # its panels follow; the cursor is there already (no move)
+        return
     doc_id, lang, flt, size = _filter_state()
     offer = ss.pop("rv_rep_offer", None)
     if op in ("undo", "reps"):

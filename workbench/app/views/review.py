@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
+from typing import NoReturn
 from urllib.parse import urlencode
 
 import polars as pl
@@ -130,12 +131,14 @@ def _save(seg: int, lang: str, *, text: str | None, status: str | None) -> bool:
 
 def _on_text(seg: int, lang: str, key: str) -> None:
     _save(seg, lang, text=ss[key], status=None)
+    _refresh(seg)
 
 
 def _on_status(seg: int, lang: str, key: str, status: str) -> None:
     ss.pop("rv_rep_offer", None)
     if _save(seg, lang, text=ss.get(key), status=status) and status == "approved":
         ss.rv_rep_offer = (seg, lang)
+    _refresh(seg)
 
 
 def _pending_repetitions(seg: int, lang: str) -> pl.DataFrame:
@@ -144,8 +147,10 @@ def _pending_repetitions(seg: int, lang: str) -> pl.DataFrame:
 
 
 def _apply_repetitions(seg: int, lang: str) -> None:
-    """Give the approved text of ``seg`` to its repetitions not reviewed yet."""
+    """Give the approved text of ``seg`` to its repetitions not reviewed yet (other rows
+    of the page among them: the whole page is drawn again)."""
     ss.pop("rv_rep_offer", None)
+    _full()
     try:
         with db() as project:
             if project.review(seg, lang)["status"] != "approved":
@@ -187,20 +192,21 @@ def _fix_terms(seg: int, lang: str, fixes: list[tuple[str, str]]) -> None:
         text = text.replace(wrong, right)
     if _save(seg, lang, text=text, status=None):
         _say(seg, "glossary forms replaced", "success")
+    _refresh(seg)
 
 
 def _resolve(seg: int, lang: str, keep_mine: bool) -> None:
     conflict = ss.rv_conflicts.pop(seg)
-    if not keep_mine:
-        return
     try:
-        with db() as project:
-            project.save_review(seg, lang, text=conflict["mine"], status=conflict["status"],
-                                expected_version=conflict["version"], author=reviewer())
+        if keep_mine:
+            with db() as project:
+                project.save_review(seg, lang, text=conflict["mine"], status=conflict["status"],
+                                    expected_version=conflict["version"], author=reviewer())
     except ConflictError:
         _say(seg, "changed again meanwhile; compare once more", "warning")
     except WorkbenchError as exc:
         _say(seg, str(exc), "error")
+    _refresh(seg)
 
 
 def _conflict_box(seg: int, lang: str) -> None:
@@ -229,12 +235,29 @@ def _conflict_box(seg: int, lang: str) -> None:
 
 # -- the keyboard ---------------------------------------------------------------------
 
-def _filter_state() -> tuple[int, str, queries.ReviewFilter, int]:
-    """(document, language, filter, page size) as the sidebar holds them now."""
-    return (int(ss["rv_doc"]), ss["lang"], queries.ReviewFilter(
-        tuple(ss.get("status") or ()), bool(ss.get("low")),
-        float(ss.get("below", queries.LOW_CONFIDENCE)), ss.get("q") or "",
-        hide_repetitions=bool(ss.get("reps"))), int(ss.get("size", 20)))
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """What the rows, the header and the keyboard of the Segments view show: the
+    document's review units, those the filters keep, and how to draw them."""
+
+    pairs: pl.DataFrame
+    shown: pl.DataFrame
+    lang: str
+    glossary: object
+    threshold: float
+    size: int
+
+
+def _load_view() -> _View:
+    """Read the document as the sidebar's document, language and filters say (kept in
+    ``ss.rv_view`` for the rows and fragments drawn after it)."""
+    glossary = load_glossary()[0]
+    threshold = float(ss.get("below", queries.LOW_CONFIDENCE))
+    flt = queries.ReviewFilter(tuple(ss.get("status") or ()), bool(ss.get("low")), threshold,
+                               ss.get("q") or "", hide_repetitions=bool(ss.get("reps")))
+    pairs, shown = _shown(int(ss["rv_doc"]), ss["lang"], flt, glossary, bool(ss.get("gloss")))
+    ss.rv_view = _View(pairs, shown, ss["lang"], glossary, threshold, int(ss.get("size", 20)))
+    return ss.rv_view
 
 
 def _shown(doc_id: int, lang: str, flt: queries.ReviewFilter, glossary, warn_only: bool
@@ -256,13 +279,41 @@ def _shown(doc_id: int, lang: str, flt: queries.ReviewFilter, glossary, warn_onl
 
 def _go(seg: int | None, shown: pl.DataFrame, size: int) -> None:
     """Put the cursor on ``seg`` (its page, the address, the editor)."""
-    ss.rv_moves += 1
     if seg is None:
         return
     ss.rv_seg = seg  # the keyboard script writes it into the address (seg=) when it focuses
     page = queries.page_holding(shown, seg, size)
     if page is not None:
         ss["page"] = page
+
+
+def _refresh(*segs: int | None, reload: bool = True) -> NoReturn:
+    """End a callback that changed segments of this page: read the document again
+    (unless ``reload`` is off: the caller just did) and draw again only the rows of
+    ``segs`` and of the focused segment, the header and the keyboard script, not the
+    whole page (a row that left the filtered list disappears)."""
+    if reload:
+        _load_view()
+    on_page = ss.get("rv_page_segs", ())
+    rows = [f"rv_row_{s}" for s in dict.fromkeys((*segs, ss.get("rv_seg"))) if s in on_page]
+    st.rerun([*rows, "rv_head", "rv_kb"])
+
+
+def _full() -> None:
+    """Ask for the whole page to be drawn again after this callback (another page of
+    segments, repetitions changed elsewhere on it): the fragment the callback's widget
+    belongs to reruns first and hands over to a full run (:func:`_full_if_asked`)."""
+    ss.rv_full = True
+
+
+def _full_if_asked() -> None:
+    if ss.pop("rv_full", False):
+        st.rerun()
+
+
+def _on_undo(seg: int, lang: str) -> None:
+    _undo(seg, lang)
+    _refresh(seg)
 
 
 def _on_key() -> None:
@@ -273,29 +324,31 @@ def _on_key() -> None:
         return
     ss.rv_last_action = act["id"]
     seg, op, text = int(act["seg"]), act.get("op"), act.get("text")
-    doc_id, lang, flt, size = _filter_state()
+    lang, before = ss["lang"], ss.get("rv_seg")
     offer = ss.pop("rv_rep_offer", None)
-    if op in ("undo", "reps"):
-        if op == "undo":
-            _undo(seg, lang)
-        else:
-            _apply_repetitions(offer[0] if offer and offer[1] == lang else seg, lang)
-        ss.rv_moves += 1
+    ss.rv_moves += 1  # the cursor is put back (or moved) in any case
+    if op == "reps":
+        _apply_repetitions(offer[0] if offer and offer[1] == lang else seg, lang)
         return
+    if op == "undo":
+        _undo(seg, lang)
+        _refresh(seg, before)
     status = {"approve": "approved", "flag": "flagged"}.get(op)
     if not _save(seg, lang, text=text, status=status):
-        ss.rv_moves += 1
-        return
+        _refresh(seg, before)
     if op == "approve":
         ss.rv_rep_offer = (seg, lang)
-    glossary = load_glossary()[0] if ss.get("gloss") else None
-    pairs, shown = _shown(doc_id, lang, flt, glossary, bool(ss.get("gloss")))
+    view = _load_view()
     delta = {"approve": 1, "next": 1, "prev": -1}.get(op, 0)
-    target = queries.neighbour(pairs, shown, seg, delta) if delta else seg
+    target = queries.neighbour(view.pairs, view.shown, seg, delta) if delta else seg
     if delta and target is None:
         _say(seg, "last matching segment" if delta > 0 else "first matching segment")
-        target = seg if queries.page_holding(shown, seg, size) else None
-    _go(target, shown, size)
+        target = seg if queries.page_holding(view.shown, seg, view.size) else None
+    if target in ss.get("rv_page_segs", ()):
+        ss.rv_seg = target  # on this page: only the rows concerned are drawn again
+        _refresh(seg, before, reload=False)
+    _go(target, view.shown, view.size)
+    _full()
 
 
 def _on_page() -> None:
@@ -364,7 +417,7 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
                          args=(seg, lang, key, "rejected"), help="Reject")
             acts.button("", key=f"rv_todo_{seg}", icon=":material/replay:", on_click=_on_status,
                          args=(seg, lang, key, "todo"), help="Back to to do")
-            acts.button("", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_undo,
+            acts.button("", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_on_undo,
                          args=(seg, lang), help="Undo the last change; again: one more "
                                                 "version back (Ctrl+Alt+Z)")
         if seg in ss.rv_msgs:
@@ -395,6 +448,7 @@ def _use_match(seg: int, lang: str, text: str) -> None:
     """A match clicked: its target becomes the segment's text (saved, status kept)."""
     if _save(seg, lang, text=text, status=None):
         _say(seg, "memory match inserted", "success")
+    _refresh(seg)
 
 
 def _memory_panel(row: dict, lang: str, glossary) -> list[str]:
@@ -667,6 +721,7 @@ def _shortcut_help() -> None:
 
 def main() -> None:
     st.html(CSS)
+    ss.pop("rv_full", None)  # this run draws the whole page
     open_or_stop()
     with db() as project:
         langs = queries.target_langs(project)
@@ -682,61 +737,87 @@ def main() -> None:
         doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc",
                               on_change=_on_doc)
         lang = target_lang_select(langs, "lang", bind=True)
-        statuses = st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
+        st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
         low_only = st.toggle("Low confidence only", key="low", bind="query-params")
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,
                               key="below", bind="query-params")
-        search = st.text_input("Search text", key="q", bind="query-params")
-        hide_reps = st.toggle("Hide repetitions", key="reps", bind="query-params",
-                              help="Show each source text of the document once (its first "
-                                   "occurrence)")
+        st.text_input("Search text", key="q", bind="query-params")
+        st.toggle("Hide repetitions", key="reps", bind="query-params",
+                  help="Show each source text of the document once (its first occurrence)")
         glossary, glossary_msg = load_glossary()
-        warn_only = st.toggle("Glossary warnings only", key="gloss", bind="query-params",
-                              disabled=glossary is None, help=glossary_msg)
+        st.toggle("Glossary warnings only", key="gloss", bind="query-params",
+                  disabled=glossary is None, help=glossary_msg)
         size = st.selectbox("Per page", PAGE_SIZES, index=1, key="size", bind="query-params")
-        view = st.radio("View", VIEWS, key="view", horizontal=True, bind="query-params",
+        mode = st.radio("View", VIEWS, key="view", horizontal=True, bind="query-params",
                         help="Beads: the stored alignment, to merge or split beads; "
                              "QA: the problems of every document")
 
-    if view == "QA":
+    if mode == "QA":
         st.subheader("QA: every document")
         _qa_view(lang, glossary, threshold)
         return
-    if view == "Beads":
+    if mode == "Beads":
         st.subheader("Beads: " + md_escape(titles[doc_id]))
         _bead_view(doc_id, lang, glossary, threshold, low_only, size)
         return
-    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search,
-                               hide_repetitions=hide_reps)
-    pairs, shown = _shown(doc_id, lang, flt, glossary, warn_only)
-
-    counts = queries.status_counts(pairs)
-    done = len(pairs) - counts["todo"]
-    with st.container(horizontal=True, key="rv_header", vertical_alignment="center"):
-        st.title("Review", width="content")
-        st.progress(done / len(pairs) if len(pairs) else 0.0,
-                    text=f"{done} of {len(pairs)} reviewed · " +
-                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))
+    view = _load_view()
+    st.fragment(_head, key="rv_head")()
     show_flashes()
-    if shown.is_empty():
+    if view.shown.is_empty():
         st.info("No segment matches the filters.")
         return
 
-    focus = _focus(shown, size)
+    _focus(view.shown, size)
     with st.container(horizontal=True, vertical_alignment="center", key="rv_pager"):
-        page = _page_input(len(shown), size, "page", on_change=_on_page)
-        rows, _ = queries.page_of(shown, page, size)
-        st.caption(f"of {-(-len(shown) // size)} pages · {len(shown)} segments match · showing "
+        page = _page_input(len(view.shown), size, "page", on_change=_on_page)
+        rows, _ = queries.page_of(view.shown, page, size)
+        st.caption(f"of {-(-len(view.shown) // size)} pages · showing "
                    f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)} · "
                    "Ctrl+Enter: approve and next · Alt+↑/↓: move")
         _shortcut_help()
-    segs = {}
-    for row in rows.iter_rows(named=True):
-        segs[row["segment_id"]] = _segment(row, lang, glossary, threshold,
-                                           focused=row["segment_id"] == focus)
-    review_keys({"focus": focus, "n": ss.rv_moves, "lang": lang, "segs": segs,
+    ss.rv_page_segs = rows["segment_id"].to_list()
+    ss.rv_info = {}
+    for seg in ss.rv_page_segs:  # each row a fragment: a change draws again only its own
+        st.fragment(_row, key=f"rv_row_{seg}")(seg)
+    st.fragment(_keys, key="rv_kb")()
+
+
+def _head() -> None:
+    """Title and progress of the document (a fragment, drawn again after each change)."""
+    _full_if_asked()
+    view = ss.rv_view
+    counts = queries.status_counts(view.pairs)
+    done = len(view.pairs) - counts["todo"]
+    with st.container(horizontal=True, key="rv_header", vertical_alignment="center"):
+        st.title("Review", width="content")
+        st.progress(done / len(view.pairs) if len(view.pairs) else 0.0,
+                    text=f"{done} of {len(view.pairs)} reviewed · " +
+                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n)
+                    + f" · {len(view.shown)} match the filters")
+
+
+def _row(seg: int) -> None:
+    """Segment ``seg`` of the page as the document reads now (a fragment); nothing when it
+    has left the filtered list (e.g. approved while the filter is "to do")."""
+    _full_if_asked()
+    view = ss.rv_view
+    found = view.shown.filter(pl.col("segment_id") == seg)
+    if found.is_empty():
+        ss.rv_info.pop(seg, None)
+        return
+    ss.rv_info[seg] = _segment(found.row(0, named=True), view.lang, view.glossary,
+                               view.threshold, focused=seg == ss.get("rv_seg"))
+
+
+def _keys() -> None:
+    """The keyboard script with what it needs of the rows drawn (a fragment, drawn after
+    them each time, so versions and the focus are the new ones)."""
+    _full_if_asked()
+    segs = {s: ss.rv_info[s] for s in ss.rv_page_segs if s in ss.rv_info}
+    focus = ss.get("rv_seg")
+    review_keys({"focus": focus if focus in segs else None, "n": ss.rv_moves,
+                 "lang": ss.rv_view.lang, "segs": segs,
                  "project": hashlib.sha1(str(project_root()).encode()).hexdigest()[:10]},
                 _on_key)
-
 
 main()

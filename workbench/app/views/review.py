@@ -11,6 +11,11 @@ author (the name in the sidebar) and origin: if another tab or person saved the
 segment since, nothing is overwritten and the segment shows both sides. Undo walks
 back one version at a time. Messages about a segment or bead appear at it.
 
+Each segment row, the header and the keyboard script are keyed fragments: a save,
+approval, undo or move on the page draws again only the rows it concerns (the segment
+changed, the one the cursor leaves and the one it enters), the progress and the script
+(:func:`_refresh`), not the twenty rows; a move to another page draws the whole page.
+
 The focused segment gets the panels of :func:`_focused_panels`: up to three
 translation-memory matches (percentage, origin, author and date, the differences
 between the match's source and this one highlighted; Ctrl+1/2/3 or a click insert
@@ -26,11 +31,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Callable
-from typing import NoReturn
 from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from workbench.app import beads, queries
 from workbench.app.browser import SHORTCUTS, last_action, review_keys
@@ -287,16 +292,20 @@ def _go(seg: int | None, shown: pl.DataFrame, size: int) -> None:
         ss["page"] = page
 
 
-def _refresh(*segs: int | None, reload: bool = True) -> NoReturn:
+def _refresh(*segs: int | None, reload: bool = True) -> None:
     """End a callback that changed segments of this page: read the document again
     (unless ``reload`` is off: the caller just did) and draw again only the rows of
     ``segs`` and of the focused segment, the header and the keyboard script, not the
-    whole page (a row that left the filtered list disappears)."""
+    whole page (a row that left the filtered list disappears). Raises to end the
+    callback; returns only when the page must be drawn whole (:func:`_full`)."""
     if reload:
         _load_view()
     on_page = ss.get("rv_page_segs", ())
     rows = [f"rv_row_{s}" for s in dict.fromkeys((*segs, ss.get("rv_seg"))) if s in on_page]
-    st.rerun([*rows, "rv_head", "rv_kb"])
+    try:
+        st.rerun([*rows, "rv_head", "rv_kb"])
+    except StreamlitAPIException:  # not drawn yet (a run cut short by a newer one)
+        _full()
 
 
 def _full() -> None:
@@ -332,10 +341,10 @@ def _on_key() -> None:
         return
     if op == "undo":
         _undo(seg, lang)
-        _refresh(seg, before)
+        return _refresh(seg, before)
     status = {"approve": "approved", "flag": "flagged"}.get(op)
     if not _save(seg, lang, text=text, status=status):
-        _refresh(seg, before)
+        return _refresh(seg, before)
     if op == "approve":
         ss.rv_rep_offer = (seg, lang)
     view = _load_view()
@@ -346,7 +355,7 @@ def _on_key() -> None:
         target = seg if queries.page_holding(view.shown, seg, view.size) else None
     if target in ss.get("rv_page_segs", ()):
         ss.rv_seg = target  # on this page: only the rows concerned are drawn again
-        _refresh(seg, before, reload=False)
+        return _refresh(seg, before, reload=False)
     _go(target, view.shown, view.size)
     _full()
 

@@ -135,7 +135,7 @@ def test_the_address_opens_exactly_that_view(tmp_path):
     keys = [t.key for t in at.text_area]
     assert keys[0] == f"rv_text_{first2 + 11}_1" and len(keys) == 10
     assert [e.label for e in at.expander if e.label.startswith("History")] == [
-        f"History of #{first2 + 14}: 1 versions"]
+        f"History of #{first2 + 14}: 1 version"]
 
 
 def test_opening_focuses_the_first_segment_not_approved(app_at, project_dir):
@@ -144,7 +144,7 @@ def test_opening_focuses_the_first_segment_not_approved(app_at, project_dir):
             p.save_review(seg, "en", status="approved", expected_version=1)
     at = app_at()
     assert [e.label for e in at.expander if e.label.startswith("History")] == [
-        "History of #3: 1 versions"]
+        "History of #3: 1 version"]
 
 
 def test_status_click_from_a_stale_tab_never_offers_the_old_text(app_at, project_dir):

@@ -303,7 +303,7 @@ def _refresh(*segs: int | None, reload: bool = True) -> None:
     on_page = ss.get("rv_page_segs", ())
     rows = [f"rv_row_{s}" for s in dict.fromkeys((*segs, ss.get("rv_seg"))) if s in on_page]
     try:
-        st.rerun([*rows, "rv_head", "rv_kb"])
+        st.rerun([*rows, "rv_head", "rv_count", "rv_kb"])
     except StreamlitAPIException:  # not drawn yet (a run cut short by a newer one)
         _full()
 
@@ -514,7 +514,8 @@ def _repetitions_panel(row: dict, lang: str) -> None:
 def _history_panel(seg: int, lang: str, first_origin: str) -> None:
     with db() as project:
         hist = project.history(seg, lang)
-    with st.expander(f"History of #{seg}: {len(hist) + 1} versions", key=f"rv_hist_{seg}",
+    n = len(hist) + 1
+    with st.expander(f"History of #{seg}: {n} version{'s' * (n > 1)}", key=f"rv_hist_{seg}",
                      icon=":material/history:"):
         rows = list(hist.iter_rows(named=True))
         for r in reversed(rows):
@@ -780,12 +781,10 @@ def main() -> None:
     with st.container(horizontal=True, vertical_alignment="center", key="rv_pager"):
         page = _page_input(len(view.shown), size, "page", on_change=_on_page)
         rows, _ = queries.page_of(view.shown, page, size)
-        st.caption(f"of {-(-len(view.shown) // size)} pages · showing "
-                   f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)} · "
-                   "Ctrl+Enter: approve and next · Alt+↑/↓: move")
+        ss.rv_page_segs = rows["segment_id"].to_list()
+        ss.rv_info = {}
+        st.fragment(_count, key="rv_count")()
         _shortcut_help()
-    ss.rv_page_segs = rows["segment_id"].to_list()
-    ss.rv_info = {}
     for seg in ss.rv_page_segs:  # each row a fragment: a change draws again only its own
         st.fragment(_row, key=f"rv_row_{seg}")(seg)
     st.fragment(_keys, key="rv_kb")()
@@ -801,8 +800,19 @@ def _head() -> None:
         st.title("Review", width="content")
         st.progress(done / len(view.pairs) if len(view.pairs) else 0.0,
                     text=f"{done} of {len(view.pairs)} reviewed · " +
-                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n)
-                    + f" · {len(view.shown)} match the filters")
+                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))
+
+
+def _count() -> None:
+    """Where this page is in the filtered list (a fragment: rows that left it are not
+    counted)."""
+    _full_if_asked()
+    view = ss.rv_view
+    position = {s: i for i, s in enumerate(view.shown["segment_id"].to_list(), 1)}
+    here = [position[s] for s in ss.rv_page_segs if s in position]
+    where = f"showing {here[0]}–{here[-1]} of {len(position)}" if here else "none left here"
+    st.caption(f"of {-(-len(position) // view.size)} pages · {where} · "
+               "Ctrl+Enter: approve and next · Alt+↑/↓: move")
 
 
 def _row(seg: int) -> None:

@@ -252,6 +252,34 @@ def test_status_click_from_a_stale_tab_offers_only_the_status(served, browser):
             "Tab A: the meeting lasted over three hours.", "approved", version + 2)
 
 
+def test_the_reviewers_name_is_asked_once_and_kept_by_the_browser(served, browser):
+    """Item 6: the name typed once in the sidebar is recorded with every change, and after a
+    reload (a new session) the browser gives it back: it is not asked again."""
+    url, root, _ = served
+    _reset(root, [7, 8, 9])
+    page = browser.new_page()
+    page.goto(f"{url}/review?seg=7", wait_until="domcontentloaded")
+    _focused(page, 7)
+    _idle(page)
+    name = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
+    name.fill("Ana Reviewer")
+    name.press("Enter")
+    _idle(page)
+    page.locator(".st-key-rv_seg_7 textarea").click()
+    page.keyboard.press("Control+Enter")
+    _focused(page, 8)
+    page.reload(wait_until="domcontentloaded")
+    _focused(page, 8)
+    expect(name).to_have_value("Ana Reviewer", timeout=30_000)  # not typed again
+    _idle(page)
+    page.keyboard.press("Control+Enter")
+    _focused(page, 9)
+    _idle(page)
+    with Project(root) as p:
+        assert [(p.review(s, "en")["status"], p.history(s, "en")["author"][-1])
+                for s in (7, 8)] == [("approved", "Ana Reviewer")] * 2
+
+
 def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
     url, root, _ = served
     _reset(root, range(1, 31))

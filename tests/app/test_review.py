@@ -248,3 +248,14 @@ def test_glossary_terms_highlighted_and_warnings_filter(app_at, project_dir):
     assert warnings == [":material/error: glossary: putin: “Poutin” should be “Putin”"]
     at.sidebar.toggle(key="gloss").set_value(True).run()
     assert [t.key for t in at.text_area] == ["rv_text_6_2"]  # only the segment with a warning
+
+
+def test_qa_view_lists_the_problems_of_every_document_with_links(app_at):
+    at = app_at()
+    at.sidebar.radio(key="view").set_value("QA").run()
+    assert not at.exception
+    assert "2 problems in 2 segments · 1 low confidence, 1 source = target" in [
+        unescape(c.value) for c in at.caption]  # the 0.3 bead; the markup row copied as is
+    table = at.dataframe[0].value
+    assert all(str(link).startswith("review?doc=") and "&seg=" in str(link)
+               for link in table["open"].to_list())

@@ -657,7 +657,8 @@ def _qa_view(lang: str, glossary, threshold: float) -> None:
         st.success("No problem found in any document.")
         return
     counts = problems.group_by("kind").len().sort("kind")
-    st.caption(f"{len(problems)} problems in {problems['segment_id'].n_unique()} segments · "
+    total, segs = len(problems), problems["segment_id"].n_unique()
+    st.caption(f"{total} problem{'s' * (total > 1)} in {segs} segment{'s' * (segs > 1)} · "
                + ", ".join(f"{n} {k}" for k, n in counts.iter_rows()))
     kinds = st.multiselect("Kinds", counts["kind"].to_list(), key="qa_kinds",
                            placeholder="all kinds")

@@ -4,8 +4,12 @@ summary to benchmarks/cache/executors.json and prints a Markdown table.
 
     python benchmarks/executors.py --lines 8000
 
+Apertium runs as one long-lived null-flush pipeline per mode in each worker (the
+executors' tasks); the local row is the same code in this process.
+
 The GPU row of the issue (real-size random-weight Argos model, one GPU worker versus
-local) is not measured by this script yet: no GPU machine was lent when it was written.
+local) is measured with ``benchmarks/mt_throughput.py --device cuda --size base``: see
+``RESULTS-executors.md``.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ def run(path: Path, executor: str, workers: int | None, batch: int, shard: int,
     total = time.perf_counter() - t0
     c = rep.cost
     return {"executor": executor, "workers": workers or 1, "engine": engine, "device": device,
+            "load_after": round(os.getloadavg()[0], 1),
             "sentences": c.sentences, "shard_wall_s": round(c.wall_s, 2), "total_s": round(total, 2),
             "sentences_per_s": round(c.sentences_per_s, 1),
             "cpu_s_per_1000": round(c.cpu_s_per_1000, 2), "gpu_s_per_1000": round(c.gpu_s_per_1000, 2),
@@ -69,27 +74,31 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--lines", type=int, default=8000)
     ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--label", default="", help="suffix of the JSON summary's name")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-exec-"))
     path = tmp / "in.fr"
     path.write_text("\n".join(lines(args.lines)) + "\n", encoding="utf-8")
+    where = machine()  # the load average before the runs
     rows = [run(path, "local", None, args.batch, args.batch),
             run(path, "ray", 1, args.batch, args.batch),
             run(path, "ray", 2, args.batch, args.batch)]
     same = len({r.pop("output") for r in rows}) == 1
-    summary = {"date": time.strftime("%Y-%m-%d"), "machine": machine(), "lines": args.lines,
-               "batch": args.batch, "identical_outputs": same, "runs": rows,
+    summary = {"date": time.strftime("%Y-%m-%d"), "machine": where,
+               "ray_worker_niceness": os.environ.get("RAY_worker_niceness", "15 (Ray's default)"),
+               "lines": args.lines, "batch": args.batch, "identical_outputs": same, "runs": rows,
                "scaling_2_vs_1": round(rows[2]["sentences_per_s"] / rows[1]["sentences_per_s"], 2)}
     cache = ROOT / "benchmarks" / "cache"
     cache.mkdir(exist_ok=True)
-    (cache / "executors.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    (cache / f"executors{'-' + args.label if args.label else ''}.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     print(f"{summary['date']}, {summary['machine']}; {args.lines} lines, batch = shard = {args.batch}; "
-          f"outputs identical: {same}\n")
-    print("| executor | workers | sentences/s | CPU-s per 1,000 | shard wall s | total s (with start-up) |")
-    print("|---|---:|---:|---:|---:|---:|")
+          f"Ray worker niceness {summary['ray_worker_niceness']}; outputs identical: {same}\n")
+    print("| executor | workers | sentences/s | CPU-s per 1,000 | shard wall s | total s (with start-up) "
+          "| load after |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         print(f"| {r['executor']} | {r['workers']} | {r['sentences_per_s']} | {r['cpu_s_per_1000']} | "
-              f"{r['shard_wall_s']} | {r['total_s']} |")
+              f"{r['shard_wall_s']} | {r['total_s']} | {r['load_after']} |")
     print(f"\nscaling, 2 workers vs 1: {summary['scaling_2_vs_1']}×")
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -2,7 +2,9 @@
 
 :func:`translate_archive` reads a text file (one segment per line), a Parquet
 file (a text column; the other columns are kept) or a folder of articles
-(segmented in the workers), cuts it into shards, has an executor run a
+(segmented in the workers), plans its shards in one pass and then reads them
+one at a time as the executor asks for them (memory holds a few shards, not
+the input), has an executor run a
 :class:`~workbench.executors.tasks.TranslateTask` on the shards not finished
 yet, stores each finished shard (:class:`~workbench.executors.shards.ShardStore`)
 and, once all are done, writes the output in input order under a temporary
@@ -17,10 +19,12 @@ is identical whichever executor ran it.
 
 from __future__ import annotations
 
+import codecs
+import itertools
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,44 +65,123 @@ class ArchiveReport:
 
 def read_text_lines(path: Path) -> list[str]:
     """One segment per line (UTF-8, or UTF-16 with a BOM; CRLF and CR accepted); '-' is stdin."""
+    if str(path) == "-":
+        lines = list(_lines_of(sys.stdin.buffer, path))
+    else:
+        lines = list(iter_text_lines(path))
+    if not any(line.strip() for line in lines):
+        raise EmptyInputError(f"{path} is empty: nothing to translate")
+    return lines
+
+
+def iter_text_lines(path: Path) -> Iterator[str]:
+    """The lines of ``path`` as :func:`read_text_lines` gives them, read a chunk at a
+    time: memory holds about one chunk, not the file."""
     try:
-        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        fh = open(path, "rb")
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    with fh:
+        yield from _lines_of(fh, path)
+
+
+def _lines_of(fh: Any, path: Path, chunk_size: int = 1 << 20) -> Iterator[str]:
+    """Lines of a binary stream: a UTF-16 BOM or UTF-8 (BOM dropped), CRLF and CR as LF,
+    no line for a final line end; a decoding error gives its byte offset, NUL refuses."""
+    first = fh.read(2)
+    encoding = "utf-16" if first in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    fed, rest, chunk, final = 0, "", first, False
+    while not final:
+        chunk += _read(fh, chunk_size, path)
+        final = not chunk
+        held = len(decoder.getstate()[0])
+        try:
+            text = rest + decoder.decode(chunk, final=final)
+        except UnicodeDecodeError as exc:
+            label = "UTF-16" if encoding == "utf-16" else "UTF-8"
+            raise EncodingError(f"{path} is not valid {label} (byte {fed - held + exc.start}); "
+                                "convert it to UTF-8 first") from exc
+        fed, chunk = fed + len(chunk), b""
+        if "\x00" in text:
+            raise InputError(f"{path} contains NUL characters; it looks binary, "
+                             "not one segment per line")
+        rest = "\r" if text.endswith("\r") and not final else ""  # maybe half of a CRLF
+        if rest:
+            text = text[:-1]
+        lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        rest = lines.pop() + rest  # the unfinished last line
+        yield from lines
+    if rest:
+        yield rest
+
+
+def _read(fh: Any, size: int, path: Path) -> bytes:
     try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        label = "UTF-16" if encoding == "utf-16" else "UTF-8"
-        raise EncodingError(f"{path} is not valid {label} (byte {exc.start}); "
-                            "convert it to UTF-8 first") from exc
-    if "\x00" in text:
-        raise InputError(f"{path} contains NUL characters; it looks binary, not one segment per line")
-    if not text.strip():
-        raise EmptyInputError(f"{path} is empty: nothing to translate")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text.split("\n")
+        return fh.read(size)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
-def plan_line_shards(texts: Sequence[str | None], per_shard: int) -> list[tuple[int, int]]:
+def plan_line_shards(texts: Iterable[str | None], per_shard: int) -> list[tuple[int, int]]:
     """``[start, end)`` ranges with ``per_shard`` non-blank lines each (the last may have
-    fewer); blank lines stay with the shard before them, leading ones with the first."""
+    fewer); blank lines go with the next non-blank line's shard, trailing ones with the
+    last shard. ``texts`` is read once, as it comes (a file's lines are not kept)."""
     bounds: list[tuple[int, int]] = []
-    start = live = 0
-    for i, text in enumerate(texts):
+    start = live = n = 0
+    for n, text in enumerate(texts, 1):
         if text is not None and text.strip():
             live += 1
             if live == per_shard:
-                bounds.append((start, i + 1))
-                start, live = i + 1, 0
-    if start < len(texts):
+                bounds.append((start, n))
+                start, live = n, 0
+    if start < n:
         if live == 0 and bounds:  # only blank lines left: they join the last shard
-            bounds[-1] = (bounds[-1][0], len(texts))
+            bounds[-1] = (bounds[-1][0], n)
         else:
-            bounds.append((start, len(texts)))
+            bounds.append((start, n))
     return bounds
+
+
+def line_shards(path: Path, bounds: Sequence[tuple[int, int]], skip: Container[int] = frozenset()
+                ) -> Iterator[Shard]:
+    """The shards of a text file planned by :func:`plan_line_shards`, read as they are
+    asked for; shards in ``skip`` (finished) are read past, not made."""
+    lines = iter_text_lines(path)
+    for i, (a, b) in enumerate(bounds):
+        items = list(itertools.islice(lines, b - a))
+        if i not in skip:
+            yield Shard(i, items)
+
+
+def parquet_chunks(path: Path, sizes: Iterable[int], columns: Sequence[str] | None = None
+                   ) -> Iterator[Any]:
+    """Consecutive Arrow tables of ``sizes`` rows of a Parquet file (``columns`` only),
+    read batch by batch: memory holds about one chunk, not the file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    batches = pq.ParquetFile(path).iter_batches(batch_size=65_536, columns=columns)
+    held: Any = None
+    for size in sizes:
+        while held is None or held.num_rows < size:
+            batch = next(batches, None)
+            if batch is None:
+                break
+            table = pa.Table.from_batches([batch])
+            held = table if held is None else pa.concat_tables([held, table])
+        if held is None:
+            return
+        yield held.slice(0, size)
+        held = held.slice(size)
+
+
+def _parquet_shards(path: Path, column: str, bounds: Sequence[tuple[int, int]],
+                    skip: Container[int] = frozenset()) -> Iterator[Shard]:
+    chunks = parquet_chunks(path, (b - a for a, b in bounds), [column])
+    for i, chunk in enumerate(chunks):
+        if i not in skip:
+            yield Shard(i, [t if isinstance(t, str) else "" for t in chunk.column(0).to_pylist()])
 
 
 def _round_up(n: int, multiple: int) -> int:
@@ -233,22 +316,24 @@ def translate_archive(
                          device=device, glossary=glossary, batch_size=batch_size,
                          expect_version=prov.model_version)
 
-    texts: list[str | None] = []
+    # Only shard bounds are planned up front (one pass over the input); the texts are
+    # read again shard by shard as the executor asks for them.
     files: list[Path] = []
     if kind == "lines":
-        texts = list(read_text_lines(inp))
-        bounds = plan_line_shards(texts, per_shard)
+        bounds = plan_line_shards(iter_text_lines(inp), per_shard)
+        rows = bounds[-1][1] if bounds else 0
     elif kind == "parquet":
-        import polars as pl
-
         rows = _parquet_text(inp, column)
-        texts = pl.read_parquet(inp, columns=[column])[column].to_list()
         bounds = [(s, min(s + per_shard, rows)) for s in range(0, rows, per_shard)]
     else:
         files = _article_files(inp)
+        rows = len(files)
         per = max(1, DEFAULT_ARTICLES_PER_SHARD)
         bounds = [(s, min(s + per, len(files))) for s in range(0, len(files), per)]
-    if kind != "articles" and not any(t and t.strip() for t in texts):
+    if kind == "lines" and not any(t.strip() for t in iter_text_lines(inp)):
+        raise EmptyInputError(f"{inp} is empty: nothing to translate")
+    if kind == "parquet" and not any(t.strip() for shard in _parquet_shards(inp, column, bounds)
+                                     for t in shard.items):
         raise EmptyInputError(f"{inp}: nothing to translate, every line is blank")
     report.shards = len(bounds)
 
@@ -261,16 +346,14 @@ def translate_archive(
     finished = store.done()
     report.resumed = len(finished & set(range(len(bounds))))
 
-    def todo() -> Iterator[Shard]:
+    def articles() -> Iterator[Shard]:
         for i, (a, b) in enumerate(bounds):
-            if i in finished:
-                continue
-            if kind == "articles":
-                items = [(str(p.relative_to(inp)), p.read_bytes()) for p in files[a:b]]
-            else:
-                items = [t if isinstance(t, str) else "" for t in texts[a:b]]
-            yield Shard(i, items)
+            if i not in finished:
+                yield Shard(i, [(str(p.relative_to(inp)), p.read_bytes()) for p in files[a:b]])
 
+    todo = {"lines": lambda: line_shards(inp, bounds, finished),
+            "parquet": lambda: _parquet_shards(inp, column, bounds, finished),
+            "articles": articles}[kind]
     own = executor is None
     executor = executor or get_executor("local")
     try:
@@ -278,6 +361,10 @@ def translate_archive(
     finally:
         if own:
             executor.close()
+    if _fingerprint(inp) != {k: job[k] for k in ("input", "size", "mtime_ns")}:
+        store.remove()  # its shards were read from two versions of the input
+        raise InputError(f"{inp} changed while it was being translated; nothing was written, "
+                         "run the command again")
 
     if kind == "parquet" and parquet_out:
         _write_parquet_beside(inp, out, store, bounds, g_hash)
@@ -285,7 +372,7 @@ def translate_archive(
         _write_parquet_parts(out, store, len(bounds), g_hash)
     else:
         _write_lines(out, store, len(bounds))
-    report.rows = len(files) if kind == "articles" else len(texts)
+    report.rows = rows
     store.remove()
     return report
 
@@ -336,16 +423,14 @@ def _write_parquet_parts(out: Path, store: ShardStore, shards: int, g_hash: str)
 
 def _write_parquet_beside(inp: Path, out: Path, store: ShardStore,
                           bounds: list[tuple[int, int]], g_hash: str) -> None:
-    """The input's rows, shard by shard, with the translation columns added."""
+    """The input's rows, read chunk by chunk, with each shard's translation columns added."""
     import polars as pl
 
-    source = pl.scan_parquet(inp)
-
     def tables() -> Iterator[Any]:
-        for i, (a, b) in enumerate(bounds):
+        chunks = parquet_chunks(inp, (b - a for a, b in bounds))
+        for i, rows in enumerate(chunks):
             part = _added(store.load(i), g_hash).select(list(ADDED_COLUMNS))
-            rows = source.slice(a, b - a).collect()
-            yield pl.concat([rows, part], how="horizontal").to_arrow()
+            yield pl.concat([pl.from_arrow(rows), part], how="horizontal").to_arrow()
     _write_tables(out, tables)
 
 

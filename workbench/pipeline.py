@@ -61,19 +61,22 @@ def run_pipeline(
     protected), align each document with its translation, normalise final texts,
     and write ``exports/corpus.<ext>`` in each of ``export_formats`` (all targets).
 
-    With an ``executor`` (:mod:`workbench.executors`, e.g. Ray) the translation runs
-    on it, saved into the project shard by shard.
+    With an ``executor`` (:mod:`workbench.executors`, e.g. Ray) translation, alignment
+    and normalisation run on it, saved into the project shard by shard; each step then
+    reports its cost.
 
     Refused files are reported, not fatal, as with ``workbench ingest``; the
     other steps raise :class:`WorkbenchError` subclasses with actionable messages.
     """
     from workbench.align.project import align_machine_translations
     from workbench.engines import get_engine
+    from workbench.executors import Cost
+    from workbench.executors.project import align_on
     from workbench.glossary.project import normalise_project
     from workbench.glossary.protect import TermProtector
     from workbench.ingest import ingest_paths
     from workbench.io import get_format
-    from workbench.io.project import export_project
+    from workbench.io.project import export_project, other_directions_line
     from workbench.translate import translate_project
 
     def say(step: str, message: str) -> None:
@@ -120,15 +123,25 @@ def run_pipeline(
         concepts = None
         if glossary is not None:  # the same person or place on both sides is evidence
             concepts = lambda text, t=tgt: {m.concept for m in glossary.find(text, t)}  # noqa: E731
-        aligned = align_machine_translations(project, tgt_lang=tgt, concepts=concepts,
-                                             review_threshold=review_threshold)
+        if executor is None:
+            aligned = align_machine_translations(project, tgt_lang=tgt, concepts=concepts,
+                                                 review_threshold=review_threshold)
+        else:
+            cost = Cost()
+            aligned = align_on(executor, project, tgt_lang=tgt, concepts=concepts,
+                               review_threshold=review_threshold, cost=cost)
+            say("align", f"cost: {cost.line()} ({executor.describe()})")
         beads = sum(a.beads for a in aligned)
         flagged = sum(a.flagged for a in aligned)
         report.aligned[tgt] = (beads, flagged)
         say("align", f"→{tgt}: {len(aligned)} documents, {beads} beads, {flagged} under "
             f"confidence {review_threshold} to review")
         if glossary is not None:
-            norm = normalise_project(project, glossary, tgt)
+            cost = Cost()
+            norm = normalise_project(project, glossary, tgt, executor=executor,
+                                     cost=cost if executor is not None else None)
+            if cost.shards:
+                say("normalise", f"cost: {cost.line()} ({executor.describe()})")
             report.normalised[tgt] = norm.changed
             acc = _term_accuracy(project, glossary, sources[0], tgt)
             if acc.mentions:
@@ -136,6 +149,7 @@ def run_pipeline(
             say("normalise", f"→{tgt}: {norm.changed} of {norm.checked} final texts normalised "
                 f"({norm.conflicts} edited meanwhile, left alone); {acc.line(tgt)}")
     done = [t for t in targets if t in report.translated]
+    left_out = ""
     for name in export_formats if done else ():
         fmt = get_format(name)
         out = project.root / "exports" / f"corpus{fmt.extensions[0] if fmt.extensions else ''}"
@@ -143,6 +157,10 @@ def run_pipeline(
         exported = export_project(project, fmt, out, targets=done)
         report.exported[fmt.name] = exported.files
         say("export", exported.lines()[0])
+        if exported.other_directions:  # an imported memory in another direction, say
+            left_out = other_directions_line(exported.other_directions, done)
+    if left_out:
+        say("export", left_out)
     return report
 
 

@@ -507,3 +507,19 @@ def test_glossary_folder_remembered_by_the_project_is_used(app_at, project_dir, 
     at.switch_page("views/review.py").run()
     warnings_only = at.sidebar.toggle(key="gloss")
     assert not warnings_only.disabled and warnings_only.help == "glossary: names.csv"
+
+
+def test_export_offers_xliff12_and_writes_a_valid_file(app_at, project_dir):
+    from lxml import etree
+
+    at = app_at("export")
+    at.multiselect(key="ex_status").set_value([])
+    assert any(o.startswith("xliff12 — XLIFF 1.2") for o in at.selectbox(key="ex_fmt").options)
+    at.selectbox(key="ex_fmt").set_value("xliff12")
+    at.text_input(key="ex_name").input("for-trados").run()
+    at.button(key="ex_run").click().run()
+    assert not at.exception and not at.error
+    out = project_dir / "exports" / "for-trados.xliff"
+    schemas = Path(__file__).resolve().parents[1] / "data" / "schemas"
+    schema = etree.XMLSchema(etree.parse(str(schemas / "xliff-core-1.2-strict.xsd")))
+    assert schema.validate(etree.parse(str(out))), schema.error_log

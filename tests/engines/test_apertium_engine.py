@@ -126,6 +126,45 @@ def test_one_apertium_process_per_hop_per_batch(monkeypatch):
 
 
 @needs_apertium
+def test_long_lived_pipelines_translate_as_one_process_per_batch_and_stop_on_close():
+    """Two batches through one null-flush pipeline per mode (started once: same
+    processes for both batches) give exactly the one-process-per-batch output,
+    marks, pivots, blank and odd lines included; close() leaves no process."""
+    from fixtures.archive_lines import short_lines
+
+    batches = [short_lines(300), ["Macron a rencontré zzblorf à Paris.", "", "  ",
+                                  "Le #hashtag et @handle restent [1] {x} <b> \\ fin.",
+                                  "Deux phrases. Une autre !"]]
+    once, kept = ApertiumEngine(), ApertiumEngine(long_lived=True)
+    first = kept.translate(batches[0], "fr", "en")
+    pids = {mode: p._proc.pid for mode, p in kept._pipelines.items()}
+    second = kept.translate(batches[1], "fr", "en")
+    assert first + second == once.translate(batches[0], "fr", "en") + once.translate(batches[1], "fr", "en")
+    assert sorted(pids) == ["fr-es", "spa-eng"]
+    assert {mode: p._proc.pid for mode, p in kept._pipelines.items()} == pids  # not restarted
+    assert kept.cpu_seconds() > 0
+    procs = [p._proc for p in kept._pipelines.values()]
+    kept.close()
+    assert all(p.poll() is not None for p in procs)
+    ps = subprocess.run(["ps", "-o", "pid=", "-s", ",".join(str(p) for p in pids.values())],
+                        capture_output=True, text=True)
+    assert ps.stdout.strip() == ""  # every program of both sessions has stopped
+
+
+@needs_apertium
+def test_a_dead_long_lived_pipeline_is_replaced_by_a_new_one():
+    engine = ApertiumEngine(long_lived=True)
+    engine.translate(["Bonjour."], "fr", "es")
+    pipe = engine._pipelines["fr-es"]
+    os.killpg(pipe._proc.pid, 9)
+    pipe._proc.wait()
+    [res] = engine.translate(["Il pleut."], "fr", "es")  # a new pipeline replaces the dead one
+    assert res.text == ApertiumEngine().translate(["Il pleut."], "fr", "es")[0].text
+    assert engine._pipelines["fr-es"] is not pipe
+    engine.close()
+
+
+@needs_apertium
 def test_unknown_words_are_unmarked_and_recorded():
     [res] = ApertiumEngine().translate(["Macron a rencontré zzblorf à Paris."], "fr", "en")
     assert not any(mark in res.text for mark in "*#@")

@@ -159,3 +159,73 @@ def test_cli_missing_column_is_one_line_exit_1(tmp_path: Path) -> None:
     assert res.returncode == 1, res.stderr
     assert res.stderr.strip().count("\n") == 0 and "no column 'text'" in res.stderr
     assert "Traceback" not in res.stderr
+
+
+def test_shards_are_read_as_asked_for_so_memory_stays_bounded(tmp_path: Path) -> None:
+    """A 24 MB text file and a 24 MB Parquet column go out shard by shard: the driver's
+    memory peaks at a few shards, not at the input (the old driver read it whole)."""
+    import importlib
+    import tracemalloc
+
+    importlib.import_module("pyarrow.parquet")  # imported before measuring
+
+    from workbench.archive import _parquet_shards, iter_text_lines, line_shards
+
+    line = "Le président a parlé à la Maison-Blanche de Sergueï Choïgou. " * 4
+    n = 100_000  # 100,000 lines of 240 characters
+    text = tmp_path / "big.fr"
+    with open(text, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            fh.write(f"{i} {line}\n" if i % 10 else "\n")
+    table = tmp_path / "big.parquet"
+    pl.DataFrame({"text": [f"{i} {line}" for i in range(n)]}).write_parquet(table, row_group_size=10_000)
+    bounds = plan_line_shards(iter_text_lines(text), 2048)
+    assert len(bounds) == 44 and bounds[-1][1] == n  # 90,000 non-blank lines
+    for shards in (lambda: line_shards(text, bounds, skip={0, 1}),
+                   lambda: _parquet_shards(table, "text", [(a, min(a + 2048, n)) for a in range(0, n, 2048)])):
+        tracemalloc.start()
+        try:
+            count = rows = 0
+            for shard in shards():
+                count, rows = count + 1, rows + len(shard.items)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert count in (42, 49) and rows > 90_000
+        assert peak < 10_000_000, peak  # the input is 24 MB, 29 MB as Python strings
+
+
+def test_project_progress_bar_shows_sentences_per_second() -> None:
+    import io
+    import time
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from workbench.cli.executor import segment_progress
+
+    bar = Progress(console=Console(file=io.StringIO(), force_terminal=True))
+    report = segment_progress(bar, "translate ")
+    report(10, 100, "en")  # 10 up to date before this run
+    time.sleep(0.05)
+    report(60, 100, "en")
+    [task] = bar.tasks
+    assert task.completed == 60 and task.total == 100
+    assert task.description.startswith("translate →en ") and task.description.endswith(" sentences/s")
+    assert 0 < float(task.description.split()[2].replace(",", "")) <= 50 / 0.05
+
+
+@needs_apertium
+def test_an_input_changed_during_the_run_is_refused_not_mixed(tmp_path: Path) -> None:
+    """The driver reads the input twice (plan, then shards): a file changed in between
+    gives one clear error, no output and no parts to resume from."""
+    src, out = tmp_path / "a.fr", tmp_path / "a.en"
+    src.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+
+    def edit_after_one(done: int, total: int, sentences: int, seconds: float) -> None:
+        if done == 1:
+            src.write_text("\n".join(reversed(LINES)) + "\nUne ligne de plus.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="changed while it was being translated"):
+        translate_archive(src, out, "fr", "en", engine="apertium", batch_size=2, shard_size=2,
+                          progress=edit_after_one)
+    assert not out.exists() and not (tmp_path / ".a.en.parts").exists()

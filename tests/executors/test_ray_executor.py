@@ -1,13 +1,16 @@
 """The ray executor on a real local Ray runtime (2 CPUs, 127.0.0.1, no dashboard):
 same output as the local path on the seeds (tiny Argos model, articles segmented
-in the workers), on a 20,000-line file (Apertium), on Parquet with other columns,
-in a project and for glossary apply; a worker killed mid-run is restarted without
-duplicated or lost shards; a driver killed mid-run leaves no output, and a rerun
-redoes only the unfinished shards."""
+in the workers), on a 20,000-line file (Apertium, long-lived pipelines in the
+workers, against the local one-process-per-batch reference), on Parquet with
+other columns, in a project (translation, alignment, normalisation) and for
+glossary apply; a worker killed mid-run is restarted without duplicated or lost
+shards; a driver killed mid-run leaves no output, and a rerun redoes only the
+unfinished shards; the driver keeps a bounded number of shards out."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -174,3 +177,106 @@ def test_glossary_apply_on_ray_is_byte_identical(ray_runtime: str, tmp_path: Pat
     assert one.exit_code == 0 and two.exit_code == 0, two.output
     assert (tmp_path / "local.txt").read_bytes() == (tmp_path / "ray.txt").read_bytes()
     assert "cost:" in two.output
+
+
+def _seed_project(root: Path):
+    from workbench.ingest import ingest_paths
+    from workbench.store import Project
+    from workbench.translate import translate_project
+
+    proj = Project(root, create=True)
+    ingest_paths(proj, [ROOT / "seeds"])
+    translate_project(proj, ["en"], "apertium", batch_size=64)
+    return proj
+
+
+@needs_apertium
+def test_project_alignment_and_normalisation_on_ray_equal_local(ray_runtime: str,
+                                                                tmp_path: Path) -> None:
+    """The seeds, translated, then aligned and normalised locally and on Ray (two
+    workers, several shards): the same beads, confidences and final texts."""
+    from workbench.align.project import align_machine_translations
+    from workbench.align.store import load_beads
+    from workbench.executors import Cost
+    from workbench.executors.project import align_on
+    from workbench.glossary import load_csv
+    from workbench.glossary.project import normalise_project
+
+    glossary = load_csv(ROOT / "glossaries" / "seeds.csv")
+
+    def concepts(text: str) -> set[str]:
+        return {m.concept for m in glossary.find(text, "en")}
+    got = []
+    for executor in (None, ray(workers=2)):
+        with _seed_project(tmp_path / ("ray" if executor else "local")) as proj:
+            align_cost, norm_cost = Cost(), Cost()
+            if executor is None:
+                aligned = align_machine_translations(proj, tgt_lang="en", concepts=concepts)
+            else:
+                aligned = align_on(executor, proj, tgt_lang="en", concepts=concepts,
+                                   documents_per_shard=2, cost=align_cost)
+            norm = normalise_project(proj, glossary, "en", executor=executor, cost=norm_cost)
+            if executor is not None:
+                assert align_cost.shards == 3 and align_cost.sentences > 100  # 5 documents
+                assert norm_cost.shards == 1 and norm_cost.sentences == norm.checked
+                assert align_cost.cpu_s > 0 and align_cost.wall_s > 0
+            got.append(([(r.document_id, r.beads, r.flagged, r.mt, load_beads(proj, r.alignment_id))
+                         for r in aligned], (norm.checked, norm.changed, norm.conflicts),
+                        proj.pairs("en").select("source", "target").sort("source")))
+    (beads, norm, pairs), (ray_beads, ray_norm, ray_pairs) = got
+    assert len(beads) == 5 and beads == ray_beads
+    assert norm[1] > 0 and norm == ray_norm  # the glossary changed some final texts
+    assert pairs.equals(ray_pairs)
+
+
+@needs_apertium
+def test_workbench_run_on_ray_reports_each_steps_cost_and_equals_local(
+        ray_runtime: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from workbench.cli import app
+    from workbench.store import Project
+
+    runner = CliRunner()
+    outputs = {}
+    for name in ("local", "ray"):
+        args = ["run", str(ROOT / "seeds"), "-e", "apertium", "-g",
+                str(ROOT / "glossaries" / "seeds.csv"), "--no-serve", "--export", "tmx",
+                "--project", str(tmp_path / name)]
+        res = runner.invoke(app, args + (["--executor", "ray", "--ray-address", ray_runtime]
+                                         if name == "ray" else []))
+        assert res.exit_code == 0, res.output
+        outputs[name] = res.output
+        with Project(tmp_path / name) as proj:
+            outputs[name + ":pairs"] = proj.pairs("en").select("source", "target").sort("source")
+    for step in ("translate", "align", "normalise"):
+        assert any(line.split()[:2] == [step, "cost:"] for line in outputs["ray"].splitlines()), step
+    assert "cost:" not in outputs["local"]
+    assert outputs["local:pairs"].equals(outputs["ray:pairs"])
+    tmx = [(tmp_path / n / "exports" / "corpus.tmx").read_text(encoding="utf-8") for n in ("local", "ray")]
+    strip = lambda t: re.sub(r'(creationdate|changedate)="[^"]*"', "", t)  # noqa: E731
+    assert strip(tmx[0]) == strip(tmx[1])
+
+
+def test_the_driver_keeps_at_most_workers_times_in_flight_shards_out(ray_runtime: str) -> None:
+    """Shards are drawn from the input only as earlier ones come back: never more than
+    ``workers * in_flight`` are out at once, however many there are."""
+    from workbench.executors import Shard
+    from workbench.executors.tasks import NormaliseTask
+    from workbench.glossary import load_csv
+
+    drawn, returned, most = [0], [0], [0]
+
+    def shards():
+        for i in range(40):
+            drawn[0] += 1
+            most[0] = max(most[0], drawn[0] - returned[0])
+            yield Shard(i, ["Choïgou a parlé."] * 50)
+    task = NormaliseTask(load_csv(ROOT / "glossaries" / "seeds.csv"), "en", kind="texts")
+    seen = []
+    for result in ray(workers=2, in_flight=2).map(task, shards()):
+        returned[0] += 1
+        seen.append(result.index)
+        assert result.columns["text"][0] != "Choïgou a parlé."  # normalised
+    assert sorted(seen) == list(range(40))
+    assert most[0] <= 4 and drawn[0] == 40

@@ -80,10 +80,10 @@ def test_import_tbx_adds_a_project_glossary(tmp_path):
                    tmp_path / "names.tbx")
     run = wb("import", str(tbx), "--project", str(tmp_path / "proj"))
     assert run.returncode == 0, run.stderr
-    assert "1 concepts, 3 forms" in run.stderr
+    assert "1 concept, 3 forms" in run.stderr  # issue 13, item 17: "1 concepts" before
     csv = (tmp_path / "proj" / "glossaries" / "names.csv").read_text(encoding="utf-8")
     assert "kim,en,Kim Jong-un,variant" in csv
-    # A project run with `--glossary shared/x.csv` keeps its glossaries there: import adds to them.
+    # A project served with `--glossaries shared/` keeps its glossaries there: import adds to them.
     with Project(tmp_path / "proj") as proj:
         proj.set_setting("glossary_dir", str(tmp_path / "shared"))
     run = wb("import", str(tbx), "--project", str(tmp_path / "proj"))
@@ -91,3 +91,19 @@ def test_import_tbx_adds_a_project_glossary(tmp_path):
     assert (tmp_path / "shared" / "names.csv").read_text(encoding="utf-8") == csv
     status = wb("status", "--project", str(tmp_path / "proj"))
     assert f"glossaries: {tmp_path / 'shared'}" in status.stdout.replace("\n", "")
+
+
+def test_xliff12_through_the_cli(tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[1] / "data" / "xliff12"
+    with Project(tmp_path / "proj"):
+        pass
+    run = wb("import", str(data / "trados.sdlxliff"), "--project", str(tmp_path / "proj"))
+    assert run.returncode == 0, run.stderr
+    assert "(xliff12)" in run.stderr and "1 new documents with 5 segments" in run.stderr
+    out = tmp_path / "back.xliff"
+    run = wb("export", "--format", "xliff12", "--out", str(out), "--to", "en",
+             "--project", str(tmp_path / "proj"))
+    assert run.returncode == 0, run.stderr
+    assert "4 units" in run.stderr and 'sdl:cid="c1a2"' in out.read_text(encoding="utf-8")

@@ -113,11 +113,10 @@ def test_malformed_tmx_is_a_format_error(fresh, tmp_path, content, match):
     assert fresh.documents().is_empty()
 
 
-def test_xliff_1_2_is_refused_with_a_clear_message(fresh, tmp_path):
+def test_xliff_1_2_is_read_by_its_own_format(fresh, tmp_path):
     path = tmp_path / "old.xlf"
     path.write_text('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"/>')
-    with pytest.raises(FormatError, match="XLIFF 1.2 is not supported"):
-        import_file(fresh, path)
+    assert import_file(fresh, path).format == "xliff12"
 
 
 def test_a_doctype_without_entities_is_fine(fresh, tmp_path):

@@ -1,7 +1,7 @@
 """Issue 13, items 1, 3 and 10: every unit of an import stays reachable; export and
 import agree on a document's identity (its id, not its title); values the project
-cannot store are refused with one message, and a file whose languages run the other
-way is refused before anything is written."""
+cannot store are refused with one message; a file whose languages run the other way
+keeps its direction (issue 19)."""
 
 from __future__ import annotations
 
@@ -54,24 +54,27 @@ def test_source_languages_switching_in_a_tmx_keep_every_unit(fresh, tmp_path):
     f = tmp_path / "langs.tmx"
     _tmx(f, [("fr", None, "Un.", "One."), ("fr", None, "Deux.", "Two."),
              ("en", None, "Three.", "Trois."), ("fr", None, "Quatre.", "Four.")])
-    with pytest.raises(FormatError, match="other way round"):
-        import_file(fresh, f)  # en→fr beside fr→en in one project: refused, not half-kept
-    assert fresh.documents().is_empty()
-    only_fr = tmp_path / "fr.tmx"
-    _tmx(only_fr, [("fr", None, "Un.", "One."), ("fr", "X", "Deux.", "Two."),
-                   ("fr", None, "Trois.", "Three.")])
-    import_file(fresh, only_fr)
-    assert sorted(_exported_sources(fresh, tmp_path)) == ["Deux.", "Trois.", "Un."]
+    report = import_file(fresh, f)  # issue 19: each unit keeps its direction
+    assert report.added_units == 4
+    assert sorted(fresh.documents()["lang"].to_list()) == ["en", "fr"]
+    assert sorted(_exported_sources(fresh, tmp_path)) == ["Deux.", "Quatre.", "Un."]
+    assert _exported_sources(fresh, tmp_path, "fr") == ["Three."]
 
 
-def test_reversed_tmx_is_refused_and_changes_nothing(project, tmp_path):
+def test_reversed_tmx_keeps_its_direction_and_blocks_nothing(project, tmp_path):
     before = project.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
     f = tmp_path / "reversed.tmx"
     _tmx(f, [("en", None, "Hello.", "Bonjour.")])
-    with pytest.raises(FormatError, match="other way round"):
-        import_file(project, f)
-    assert project.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == before
-    export_project(project, "tmx", tmp_path / "still.tmx", targets=["en"])  # not blocked
+    import_file(project, f)
+    assert project.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == before + 1
+    report = export_project(project, "tmx", tmp_path / "still.tmx", targets=["en"])
+    assert report.other_directions == {("en", "fr"): 1}
+    assert "Hello." not in (tmp_path / "still.tmx").read_text(encoding="utf-8")
+    back = export_project(project, "jsonl", tmp_path / "en-fr.jsonl", sources=["en"],
+                          targets=["fr"])
+    assert back.units == 1 and back.other_directions  # the fr→en units, counted
+    assert json.loads((tmp_path / "en-fr.jsonl").read_text(encoding="utf-8"))["translation"] \
+        == {"en": "Hello.", "fr": "Bonjour."}
 
 
 @pytest.mark.parametrize("fmt,name", [("xliff", "r.xlf"), ("tmx", "r.tmx"), ("jsonl", "r.jsonl")])

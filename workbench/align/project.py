@@ -10,12 +10,12 @@ pair given explicitly.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from workbench.align import ConceptExtractor, get_aligner
+from workbench.align import Alignment, ConceptExtractor, get_aligner
 from workbench.align.store import save_alignment
 from workbench.errors import InputError, NotFoundError
 
@@ -147,6 +147,58 @@ def _store(project: Any, alignment: Any, review_threshold: float,
     return result
 
 
+@dataclass(frozen=True)
+class MTAlignInput:
+    """One document and its complete machine translation by one engine: what
+    :func:`align_machine_text` aligns (pure data, so it can travel to a worker)."""
+
+    document_id: int
+    engine: str
+    segment_ids: list[int]
+    src_texts: list[str]
+    tgt_texts: list[str]
+    paragraphs: list[int]
+
+
+def mt_align_inputs(project: Any, tgt_lang: str) -> Iterator[MTAlignInput]:
+    """The current documents not in ``tgt_lang`` with a machine translation of every
+    translatable segment, one per (document, engine), read one document at a time."""
+    for doc in project.documents().to_dicts():
+        if doc["lang"] == tgt_lang:
+            continue
+        s = project.segments(doc["id"])
+        s = s.filter(s["translatable"] == 1)
+        ids = s["id"].to_list()
+        if not ids:
+            continue
+        by_engine: dict[str, dict[int, str]] = {}
+        for row in project.translations(tgt_lang, doc["id"]).iter_rows(named=True):
+            by_engine.setdefault(row["engine"], {})[row["segment_id"]] = row["target"]
+        for engine, by_seg in sorted(by_engine.items()):
+            if all(i in by_seg for i in ids):
+                yield MTAlignInput(doc["id"], engine, ids, s["text"].to_list(),
+                                   [by_seg[i] for i in ids], s["paragraph"].to_list())
+
+
+def align_machine_text(aligner: Any, item: MTAlignInput) -> Alignment:
+    """The beads of one document with its machine translation (pure)."""
+    alignment = aligner.align(item.src_texts, item.tgt_texts, src_paragraphs=item.paragraphs,
+                              tgt_paragraphs=item.paragraphs)
+    alignment.provenance["mt_engine"] = item.engine
+    return alignment
+
+
+def store_machine_alignment(project: Any, item: MTAlignInput, alignment: Alignment, tgt_lang: str,
+                            review_threshold: float,
+                            on_pair: Callable[[ProjectAlignResult], None] | None = None
+                            ) -> ProjectAlignResult:
+    """Save the alignment of ``item`` (one transaction) and report it."""
+    return _store(project, alignment, review_threshold, on_pair, document_id=item.document_id,
+                  target_document_id=item.document_id, target_lang=tgt_lang, target_kind="mt",
+                  target_ref=item.engine, mt=item.engine, src_segment_ids=item.segment_ids,
+                  tgt_segment_ids=None, tgt_texts=item.tgt_texts)
+
+
 def align_machine_translations(
     project: Any,
     *,
@@ -164,31 +216,9 @@ def align_machine_translations(
     confidence and is flagged for review. The MT similarity is not used:
     the target *is* the machine translation. Documents with untranslated
     segments are skipped; one alignment is stored per (document, engine).
+    (:func:`workbench.executors.project.align_on` does the same on an executor.)
     """
     aligner = get_aligner("mtguided", concepts=concepts)
-    results = []
-    for doc in project.documents().to_dicts():
-        if doc["lang"] == tgt_lang:
-            continue
-        s = project.segments(doc["id"])
-        s = s.filter(s["translatable"] == 1)
-        ids = s["id"].to_list()
-        if not ids:
-            continue
-        by_engine: dict[str, dict[int, str]] = {}
-        for row in project.translations(tgt_lang, doc["id"]).iter_rows(named=True):
-            by_engine.setdefault(row["engine"], {})[row["segment_id"]] = row["target"]
-        for engine, by_seg in sorted(by_engine.items()):
-            if not all(i in by_seg for i in ids):
-                continue
-            tgt_texts = [by_seg[i] for i in ids]
-            paragraphs = s["paragraph"].to_list()
-            alignment = aligner.align(s["text"].to_list(), tgt_texts,
-                                      src_paragraphs=paragraphs, tgt_paragraphs=paragraphs)
-            alignment.provenance["mt_engine"] = engine
-            results.append(_store(
-                project, alignment, review_threshold, on_pair, document_id=doc["id"],
-                target_document_id=doc["id"], target_lang=tgt_lang, target_kind="mt",
-                target_ref=engine, mt=engine, src_segment_ids=ids, tgt_segment_ids=None,
-                tgt_texts=tgt_texts))
-    return results
+    return [store_machine_alignment(project, item, align_machine_text(aligner, item), tgt_lang,
+                                    review_threshold, on_pair)
+            for item in mt_align_inputs(project, tgt_lang)]

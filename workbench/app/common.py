@@ -80,6 +80,16 @@ def db() -> Iterator[Project]:
         yield shared.project
 
 
+@contextlib.contextmanager
+def long_work() -> Iterator[Project]:
+    """A connection of its own for long work (ingesting uploads, translating, aligning,
+    normalising), opened for the ``with`` block: other browser sessions keep using the
+    shared connection meanwhile instead of waiting for the lock (SQLite serialises the
+    writes; each step commits on its own)."""
+    with Project(project_root(), create=False) as project:
+        yield project
+
+
 def open_or_stop() -> None:
     """Check that the project exists; otherwise explain and stop the page."""
     try:
@@ -118,7 +128,18 @@ def target_lang_select(langs: list[str], key: str, label: str = "Target language
                        bind: bool = False) -> str:
     """A target-language selectbox that opens on the language last chosen on any page, so
     moving from Review to Quality or Export keeps the reviewer in the same language
-    (``bind``: kept in the address as ``?{key}=``, which wins when given)."""
+    (``bind``: kept in the address as ``?{key}=``, which wins when given). Each language
+    shows its direction (``fr → en``, ``en → fr``): a project may hold documents in
+    several languages, such as an imported English → French memory."""
+    from workbench.store.directions import review_directions
+
+    with db() as project:
+        directions = review_directions(project)
+    sources = {t: sorted({s for s, tt in directions if tt == t}) for t in langs}
+
+    def direction(lang: str) -> str:
+        return f"{', '.join(sources[lang])} → {lang}" if sources.get(lang) else lang
+
     ss = st.session_state
     last = ss.get("target_lang")
     if last in langs and (key not in ss if not bind else key not in st.query_params):
@@ -128,7 +149,7 @@ def target_lang_select(langs: list[str], key: str, label: str = "Target language
         ss["target_lang"] = ss[key]
 
     lang = st.selectbox(label, langs, key=key, bind="query-params" if bind else None,
-                        on_change=remember)
+                        on_change=remember, format_func=direction)
     st.session_state["target_lang"] = lang
     return lang
 

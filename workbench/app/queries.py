@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from workbench.store import Project
+from workbench.store.codes import document_codes
 
 #: Below this alignment confidence a segment is shown as "low confidence".
 LOW_CONFIDENCE = 0.5
@@ -77,7 +78,9 @@ def confidences(project: Project, document_id: int, target_lang: str) -> dict[in
 
 
 def document_pairs(project: Project, document_id: int, target_lang: str) -> pl.DataFrame:
-    """The review units of one document (same columns as ``Project.pairs``), fast.
+    """The review units of one document (same columns as ``Project.pairs``, plus
+    ``codes``: the inline codes of segments imported with tags, see
+    :mod:`workbench.io.inline`), fast.
 
     ``Project.pairs`` finds confidences with a correlated subquery per segment;
     for one document it is cheaper to read the beads once and join in memory.
@@ -100,10 +103,13 @@ def document_pairs(project: Project, document_id: int, target_lang: str) -> pl.D
         (target_lang, document_id),
     )
     conf = confidences(project, document_id, target_lang)
+    codes = document_codes(project.conn, document_id)
     ids = frame["segment_id"].to_list() if not frame.is_empty() else []
     return frame.with_columns(
-        pl.Series("confidence", [conf.get(i) for i in ids], dtype=pl.Float64)
-    ) if not frame.is_empty() else frame.with_columns(pl.lit(None, pl.Float64).alias("confidence"))
+        pl.Series("confidence", [conf.get(i) for i in ids], dtype=pl.Float64),
+        pl.Series("codes", [codes.get(i) for i in ids], dtype=pl.String),
+    ) if not frame.is_empty() else frame.with_columns(pl.lit(None, pl.Float64).alias("confidence"),
+                                                      pl.lit(None, pl.String).alias("codes"))
 
 
 @dataclass(frozen=True)
@@ -309,9 +315,7 @@ def qa_issues(pairs: pl.DataFrame, glossary, lang: str, threshold: float = LOW_C
 
 def glossary_message(issue) -> str:
     """One line for a glossary :class:`~workbench.glossary.check.Issue`."""
-    what = (f"missing “{issue.expected}”" if issue.kind == "missing"
-            else f"“{issue.found}” should be “{issue.expected}”")
-    return f"{issue.concept}: {what}"
+    return issue.message
 
 
 def glossary_fixes(issues) -> list[tuple[str, str]]:

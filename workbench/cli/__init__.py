@@ -23,10 +23,12 @@ from workbench.cli import serve as serve_cmds
 from workbench.cli import models as models_cmds
 from workbench.cli import translate as translate_cmds
 from workbench.cli.common import console, eval_app
+from workbench.cli.help import TidyGroup
 from workbench.errors import WorkbenchError
 
 app = typer.Typer(
     name="workbench",
+    cls=TidyGroup,  # readable --help everywhere (workbench.cli.help)
     help="Translation and alignment workbench: ingest French news, segment, translate "
     "offline, align, normalise names, review and export parallel text.",
     no_args_is_help=True,
@@ -69,7 +71,7 @@ _NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 1."""
     try:
-        app()  # standalone mode: usage errors exit 2, success 0
+        app(prog_name="workbench")  # standalone mode: usage errors exit 2, success 0
     except WorkbenchError as exc:
         console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
         sys.exit(1)

@@ -5,7 +5,8 @@ shards with sentences/s, and the cost summary printed at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -73,6 +74,23 @@ class ShardBar:
         if self.task is None:
             self.task = self.bar.add_task(self.label, total=total, rate=rate)
         self.bar.update(self.task, completed=done, total=total, rate=rate)
+
+
+def segment_progress(bar: Progress, label: str = "") -> Callable[[int, int, str], None]:
+    """The ``progress(done, total, tgt)`` of a project translation: one bar per target
+    language, with the sentences/s of this run once some are done."""
+    tasks: dict[str, Any] = {}
+    first: dict[str, tuple[float, int]] = {}
+
+    def report(done: int, total: int, tgt: str) -> None:
+        now = time.perf_counter()
+        if tgt not in tasks:
+            tasks[tgt] = bar.add_task(f"{label}→{tgt}", total=total)
+            first[tgt] = (now, done)
+        t0, d0 = first[tgt]
+        rate = f" {(done - d0) / (now - t0):,.1f} sentences/s" if done > d0 and now > t0 else ""
+        bar.update(tasks[tgt], completed=done, total=total, description=f"{label}→{tgt}{rate}")
+    return report
 
 
 def print_cost(cost: Cost | None, where: str = "") -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import enum
+import inspect
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 
-from workbench.cli.common import ProjectOpt, console, open_project, progress
+from workbench.cli.common import ProjectOpt, console, open_project, plural, progress
 from workbench.errors import InputError
 from workbench.io import FORMATS
 from workbench.io.base import STATUSES
@@ -36,6 +37,10 @@ def export(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output file (a folder for XLIFF "
                    "per document, a prefix for Moses: PREFIX.fr, PREFIX.en).")],
     to: Annotated[str, typer.Option("--to", help="Target language(s), comma-separated.")] = "en",
+    from_: Annotated[str | None, typer.Option(
+        "--from", help="Source language(s) of the documents to export, comma-separated "
+        "(default: every language but the target; units of other directions are counted, "
+        "not written).")] = None,
     status: Annotated[str | None, typer.Option(
         help=f"Keep targets with these review statuses ({','.join(STATUSES)}).")] = None,
     min_confidence: Annotated[float | None, typer.Option(
@@ -48,13 +53,18 @@ def export(
              "never run as formulas (do not re-import such a file).")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
-    """Export reviewed translations as a parallel corpus (TMX, XLIFF, TSV, CSV,
-    Moses, JSONL, Parquet). The file appears complete or not at all."""
+    """Export reviewed translations as a parallel corpus (TMX, XLIFF 2 and 1.2, TSV, CSV,
+    Moses, JSONL, Parquet). The file appears complete or not at all.
+
+    One direction at a time: --to en writes the units into English of documents in
+    other languages and says how many units of other directions (say an imported
+    English → French memory) it left out; --from en --to fr writes those."""
     doc_ids = _ids(documents)
     with open_project(project) as proj, progress() as bar:
         task = bar.add_task("export", total=count_units(proj, doc_ids))
         report = export_project(
-            proj, fmt.value, out, targets=_split(to), statuses=_split(status) or None,
+            proj, fmt.value, out, targets=_split(to), sources=_split(from_) or None,
+            statuses=_split(status) or None,
             min_confidence=min_confidence, documents=doc_ids, include_empty=include_empty,
             spreadsheet_safe=spreadsheet_safe, on_unit=lambda: bar.advance(task))
     for line in report.lines():
@@ -62,7 +72,8 @@ def export(
 
 
 def import_(
-    path: Annotated[Path, typer.Argument(help="A .tmx, .xlf/.xliff, .tsv, .csv, .jsonl or "
+    path: Annotated[Path, typer.Argument(help="A .tmx, .xlf/.xliff (XLIFF 2 or 1.2), "
+                                             ".sdlxliff, .mqxliff, .tsv, .csv, .jsonl or "
                                              ".parquet file (format from the extension), or a "
                                              ".tbx glossary.")],
     default_status: Annotated[str, typer.Option(
@@ -103,11 +114,12 @@ def _import_glossary(project: Path, path: Path) -> None:
     for notice in done.notices:
         console.print(f"note: {escape(str(path))}: {escape(notice)}", soft_wrap=True)
     verb = "wrote" if done.written else "already there:"
-    console.print(f"{verb} {escape(str(done.path))}: {done.concepts} concepts, {done.forms} forms "
+    console.print(f"{verb} {escape(str(done.path))}: {plural(done.concepts, 'concept')}, "
+                  f"{plural(done.forms, 'form')} "
                   f"(sha256:{done.version})", soft_wrap=True)
 
 
-export.__doc__ = (export.__doc__ or "") + "\n\n" + "\n\n".join(
+export.__doc__ = inspect.cleandoc(export.__doc__ or "") + "\n\n" + "\n\n".join(
     f"{f.name}: {f.description}." for f in FORMATS.values())
 
 

@@ -35,16 +35,20 @@ def tm_import(
     source: FromOpt = None,
     target: ToOpt = None,
     author: Annotated[str, typer.Option("--author", help="Author recorded with the units.")] = "",
+    reverse: Annotated[bool, typer.Option(
+        "--reverse", help="Also add each pair the other way round (an English→French memory "
+        "then answers French→English lookups too).")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
     """Add the pairs of FILE to the memory, all or nothing; the same file twice adds
     nothing. --from/--to keep one language pair (and name the languages of a
-    two-column TSV/CSV without a header). Only approved targets of our own exports
-    are taken."""
+    two-column TSV/CSV without a header), as the file has it. Only approved targets of
+    our own exports are taken."""
     from workbench.memory.project import import_memory
 
     with open_project(project, create=True) as proj:
-        report = import_memory(proj, file, src=_lang(source), tgt=_lang(target), author=author)
+        report = import_memory(proj, file, src=_lang(source), tgt=_lang(target), author=author,
+                               reverse=reverse)
     for line in report.lines():
         console.print(escape(line))
 

@@ -10,7 +10,9 @@ import typer
 from rich.markup import escape
 
 from workbench.cli.common import ProjectOpt, console, open_project, progress
-from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing
+from workbench.cli.executor import (
+    ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, segment_progress,
+)
 from workbench.cli.serve import serve
 from workbench.errors import WorkbenchError
 from workbench.io import FORMATS
@@ -54,7 +56,8 @@ def run(
 
     Every step is resumable: run it again after a kill, or after adding articles,
     and only new work is done. Exit code 1 if a file was refused or a step failed.
-    --executor ray translates on Ray actors (saved into the project shard by shard)."""
+    --executor ray translates, aligns and normalises on Ray actors (saved into the
+    project shard by shard; each step prints its cost)."""
     from workbench.cli.executor import make_executor
     from workbench.cli.glossary import load_glossary, use_project_glossary
     from workbench.pipeline import check_inputs, run_pipeline
@@ -81,16 +84,10 @@ def run(
             g = use_project_glossary(proj)
         if glossary is not None:
             _give_glossary_to_app(proj, glossary)
-        tasks: dict[str, int] = {}
-
-        def on_progress(done: int, total: int, tgt: str) -> None:
-            if tgt not in tasks:
-                tasks[tgt] = bar.add_task(f"translate →{tgt}", total=total)
-            bar.update(tasks[tgt], completed=done, total=total)
-
         report = run_pipeline(
             proj, paths, targets, engine=engine, device=device, glossary=g,
-            review_threshold=review_threshold, export_formats=formats, on_progress=on_progress,
+            review_threshold=review_threshold, export_formats=formats,
+            on_progress=segment_progress(bar, "translate "),
             tm_min=None if no_tm else tm_min,
             executor=runner,
             on_step=lambda step, msg: console.print(f"[bold]{step:>9}[/] {escape(msg)}"),
@@ -104,22 +101,23 @@ def run(
 
 
 def _give_glossary_to_app(proj: Project, glossary: Path) -> None:
-    """Make ``glossary`` the one the review app edits and highlights with: a CSV's folder
-    becomes the project's glossary folder; a TBX is added to that folder as a CSV."""
-    from workbench.glossary.project import import_tbx
+    """Give the project its own copy of ``glossary`` (a TBX as CSV): the review app edits
+    and highlights with the copy, never the file given."""
+    from workbench.glossary.project import adopt_glossary
 
-    if glossary.suffix.lower() != ".tbx":
-        proj.set_setting("glossary_dir", str(glossary.parent.resolve()))
-        return
     try:
-        done = import_tbx(proj.glossary_dir, glossary)
-    except WorkbenchError as exc:  # the run still uses the TBX; only the app goes without it
+        done = adopt_glossary(proj, glossary)
+    except WorkbenchError as exc:  # the run still uses the glossary; only the app goes without it
         console.print(f"[yellow]note[/] the review app will not show {escape(str(glossary))}: "
                       f"{escape(str(exc))}", soft_wrap=True)
-    else:
-        if done.written:
-            console.print(f"[bold]{'glossary':>9}[/] {escape(str(glossary))} added to the "
-                          f"project's glossaries as {escape(str(done.path))}", soft_wrap=True)
+        return
+    given, copy = escape(str(glossary)), escape(str(done.path))
+    said = {"copied": f"{given} copied to {copy}; the review app edits this copy",
+            "updated": f"{given} changed since the project copied it: {copy} updated",
+            "kept": f"{given} differs from {copy}, which was edited in the project: the review "
+                    f"app keeps the project's copy (this run used {given})"}.get(done.action)
+    if said:
+        console.print(f"[bold]{'glossary':>9}[/] {said}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

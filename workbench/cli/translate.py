@@ -14,7 +14,9 @@ from rich.table import Table
 
 from workbench.cli.common import ProjectOpt, console, eval_app, open_project, progress
 from workbench.cli.glossary import use_project_glossary
-from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, print_cost
+from workbench.cli.executor import (
+    ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt, closing, print_cost, segment_progress,
+)
 from workbench.engines import ENGINE_CHOICES
 from workbench.errors import InputError
 from workbench.store import DEFAULT_PROJECT
@@ -150,15 +152,8 @@ def translate(
     with open_project(project) as proj, progress() as bar, closing(runner):
         if glossary is None and not no_glossary:
             protector = _protector_of(use_project_glossary(proj))
-        tasks: dict[str, int] = {}
-
-        def report(done: int, total: int, tgt: str) -> None:
-            if tgt not in tasks:
-                tasks[tgt] = bar.add_task(f"→{tgt}", total=total)
-            bar.update(tasks[tgt], completed=done, total=total)
-
-        result = translate_project(proj, targets, engine, batch_size=batch_size,
-                                   device=device, glossary=protector, progress=report,
+        result = translate_project(proj, targets, engine, batch_size=batch_size, device=device,
+                                   glossary=protector, progress=segment_progress(bar),
                                    tm_min=None if no_tm else tm_min,
                                    executor=runner)
         for pr in result.pairs:

@@ -7,6 +7,15 @@ blank lines, which Apertium's text deformatter turns into sentence
 boundaries, so words never move from one segment to another and the number
 of segments is checked on the way back.
 
+With ``long_lived=True`` (what the executors' workers use) each mode's programs
+are started once and kept: :class:`Pipeline` runs the mode in Apertium's
+null-flush mode (``apertium-wblank-mode -z``), feeds it one deformatted batch
+at a time ended by a NUL and reads up to the NUL that comes back, so the
+dictionaries and transfer rules are loaded once per worker instead of once per
+batch and hop. The deformatter and reformatter (``apertium-destxt``,
+``apertium-retxt``, which do not pass NULs on) still run per batch; they load
+nothing. The output is the same as the one-process-per-batch path's.
+
 Apertium marks words it could not handle: ``*word`` (not in the source
 dictionary), ``@word`` (no bilingual entry), ``#word`` (cannot generate). The
 marks are removed from the text and the words are recorded in
@@ -16,9 +25,15 @@ marks are removed from the text and the words are recorded in
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import select
 import shutil
 import subprocess
+import tempfile
+import threading
+import time
+import weakref
 from collections import deque
 from functools import lru_cache
 from pathlib import Path
@@ -134,8 +149,10 @@ class ApertiumEngine:
 
     name = NAME
 
-    def __init__(self, executable: str | None = None, **_: Any) -> None:
+    def __init__(self, executable: str | None = None, *, long_lived: bool = False, **_: Any) -> None:
         self._exe = executable
+        self.long_lived = long_lived
+        self._pipelines: dict[str, Pipeline] = {}
 
     # -- discovery ---------------------------------------------------------
 
@@ -209,6 +226,11 @@ class ApertiumEngine:
         return self._run_batch(mode, texts[:mid]) + self._run_batch(mode, texts[mid:])
 
     def _run(self, mode: str, text: str) -> str:
+        if self.long_lived and _tool(self.executable(), "apertium-wblank-mode"):
+            pipe = self._pipelines.get(mode)
+            if pipe is None or not pipe.alive():
+                pipe = self._pipelines[mode] = Pipeline(self.executable(), mode)
+            return pipe.translate(text)
         try:
             proc = subprocess.run(
                 [self.executable(), "-f", "txt", mode], input=text.encode("utf-8"),
@@ -223,6 +245,176 @@ class ApertiumEngine:
             err = proc.stderr.decode("utf-8", "replace").strip()
             raise EngineError(f"apertium {mode} failed (exit {proc.returncode}): {err[:500]}")
         return proc.stdout.decode("utf-8", "replace")
+
+
+    def cpu_seconds(self) -> float:
+        """CPU-seconds used so far by the long-lived pipelines' processes (0 without them)."""
+        return sum(p.cpu_seconds() for p in self._pipelines.values())
+
+    def close(self) -> None:
+        """Stop the long-lived pipelines (they also stop when the engine is collected)."""
+        for pipe in self._pipelines.values():
+            pipe.close()
+        self._pipelines.clear()
+
+
+class Pipeline:
+    """One Apertium mode's programs, started once, translating batch after batch.
+
+    The mode's programs run in null-flush mode in their own session (so a timeout
+    can stop all of them); each batch goes through ``apertium-destxt``, then the
+    pipeline (input ended by a NUL, output read up to the NUL it passes on), then
+    ``apertium-retxt``: what ``apertium -f txt MODE`` does in one process per batch.
+    """
+
+    def __init__(self, exe: str, mode: str) -> None:
+        self.mode = mode
+        mode_file = _datadir(exe) / "modes" / f"{mode}.mode"
+        self._exe = exe
+        try:
+            script = subprocess.run([_tool(exe, "apertium-wblank-mode") or "apertium-wblank-mode",
+                                     "-z", str(mode_file)],
+                                    capture_output=True, text=True, timeout=60, check=True).stdout
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise EngineError(f"cannot read the Apertium mode {mode_file}: {exc}; {INSTALL_HINT}") from exc
+        self._env = {**os.environ, "LC_CTYPE": _utf8_locale()}
+        self._stderr = tempfile.TemporaryFile()
+        # $1 is the generator's option (-g: mark unknown words, as `apertium` does), $2 the tagger's.
+        self._proc = subprocess.Popen(
+            ["bash", "-c", script, "apertium", "-g", ""], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._stderr, env=self._env, start_new_session=True)
+        self._finalizer = weakref.finalize(self, _stop, self._proc, self._stderr)
+
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    def translate(self, text: str) -> str:
+        """``apertium -f txt MODE`` on ``text``, through the running programs."""
+        data = self._format("apertium-destxt", text.encode("utf-8"))
+        return self._format("apertium-retxt", self._through(data)).decode("utf-8", "replace")
+
+    def _format(self, tool: str, data: bytes) -> bytes:
+        try:
+            proc = subprocess.run([_tool(self._exe, tool) or tool], input=data, capture_output=True,
+                                  timeout=TIMEOUT_S, check=False, env=self._env)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise EngineError(f"{tool} failed: {exc}; {INSTALL_HINT}") from exc
+        if proc.returncode != 0:
+            raise EngineError(f"{tool} failed (exit {proc.returncode}): "
+                              f"{proc.stderr.decode('utf-8', 'replace').strip()[:500]}")
+        return proc.stdout
+
+    def _through(self, data: bytes) -> bytes:
+        """One NUL-ended block in, one out; a writer thread feeds the input meanwhile (a
+        large batch would otherwise fill both pipes and stop both sides)."""
+        proc = self._proc
+        assert proc.stdin is not None and proc.stdout is not None
+
+        def feed() -> None:
+            try:
+                proc.stdin.write(data + b"\0")
+                proc.stdin.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                pass  # the pipeline died; the reader reports it
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        out = bytearray()
+        fd = proc.stdout.fileno()
+        deadline = time.monotonic() + TIMEOUT_S
+        while not out.endswith(b"\0"):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                self.close()
+                raise EngineError(f"apertium {self.mode} took longer than {TIMEOUT_S}s on one "
+                                  "batch; use a smaller --batch-size")
+            if not select.select([fd], [], [], min(left, 5.0))[0]:
+                continue
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                writer.join(5)
+                self.close()
+                self._stderr.seek(0)
+                err = self._stderr.read().decode("utf-8", "replace").strip()
+                raise EngineError(f"apertium {self.mode} stopped (exit {proc.returncode}): {err[:500]}")
+            out += chunk
+        writer.join()
+        return bytes(out[:-1])
+
+    def cpu_seconds(self) -> float:
+        """CPU-seconds of the pipeline's processes (its session), from /proc; 0 elsewhere."""
+        return _session_cpu(self._proc.pid) if self.alive() else 0.0
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+def _stop(proc: subprocess.Popen[bytes], stderr: Any) -> None:
+    """End of input, then the whole session killed if it does not stop within 5 s."""
+    try:
+        if proc.stdin:
+            proc.stdin.close()
+        proc.wait(timeout=5)
+    except (OSError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, 9)
+        except OSError:
+            pass
+        proc.wait()
+    if proc.stdout:
+        proc.stdout.close()
+    stderr.close()
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _session_cpu(sid: int) -> float:
+    """User + system CPU-seconds of the live processes of session ``sid`` (Linux)."""
+    ticks = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0.0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                fields = fh.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        # after the command: state ppid pgrp session ... utime(12) stime(13) cutime cstime
+        if int(fields[3]) == sid:
+            ticks += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return ticks / _TICK
+
+
+@lru_cache(maxsize=16)
+def _tool(exe: str, name: str) -> str | None:
+    """An Apertium program beside ``exe``, else on PATH (None: not installed; an Apertium
+    older than 3.7 has no ``apertium-wblank-mode``, and then runs a process per batch)."""
+    return shutil.which(name, path=str(Path(exe).resolve().parent)) or shutil.which(name)
+
+
+def _datadir(exe: str) -> Path:
+    """Where the ``apertium`` script finds its modes (``APERTIUM_DATADIR`` or beside it)."""
+    if os.environ.get("APERTIUM_DATADIR"):
+        return Path(os.environ["APERTIUM_DATADIR"])
+    for base in (Path(exe).resolve().parent.parent / "share/apertium", Path("/usr/share/apertium"),
+                 Path("/usr/local/share/apertium")):
+        if (base / "modes").is_dir():
+            return base
+    return Path("/usr/share/apertium")
+
+
+@lru_cache(maxsize=1)
+def _utf8_locale() -> str:
+    """The first UTF-8 locale, as the ``apertium`` script picks it."""
+    try:
+        names = subprocess.run(["locale", "-a"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        names = ""
+    return next((n for n in names.split() if re.search(r"utf[.-]*8", n, re.I)), "C.UTF-8")
 
 
 def _route_langs(modes: dict[tuple[str, str], str], chain: list[str]) -> list[str]:

@@ -48,8 +48,16 @@ class ShardResult:
     worker: str = ""
 
 
-#: A loaded task: turns one shard into its result.
+#: A loaded task: turns one shard into its result. It may have a ``close()`` that
+#: stops what loading started (Apertium's long-lived pipelines).
 ShardFunction = Callable[[Shard], ShardResult]
+
+
+def close_loaded(run: ShardFunction | None) -> None:
+    """Call the loaded task's ``close()``, if it has one."""
+    close = getattr(run, "close", None)
+    if close is not None:
+        close()
 
 
 class Task(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from workbench.executors import Shard, ShardResult, Task
+from workbench.executors import Shard, ShardResult, Task, close_loaded
 
 
 class LocalExecutor:
@@ -19,10 +19,13 @@ class LocalExecutor:
 
     def map(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
         run = None
-        for shard in shards:
-            if run is None:  # nothing loaded when every shard is already done
-                run = task.load()
-            yield run(shard)
+        try:
+            for shard in shards:
+                if run is None:  # nothing loaded when every shard is already done
+                    run = task.load()
+                yield run(shard)
+        finally:
+            close_loaded(run)
 
     def describe(self) -> str:
         return "local: this process"

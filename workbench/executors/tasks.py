@@ -6,7 +6,10 @@ Ray actors) and loads its engine or glossary once, in :meth:`load`.
   :func:`workbench.translate.translate_project` does with its batches), or whole
   articles (read, segmented, debris marked, translated).
 - :class:`NormaliseTask` rewrites glossary matches in raw lines (what
-  ``workbench glossary apply`` does, byte for byte).
+  ``workbench glossary apply`` does, byte for byte) or in a project's final
+  texts (what :func:`workbench.glossary.project.normalise_preview` does).
+- :class:`AlignTask` aligns documents with their machine translations (what
+  :func:`workbench.align.project.align_machine_translations` does).
 
 Results equal the local path's because the work is the same function on the same
 batches: shards hold a whole number of engine batches.
@@ -35,17 +38,22 @@ def driver_env() -> dict[str, str]:
 
 
 class _Meter:
-    """CPU-seconds of this process and its waited-for children (Apertium), wall seconds."""
+    """CPU-seconds of this process, its waited-for children and the engine's own
+    long-lived processes (Apertium's pipelines), wall seconds."""
 
-    def __init__(self) -> None:
-        t = os.times()
-        self.cpu = t.user + t.system + t.children_user + t.children_system
+    def __init__(self, engine: Any = None) -> None:
+        self._extra = getattr(engine, "cpu_seconds", None)
+        self.cpu = self._cpu()
         self.wall = time.perf_counter()
+
+    def _cpu(self) -> float:
+        t = os.times()
+        return (t.user + t.system + t.children_user + t.children_system
+                + (self._extra() if self._extra else 0.0))
 
     def stop(self, index: int, columns: dict[str, list[Any]], sentences: int,
              gpu: bool = False) -> ShardResult:
-        t = os.times()
-        cpu = t.user + t.system + t.children_user + t.children_system - self.cpu
+        cpu = self._cpu() - self.cpu
         wall = time.perf_counter() - self.wall
         return ShardResult(index, columns, sentences, cpu_s=cpu, gpu_s=wall if gpu else 0.0,
                            wall_s=wall, worker=f"{socket.gethostname()}:{os.getpid()}")
@@ -79,7 +87,9 @@ class TranslateTask:
 
         for key, value in self.env.items():
             os.environ[key] = value  # the driver's model paths and settings win
-        engine = engine_for(get_engine(self.engine, device=self.device), self.src, self.tgt)
+        # long_lived: Apertium keeps one pipeline per mode for all the worker's shards
+        engine = engine_for(get_engine(self.engine, device=self.device, long_lived=True),
+                            self.src, self.tgt)
         hook = _hook_for(self.glossary, engine)
         prov = _provenance(engine, self.src, self.tgt, hook)
         if self.expect_version and prov.model_version != self.expect_version:
@@ -90,7 +100,9 @@ class TranslateTask:
         gpu = getattr(engine, "device", "cpu") == "cuda" or self.device == "cuda"
         if self.kind not in ("lines", "segments", "articles"):
             raise ValueError(f"unknown shard kind {self.kind!r}")
-        return getattr(self, f"_{self.kind}")(engine, hook, gpu)
+        run = getattr(self, f"_{self.kind}")(engine, hook, gpu)
+        run.close = getattr(engine, "close", lambda: None)  # type: ignore[attr-defined]
+        return run
 
     # Each returns the shard function for its kind.
 
@@ -98,7 +110,7 @@ class TranslateTask:
         from workbench.translate import translate_lines
 
         def run(shard: Shard) -> ShardResult:
-            meter = _Meter()
+            meter = _Meter(engine)
             texts = [t if isinstance(t, str) else "" for t in shard.items]
             live = sum(1 for t in texts if t.strip())
             if live:
@@ -113,7 +125,7 @@ class TranslateTask:
         from workbench.translate import _run
 
         def run(shard: Shard) -> ShardResult:
-            meter = _Meter()
+            meter = _Meter(engine)
             texts = list(shard.items)
             results = []
             for start in range(0, len(texts), self.batch_size):
@@ -129,7 +141,7 @@ class TranslateTask:
         from workbench.translate import translate_lines
 
         def run(shard: Shard) -> ShardResult:
-            meter = _Meter()
+            meter = _Meter(engine)
             cols: dict[str, list[Any]] = {k: [] for k in (
                 "document", "paragraph", "segment", "source", "translatable", "reason")}
             for name, data in shard.items:
@@ -171,14 +183,16 @@ def _columns(results: list[Any], n: int) -> dict[str, list[Any]]:
 
 @dataclass
 class NormaliseTask:
-    """Rewrite glossary matches into ``lang``'s preferred forms; items are raw lines
-    (bytes with their line ends); shard ``i`` starts at line ``i * shard_lines + 1``
-    (for error messages)."""
+    """Rewrite glossary matches into ``lang``'s preferred forms. ``kind``: ``lines``
+    (items are raw lines, bytes with their line ends; shard ``i`` starts at line
+    ``i * shard_lines + 1``, for error messages) or ``texts`` (items are texts; the
+    result's ``text`` column holds each one normalised)."""
 
     glossary: Any
     lang: str
-    shard_lines: int
+    shard_lines: int = 0
     where: str = "<input>"
+    kind: str = "lines"
 
     def load(self) -> ShardFunction:
         from workbench.glossary.textio import apply_stream
@@ -187,7 +201,33 @@ class NormaliseTask:
 
         def run(shard: Shard) -> ShardResult:
             meter = _Meter()
+            if self.kind == "texts":
+                texts = [self.glossary.apply(t, self.lang) for t in shard.items]
+                return meter.stop(shard.index, {"text": texts}, len(texts))
             first = shard.index * self.shard_lines + 1
             out = list(apply_stream(self.glossary, shard.items, self.lang, self.where, first=first))
             return meter.stop(shard.index, {"line": out}, len(out))
+        return run
+
+
+@dataclass
+class AlignTask:
+    """Align documents with their machine translations; items are
+    :class:`~workbench.align.project.MTAlignInput`, the result's ``alignment``
+    column holds one :class:`~workbench.align.Alignment` each. ``concepts`` (the
+    glossary's concept finder, or None) must pickle."""
+
+    concepts: Any = None
+
+    def load(self) -> ShardFunction:
+        from workbench.align import get_aligner
+        from workbench.align.project import align_machine_text
+
+        aligner = get_aligner("mtguided", concepts=self.concepts)
+
+        def run(shard: Shard) -> ShardResult:
+            meter = _Meter()
+            alignments = [align_machine_text(aligner, item) for item in shard.items]
+            return meter.stop(shard.index, {"alignment": alignments},
+                              sum(len(item.src_texts) for item in shard.items))
         return run

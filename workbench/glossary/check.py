@@ -32,6 +32,13 @@ class Issue:
     expected: str  # the preferred target form
     found: str = ""  # the non-preferred target form(s), "; "-separated
 
+    @property
+    def message(self) -> str:
+        """One line for people: ``concept: missing “X”`` or ``concept: “Y” should be “X”``."""
+        what = (f"missing “{self.expected}”" if self.kind == MISSING
+                else f"“{self.found}” should be “{self.expected}”")
+        return f"{self.concept}: {what}"
+
     def tsv(self, base: int = 1) -> str:
         """``line<TAB>concept<TAB>kind<TAB>expected<TAB>found<TAB>source`` (1-based line)."""
         return "\t".join((str(self.index + base), self.concept, self.kind, self.expected, self.found,

@@ -1,6 +1,6 @@
 """Interchange formats: parallel corpora out of the project and edits back in.
 
-Each format module (``tmx``, ``xliff``, ``tsv`` for TSV and CSV, ``moses``,
+Each format module (``tmx``, ``xliff``, ``xliff12``, ``tsv`` for TSV and CSV, ``moses``,
 ``jsonl``, ``parquet``) has a streaming writer and, where the format can carry
 ids, a reader; all speak :class:`~workbench.io.base.Unit`. :data:`FORMATS` is
 the registry the CLI offers; :mod:`workbench.io.project` connects formats to a
@@ -12,13 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.errors import FormatError, InputError, NotFoundError
-from workbench.io import jsonl, moses, parquet, tmx, tsv, xliff
+from workbench.io import jsonl, moses, parquet, tmx, tsv, xliff, xliff12
 from workbench.io.base import (COLUMNS, FRAME_SCHEMA, STATUSES, Format, Target, Unit,
                                WriteOptions, WriteStats)
 
 #: Registered formats by name, in the order the CLI lists them.
 FORMATS: dict[str, Format] = {
-    f.name: f for f in (tmx.FORMAT, xliff.FORMAT, tsv.TSV, tsv.CSV, moses.FORMAT,
+    f.name: f for f in (tmx.FORMAT, xliff.FORMAT, xliff12.FORMAT, tsv.TSV, tsv.CSV, moses.FORMAT,
                         jsonl.FORMAT, parquet.FORMAT)
 }
 
@@ -39,8 +39,9 @@ def format_for_path(path: Path) -> Format:
     if not Path(path).is_file():
         raise InputError(f"{path} is not a file; import one file at a time")
     suffix = Path(path).suffix.lower()
-    for fmt in FORMATS.values():
-        if suffix in fmt.extensions and fmt.read is not None:
+    candidates = [f for f in FORMATS.values() if suffix in f.extensions and f.read is not None]
+    for fmt in sorted(candidates, key=lambda f: f.detect is None):  # sniffing formats first
+        if fmt.detect is None or fmt.detect(path):
             return fmt
     readable = sorted(e for f in FORMATS.values() if f.read for e in f.extensions)
     raise FormatError(f"{path}: cannot tell the format from the extension {suffix or '(none)'!r}; "

@@ -25,9 +25,20 @@ from typing import IO, Protocol
 import polars as pl
 
 from workbench.errors import FormatError, InputError
+from workbench.io.inline import Codes
 
 #: Review statuses a unit target can carry (same as the store's).
 STATUSES = ("todo", "approved", "rejected", "flagged")
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """A suggestion shown beside a target (XLIFF 1.2 ``<alt-trans>``): a translation
+    memory match, with where it came from and its score (percent)."""
+
+    text: str
+    origin: str
+    score: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,9 @@ class Target:
     engine: str | None = None
     model: str | None = None
     model_version: str | None = None
+    #: filled only for formats with ``Format.suggestions`` (see ``workbench.io.suggestions``)
+    alternatives: tuple[Alternative, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +69,8 @@ class Unit:
 
     ``segment_id`` is the project's segment id: the stable unit id that
     export/import round trips match on. ``paragraph`` and ``idx`` give the
-    position in the document.
+    position in the document. Formats that cannot carry ``codes`` write the
+    placeholders as they are.
     """
 
     source: str
@@ -66,6 +81,9 @@ class Unit:
     segment_id: int | None = None
     paragraph: int | None = None
     idx: int | None = None
+    #: inline codes the placeholders of ``source`` and the targets' texts stand for
+    #: (:mod:`workbench.io.inline`); empty for plain text
+    codes: Codes = ()
 
     @property
     def unit_id(self) -> str | None:
@@ -181,6 +199,17 @@ def parse_cell(column: str, value: str, where: str) -> object:
     return value
 
 
+def number(value: str | None, kind: type, where: str) -> int | float | None:
+    """A metadata value read from a file as ``kind`` (``None`` when absent or empty); one
+    :class:`FormatError` naming ``where`` when it is not a number."""
+    if value is None or value == "":
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise FormatError(f"{where}: expected a number, got {value!r}") from None
+
+
 # -- write options and results -----------------------------------------------
 
 
@@ -246,6 +275,12 @@ class Format:
     read: Reader | None = None
     #: True when the format holds several target languages in one file
     multi_target: bool = True
+    #: whether a file with one of ``extensions`` is really this format (``.xlf``:
+    #: XLIFF 1.2 or 2); ``None`` when the extension says enough
+    detect: Callable[[Path], bool] | None = None
+    #: the writer shows memory matches and glossary warnings (``Target.alternatives``
+    #: and ``Target.notes``), which the export then looks up
+    suggestions: bool = False
 
 
 # -- safety helpers ------------------------------------------------------------
@@ -262,6 +297,24 @@ def xml_clean(text: str) -> tuple[str, int]:
     valid file, but it must never happen silently."""
     cleaned, n = _XML_ILLEGAL.subn("", text)
     return cleaned, n
+
+
+class XmlCleaner:
+    """Applies :func:`xml_clean` to every string written to an XML file and counts what it
+    removed in ``stats`` (with the ids of the first 20 units it happened in)."""
+
+    def __init__(self, stats: WriteStats) -> None:
+        self.stats = stats
+        self.unit_id = ""
+
+    def __call__(self, value: object) -> str:
+        text = repr(value) if isinstance(value, float) else str(value)
+        cleaned, n = xml_clean(text)
+        if n:
+            self.stats.removed_chars += n
+            if len(self.stats.removed_in) < 20 and self.unit_id not in self.stats.removed_in:
+                self.stats.removed_in.append(self.unit_id)
+        return cleaned
 
 
 #: First characters a spreadsheet reads as a formula (OWASP CSV injection).

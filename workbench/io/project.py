@@ -30,7 +30,11 @@ transaction, all or nothing:
   ``default_status``), the machine translation and engine when the file has
   them, and the alignment confidence as an alignment of that document.
   Importing the same file again matches the documents it created instead of
-  duplicating them.
+  duplicating them. Units keep their direction, whatever the project's: an
+  English → French memory in a project of French articles becomes English
+  documents with French reviews (exports then go one direction at a time).
+  Language tags are cut to the project's codes (``EN-US``, ``FR-FR``, ``EN`` →
+  ``en``, ``fr``).
 
 Confidence and engine of *matched* units are never changed by an import:
 they are the project's own measurements.
@@ -49,9 +53,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from workbench.errors import FormatError, InputError, NotFoundError
-from workbench.io import FORMATS, format_for_path, get_format
+from workbench.io import FORMATS, format_for_path, get_format, inline
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
 from workbench.store import Project
+from workbench.store.codes import document_codes, save_codes, segment_codes
+from workbench.store.directions import document_langs, review_directions
 
 # -- export --------------------------------------------------------------------
 
@@ -72,6 +78,9 @@ class ExportReport:
     encoded_chars: int = 0
     neutralised_cells: int = 0
     flattened_newlines: int = 0
+    #: review units of other directions left out, per (source, target) language pair
+    other_directions: dict[tuple[str, str], int] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()
 
     def lines(self) -> list[str]:
         """Human-readable summary lines (counts that are zero are left out)."""
@@ -93,7 +102,20 @@ class ExportReport:
             out.append(f"{self.skipped_filtered} targets left out by --status/--min-confidence")
         if self.skipped_incomplete:
             out.append(f"{self.skipped_incomplete} units left out: a target language is missing")
+        if self.other_directions:
+            out.append(other_directions_line(self.other_directions, self.targets))
         return out
+
+
+def other_directions_line(left_out: dict[tuple[str, str], int],
+                          targets: Sequence[str] = ()) -> str:
+    """``"120 units of other directions left out (en→fr: 120); export them with --from en
+    --to fr"``: what a one-direction export did not write, and how to get it (the
+    biggest direction into one of ``targets``, else the biggest)."""
+    (src, tgt), _ = max(left_out.items(), key=lambda kv: (kv[0][1] in targets, kv[1]))
+    per = ", ".join(f"{s}→{t}: {n}" for (s, t), n in left_out.items())
+    return (f"{sum(left_out.values())} units of other directions left out ({per}); "
+            f"export them with --from {src} --to {tgt}")
 
 
 def count_units(project: Project, documents: Sequence[int] | None = None) -> int:
@@ -118,8 +140,16 @@ def export_project(
     include_empty: bool = False,
     spreadsheet_safe: bool = False,
     on_unit: Callable[[], None] | None = None,
+    sources: Sequence[str] | None = None,
 ) -> ExportReport:
     """Write the project's units for ``targets`` to ``out`` in format ``fmt``.
+
+    Units go one direction at a time: a document is exported into each of
+    ``targets`` except its own language, and only documents in ``sources`` when
+    given (all languages otherwise). So ``targets=["en"]`` in a project of French
+    articles and an imported English → French memory writes the French → English
+    units; the report counts the units of other directions it left out
+    (``other_directions``), and ``sources=["en"], targets=["fr"]`` writes those.
 
     Nothing is written when no unit matches (:class:`InputError` says why);
     a failure midway leaves no file under ``out`` (each writer goes through a
@@ -146,33 +176,47 @@ def export_project(
         if missing:
             raise NotFoundError(f"no current document with id {', '.join(missing)}; "
                                 "see `workbench status` for the ids")
-    langs = _source_langs(project, documents)
-    if any(t in langs for t in targets):
-        raise InputError(f"target language {', '.join(t for t in targets if t in langs)} is "
-                         "also the source language of the documents")
-    report = ExportReport(format=fmt.name, files=[])
-    units = _export_units(project, targets, statuses, min_confidence, documents,
+    sources = tuple(dict.fromkeys(s.strip() for s in sources or () if s.strip())) or None
+    if sources and all(s == t for s in sources for t in targets):
+        raise InputError(f"--from and --to are both {sources[0]}: a document is never "
+                         "exported into its own language")
+    langs = [lang for lang in document_langs(project, documents)
+             if (sources is None or lang in sources) and any(t != lang for t in targets)]
+    report = ExportReport(format=fmt.name, files=[], targets=targets)
+    report.other_directions = {
+        (s, t): n for (s, t), n in review_directions(project, documents).items()
+        if not (s in langs and t in targets and s != t) and (s in targets or t in targets)}
+    units = _export_units(project, targets, langs, statuses, min_confidence, documents,
                           include_empty, report)
     first = next(units, None)
     if first is None:
         what = [f"target {','.join(targets)}"]
+        if sources:
+            what.append(f"source {','.join(sources)}")
         if statuses:
             what.append(f"status {','.join(statuses)}")
         if min_confidence is not None:
             what.append(f"confidence >= {min_confidence}")
         if documents:
             what.append(f"documents {','.join(map(str, documents))}")
+        hint = ("translate first or loosen the filters" if not report.other_directions
+                else other_directions_line(report.other_directions, targets)
+                .replace(" left out", ""))
         raise InputError(f"nothing to export: no translated segment with {', '.join(what)}"
-                         f"{'' if include_empty else ' and a non-empty target'}; "
-                         "translate first or loosen the filters")
+                         f"{'' if include_empty else ' and a non-empty target'}; {hint}")
     options = WriteOptions(
         source_lang=langs[0] if len(langs) == 1 else "*all*", target_langs=targets,
         spreadsheet_safe=spreadsheet_safe, include_empty=include_empty, on_unit=on_unit)
     out = Path(out)
     if out.is_dir() and fmt.name not in ("xliff", "moses"):  # a folder, a prefix
         raise InputError(f"{out} is a folder; give a file name for --out")
+    units = itertools.chain([first], units)
+    if fmt.suggestions:  # memory matches and glossary warnings for the reviewer's tool
+        from workbench.io.suggestions import with_suggestions
+
+        units = with_suggestions(project, units)
     try:
-        stats = fmt.write(itertools.chain([first], units), out, options)
+        stats = fmt.write(units, out, options)
     except OSError as exc:  # disk full, permissions…: the temporary file is already gone
         raise InputError(f"cannot write {out}: {exc.strerror or exc}") from exc
     for name in ("files", "units", "cells", "removed_chars", "removed_in", "encoded_chars",
@@ -181,21 +225,17 @@ def export_project(
     return report
 
 
-def _source_langs(project: Project, documents: Sequence[int] | None) -> list[str]:
-    sql = "SELECT DISTINCT lang FROM documents WHERE is_current = 1"
-    params: list[object] = []
-    if documents:
-        sql += f" AND id IN ({','.join('?' * len(documents))})"
-        params.extend(documents)
-    return sorted(r[0] for r in project.conn.execute(sql, params))
-
-
-def _export_units(project: Project, targets: tuple[str, ...], statuses: Sequence[str] | None,
-                  min_confidence: float | None, documents: Sequence[int] | None,
-                  include_empty: bool, report: ExportReport) -> Iterator[Unit]:
+def _export_units(project: Project, targets: tuple[str, ...], langs: Sequence[str],
+                  statuses: Sequence[str] | None, min_confidence: float | None,
+                  documents: Sequence[int] | None, include_empty: bool,
+                  report: ExportReport) -> Iterator[Unit]:
+    """The units of the documents in ``langs``, each with its cells in ``targets`` other
+    than its own language, filtered as :func:`export_project` says."""
+    if not langs:
+        return
     marks = ",".join("?" * len(targets))
-    params: list[object] = list(targets)
-    where = ["d.is_current = 1"]
+    params: list[object] = list(targets) + list(langs)
+    where = ["d.is_current = 1", f"d.lang IN ({','.join('?' * len(langs))})"]
     if include_empty:
         where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
     if documents:
@@ -219,18 +259,21 @@ def _export_units(project: Project, targets: tuple[str, ...], statuses: Sequence
     """
     cursor = project.conn.execute(sql, params)
     wanted = set(statuses or ())
-    conf_doc, confidence = None, {}
+    conf_doc, confidence, codes = None, {}, {}
     for seg_id, rows in itertools.groupby(_fetch(cursor), key=lambda r: r[3]):
         rows = list(rows)
         head = rows[0]
         if head[0] != conf_doc:
             conf_doc, confidence = head[0], _confidences(project, head[0], targets)
+            codes = document_codes(project.conn, head[0])
         cells = {r[7]: Target(lang=r[7], text=r[8], status=r[9], version=r[10],
                               confidence=confidence.get((seg_id, r[7])), mt=r[11],
                               engine=r[12], model=r[13], model_version=r[14])
                  for r in rows if r[7] is not None}
         kept = []
         for lang in targets:
+            if lang == head[2]:  # never into the document's own language
+                continue
             cell = cells.get(lang)
             if cell is None:
                 if not include_empty:
@@ -248,7 +291,7 @@ def _export_units(project: Project, targets: tuple[str, ...], statuses: Sequence
         if kept:
             yield Unit(source=head[6], source_lang=head[2], targets=tuple(kept),
                        document=head[1], document_id=head[0], segment_id=seg_id,
-                       paragraph=head[5], idx=head[4])
+                       paragraph=head[5], idx=head[4], codes=inline.loads(codes.get(seg_id)))
 
 
 def _confidences(project: Project, document_id: int,
@@ -342,8 +385,8 @@ def import_file(
     if default_status not in STATUSES:
         raise InputError(f"unknown status {default_status!r}; use one of {', '.join(STATUSES)}")
     report = ImportReport(path=path, format=fmt.name)
-    units = _checked(path, (language_codes(u, report.notes)
-                            for u in fmt.read(path, report.notes)))
+    units = _sources_present(path, _checked(path, (language_codes(u, report.notes)
+                                                   for u in fmt.read(path, report.notes))))
     try:
         groups = _by_document(_counting(units, report, on_unit))
         with project.transaction() as conn:
@@ -366,8 +409,17 @@ def _by_document(units: Iterable[Unit]) -> dict[DocKey, list[Unit]]:
     order: the units of one document need not be consecutive (A, B, A, B), and a
     file's documents are never merged into, or replaced by, each other."""
     groups: dict[DocKey, list[Unit]] = {}
+    seen: dict[tuple[DocKey, int], int] = {}  # a segment met again: another target language
     for unit in units:
-        groups.setdefault((unit.document_id, unit.document, unit.source_lang), []).append(unit)
+        key = (unit.document_id, unit.document, unit.source_lang)
+        group = groups.setdefault(key, [])
+        at = seen.get((key, unit.segment_id)) if unit.segment_id is not None else None
+        if at is not None and group[at].source == unit.source:  # XLIFF 1.2: a <file> per language
+            group[at] = replace(group[at], targets=group[at].targets + unit.targets)
+            continue
+        if unit.segment_id is not None:
+            seen[(key, unit.segment_id)] = len(group)
+        group.append(unit)
     return groups
 
 
@@ -405,6 +457,27 @@ def _checked(path: Path, units: Iterable[Unit]) -> Iterator[Unit]:
                 raise FormatError(f"{where}: the {name} holds {text[exc.start]!r}, half of a "
                                   "surrogate pair, which is not Unicode text") from None
         yield unit
+
+
+def _sources_present(path: Path, units: Iterable[Unit]) -> Iterator[Unit]:
+    """``units``, then a refusal when the file contradicts its own languages: every unit
+    with text has an empty source in the language it declares, and a translated target
+    (the languages were declared the wrong way round). Formats with line numbers refuse
+    such files themselves, by line (TMX's ``srclang``)."""
+    empty_source, with_source, first = Counter(), 0, 0
+    for n, unit in enumerate(units, 1):
+        if unit.source.strip():
+            with_source += 1
+        elif any(t.text.strip() for t in unit.targets):
+            empty_source[unit.source_lang] += 1
+            first = first or n
+        yield unit
+    if empty_source and not with_source:
+        raise FormatError(
+            f"{path}: its units declare {', '.join(empty_source)} as their source language, "
+            f"but all {sum(empty_source.values())} units with text have an empty source and a "
+            f"translated target (the first: unit #{first}); the file contradicts its own "
+            "languages: correct them and import again; nothing was imported")
 
 
 def _check_int(value: int | None, name: str, where: str) -> None:
@@ -458,7 +531,6 @@ class _Importer:
         self.conn, self.path, self.author, self.report = conn, path, author, report
         self.default_status = default_status
         self._paths: dict[DocKey, str] = {}
-        self._project_langs: tuple[set[str], set[str]] | None = None
 
     def apply_group(self, key: DocKey, units: Iterator[Unit]) -> None:
         doc_id = key[0]
@@ -510,8 +582,19 @@ class _Importer:
             for t in unit.targets:
                 self.report.conflicts.append(Conflict(label, t.lang, reason))
             return
-        for t in unit.targets:
+        for t in self._with_codes(unit.segment_id, unit):
             self._apply_target(unit.segment_id, t, label, check_version=True)
+
+    def _with_codes(self, seg_id: int, unit: Unit) -> tuple[Target, ...]:
+        """The unit's targets with their inline codes renumbered as the project's
+        segment has them; tags the file added are added to the segment's codes."""
+        if not unit.codes:
+            return unit.targets
+        stored = inline.loads(segment_codes(self.conn, seg_id))
+        texts, merged = inline.remap([t.text for t in unit.targets], unit.codes, stored)
+        if merged != stored:
+            save_codes(self.conn, [(seg_id, inline.dumps(merged))])
+        return tuple(replace(t, text=text) for t, text in zip(unit.targets, texts))
 
     def _apply_target(self, seg_id: int, t: Target, label: str, *, check_version: bool) -> None:
         if t.status is None and t.text == "":
@@ -594,27 +677,6 @@ class _Importer:
             self._paths[key] = path
         return self._paths[key]
 
-    def _check_direction(self, lang: str, units: list[Unit]) -> None:
-        """Refuse a document whose languages run the other way from the project's (an
-        en→fr file into a fr→en project): the project could then no longer export or
-        translate into those targets."""
-        if self._project_langs is None:
-            sources = {r[0] for r in self.conn.execute(
-                "SELECT DISTINCT lang FROM documents WHERE is_current = 1")}
-            targets = {r[0] for r in self.conn.execute("SELECT DISTINCT target_lang FROM reviews")}
-            self._project_langs = sources, targets
-        sources, targets = self._project_langs
-        file_targets = sorted({t.lang for u in units for t in u.targets})
-        clash = [t for t in file_targets if t in sources]
-        if lang in targets or clash:
-            raise FormatError(
-                f"{self.path}: its units translate {lang} into {', '.join(file_targets)}, but "
-                f"this project translates {', '.join(sorted(sources))} into "
-                f"{', '.join(sorted(targets)) or 'other languages'}; the languages are the "
-                "other way round (check the file's srclang / source_lang); nothing was imported")
-        sources.add(lang)  # the file's own documents must agree with each other too
-        targets.update(file_targets)
-
     def _reimport(self, units: list[Unit], key: DocKey) -> bool:
         """Apply ``units`` to the document an earlier import of the same file made
         from them (matched by position); False when there is none."""
@@ -629,13 +691,12 @@ class _Importer:
         if len(seg_ids) != len(units):
             return False
         for unit, seg_id in zip(units, seg_ids):
-            for t in unit.targets:
+            for t in self._with_codes(seg_id, unit):
                 self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
         return True
 
     def _add(self, units: list[Unit], key: DocKey) -> None:
         _doc_id, title, lang = key
-        self._check_direction(lang, units)
         source_path, content_hash = self._import_key(units, key)
         doc_row_id, new_doc = self._create_document(units, source_path, title or self.path.stem,
                                                     lang, content_hash)
@@ -694,6 +755,8 @@ class _Importer:
                     """INSERT INTO segments (document_id, paragraph_id, idx, text, translatable)
                        VALUES (?, ?, ?, ?, 1)""",
                     (doc_id, para_id, idxs[i], units[i].source)).lastrowid)
+        save_codes(self.conn, [(seg_id, inline.dumps(u.codes))
+                               for u, seg_id in zip(units, seg_ids) if u.codes])
         return doc_id, seg_ids
 
 

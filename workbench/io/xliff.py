@@ -275,7 +275,8 @@ def read_xliff(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
             if src is None:
                 if tag != _X + "xliff":
                     raise FormatError(
-                        f"{path}: not an XLIFF 2 file (root {tag!r}); XLIFF 1.2 is not supported")
+                        f"{path}: not an XLIFF 2 file (root {tag!r}); XLIFF 1.2 files are read "
+                        "by the xliff12 format")
                 if not str(elem.get("version", "")).startswith("2."):
                     raise FormatError(f"{path}: XLIFF version {elem.get('version')!r} is not 2.x")
                 src, tgt = elem.get("srcLang"), elem.get("trgLang")

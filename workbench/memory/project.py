@@ -61,7 +61,11 @@ def new_unit(source_lang: str, target_lang: str, source: str, target: str, origi
              origin_ref: str = "", author: str = "", context_before: str | None = None,
              context_after: str | None = None, segment_id: int | None = None,
              created_at: str | None = None) -> NewMemoryUnit:
-    """A unit to store, with its identity key and source hash."""
+    """A unit to store, with its identity key and source hash. Inline-code placeholders
+    (:mod:`workbench.io.inline`) are left out: the memory holds text, matched by words."""
+    from workbench.io.inline import plain
+
+    source, target = plain(source), plain(target)
     return NewMemoryUnit(
         key=unit_key(source_lang, target_lang, source, target, context_before, context_after,
                      origin),
@@ -115,7 +119,8 @@ class MemoryImportReport:
 
 def import_memory(project: Project, path: Path | str, *, src: str | None = None,
                   tgt: str | None = None, author: str = "",
-                  statuses: Sequence[str] = ("approved",)) -> MemoryImportReport:
+                  statuses: Sequence[str] = ("approved",),
+                  reverse: bool = False) -> MemoryImportReport:
     """Add the pairs of a TMX, XLIFF, TSV/CSV, JSONL or Parquet file to the memory.
 
     All or nothing (one transaction; a malformed file changes nothing) and
@@ -125,9 +130,12 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
     memory. Units of our exports keep their neighbours as context. TMX units keep
     their author and date (``changeid``/``changedate``, else ``creationid``/
     ``creationdate``, of the target ``<tuv>`` or the ``<tu>``); ``author`` and the
-    import time stand in where a file has none.
+    import time stand in where a file has none. ``reverse`` also adds each pair the
+    other way round (origin ``NAME (reversed)``, no context): a translator's English →
+    French memory then serves French → English lookups too.
     """
     from workbench.io import format_for_path
+    from workbench.io.inline import has_codes
     from workbench.io.project import language_codes
 
     path = Path(path)
@@ -153,10 +161,18 @@ def import_memory(project: Project, path: Path | str, *, src: str | None = None,
             if not source.strip() or not target.strip():
                 report.skipped["with an empty source or target"] += 1
                 continue
+            if has_codes(source) or has_codes(target):
+                report.notes["inline codes left out of the memory (`workbench import` keeps "
+                             "them in the project)"] += 1
+            by = who[0] or author if who else author
+            when = who[1] if who else None
             yield new_unit(s_lang, t_lang, source, target, "file", origin_ref=path.name,
-                           author=who[0] or author if who else author,
-                           created_at=who[1] if who else None,
-                           context_before=before, context_after=after)
+                           author=by, created_at=when, context_before=before,
+                           context_after=after)
+            if reverse:
+                report.notes[f"pairs also added reversed ({t_lang}→{s_lang})"] += 1
+                yield new_unit(t_lang, s_lang, target, source, "file",
+                               origin_ref=f"{path.name} (reversed)", author=by, created_at=when)
 
     try:
         report.added, report.existing = store.add_units(project, rows())
@@ -433,6 +449,24 @@ def matches_for_segment(project: Project, segment_id: int, target_lang: str, *,
     return index.lookup([query], min_score=min_score, limit=limit)[0]
 
 
+def document_matches(project: Project, document_id: int, target_lang: str, *,
+                     limit: int = DEFAULT_MATCHES_SHOWN, min_score: int = DEFAULT_MIN_SCORE,
+                     glossary: Any | None = None) -> dict[int, list[Match]]:
+    """Memory matches of every translatable segment of one document, best first, by
+    segment id, in one batched lookup (for exports that carry suggestions). The memory is
+    read as it is (no sync: an export writes nothing); a segment's own review is not
+    proposed."""
+    ctx = store.segment_contexts(project, [document_id])
+    if ctx.is_empty():
+        return {}
+    index = MemoryIndex(project, ctx["source_lang"][0], target_lang, glossary=glossary,
+                        sync=False)
+    queries = [Query(r["text"], r["context_before"], r["context_after"], r["segment_id"])
+               for r in ctx.iter_rows(named=True)]
+    found = index.lookup(queries, min_score=min_score, limit=limit)
+    return {q.segment_id: m for q, m in zip(queries, found) if m}
+
+
 def _check_min(min_score: int) -> None:
     if not 0 <= min_score <= 100:
         raise InputError(f"a match threshold is a percentage from 0 to 100, not {min_score}")
@@ -568,10 +602,10 @@ def analyse(project: Project, target_lang: str, *, document_ids: Sequence[int] |
     seen: set[tuple[str, str]] = set()
     todo: dict[str, list[tuple[dict, Query]]] = {}
     for r in ctx.iter_rows(named=True):
+        if r["source_lang"] == target_lang:  # another direction (an imported memory, say)
+            continue
         doc = per_doc.setdefault(r["document_id"], Leverage(r["document"], r["document_id"]))
         key = (r["source_lang"], normalise(r["text"]))
-        if r["source_lang"] == target_lang:
-            continue
         if key in seen:
             _count(doc, total, REPETITIONS, word_count(r["text"]))
             continue

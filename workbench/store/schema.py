@@ -171,6 +171,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE edits ADD COLUMN origin TEXT NOT NULL DEFAULT '';
     """,
+    # 4 -> 5: inline codes (tags) of segments imported from CAT-tool files (XLIFF 1.2…):
+    # their original markup, as JSON (workbench.io.inline), one row per segment that has any.
+    """
+    CREATE TABLE segment_codes (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+        codes      TEXT    NOT NULL
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

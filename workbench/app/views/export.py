@@ -1,5 +1,7 @@
-"""Export: choose documents, target language, statuses, minimum confidence and format;
-preview the first units; write the file into the project's ``exports`` folder and download it.
+"""Export: choose the direction (target language), documents, statuses, minimum confidence
+and format; preview the first units; write the file into the project's ``exports`` folder
+and download it. One direction at a time: the documents offered are those translated into
+the chosen language, and the report says how many units of other directions were left out.
 
 The output name is reduced to a plain file name, so whatever is typed the
 file stays inside ``<project>/exports`` (no folders, no ``..``).
@@ -16,6 +18,7 @@ from workbench.app import queries
 from workbench.app.common import db, open_or_stop, project_root, show_error, target_lang_select
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
+from workbench.store.directions import documents_into
 
 STATUSES = ["todo", "approved", "rejected", "flagged"]
 
@@ -41,13 +44,18 @@ def main() -> None:
     if not langs or docs.is_empty():
         st.info("Nothing to export yet: translate documents first.")
         return
-    titles = dict(zip(docs["id"].to_list(), docs["title"].to_list()))
     c1, c2 = st.columns(2)
     with c1:
+        lang = target_lang_select(langs, "ex_lang")
+        with db() as project:  # one direction at a time: the documents translated into lang
+            into = set(documents_into(project, lang))
+        titles = {i: t for i, t in zip(docs["id"].to_list(), docs["title"].to_list())
+                  if i in into}
+        if any(i not in titles for i in st.session_state.get("ex_docs", [])):
+            st.session_state["ex_docs"] = [i for i in st.session_state["ex_docs"] if i in titles]
         doc_ids = st.multiselect("Documents", list(titles), key="ex_docs",
                                  format_func=lambda i: f"{i} · {titles[i]}",
                                  placeholder="all documents")
-        lang = target_lang_select(langs, "ex_lang")
         statuses = st.multiselect("Statuses", STATUSES, default=["approved"], key="ex_status",
                                   placeholder="any status")
     with c2:

@@ -23,13 +23,18 @@ one), the offer to give an approved text to the segment's repetitions (other
 documents included), and its history with diffs; a panel about the current segment
 belongs there. "Hide repetitions" shows each source text of the document once. The "Beads" view corrects
 the stored alignment (:mod:`workbench.app.beads`); the "QA" view lists the problems
-of every document with links that open the segment.
+of every document with links that open the segment. Segments imported with inline codes
+(XLIFF 1.2 tags, :mod:`workbench.io.inline`) show them as tags ``⟦1⟧…⟦/1⟧``: a reviewer
+moves them with the words but cannot edit them as text (a tag the segment does not have,
+or a span closed before it opens, is refused with a message), and tags of the source
+missing from the translation are pointed out.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -43,6 +48,7 @@ from workbench.app.common import (db, load_glossary, open_or_stop, project_root,
                                   show_flashes, target_lang_select)
 from workbench.app.text import highlight, md_escape, source_diff_markdown, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
+from workbench.io import inline
 from workbench.memory.match import source_diff
 from workbench.memory.project import (apply_to_repetitions, matches_for_segment,
                                       pending_repetitions, repetitions)
@@ -88,6 +94,7 @@ header[data-testid="stHeader"] {height: 2rem; min-height: 2rem;}
 
 ss = st.session_state
 ss.setdefault("rv_known", {})      # segment id -> (version, text, status) this session last saw
+ss.setdefault("rv_codes", {})      # segment id -> its inline codes (workbench.io.inline)
 ss.setdefault("rv_conflicts", {})  # segment id -> {"mine": text or None, "status": ..., ...}
 ss.setdefault("rv_msgs", {})       # segment id -> (kind, message), shown at the segment
 ss.setdefault("rv_bead_msgs", {})  # bead index -> (kind, message), shown at the bead
@@ -134,14 +141,38 @@ def _save(seg: int, lang: str, *, text: str | None, status: str | None) -> bool:
     return True
 
 
+def _stored(seg: int, shown: str | None) -> str | None:
+    """The text to save for what the text area shows: its tags (``⟦1⟧``…) back into the
+    segment's inline codes. Unknown or misordered tags raise :class:`InlineCodeError`."""
+    codes = ss.rv_codes.get(seg)
+    return shown if shown is None or not codes else inline.from_display(shown, codes)
+
+
+#: An inline-code tag of :func:`workbench.io.inline.display` once markdown-escaped.
+TAG = re.compile(r"⟦(?:\\?/)?\d+(?:\\?/)?⟧")
+
+
+def _tags(markdown: str) -> str:
+    """Inline-code tags (``⟦1⟧``) of escaped text shown as badges, apart from the words."""
+    return TAG.sub(lambda m: f":gray-badge[{m.group(0)}]", markdown)
+
+
 def _on_text(seg: int, lang: str, key: str) -> None:
-    _save(seg, lang, text=ss[key], status=None)
+    try:
+        _save(seg, lang, text=_stored(seg, ss[key]), status=None)
+    except inline.InlineCodeError as exc:
+        _say(seg, f"not saved: {exc}", "error")
     _refresh(seg)
 
 
 def _on_status(seg: int, lang: str, key: str, status: str) -> None:
     ss.pop("rv_rep_offer", None)
-    if _save(seg, lang, text=ss.get(key), status=status) and status == "approved":
+    try:
+        text = _stored(seg, ss.get(key))
+    except inline.InlineCodeError as exc:
+        _say(seg, f"not saved: {exc}", "error")
+        return _refresh(seg)
+    if _save(seg, lang, text=text, status=status) and status == "approved":
         ss.rv_rep_offer = (seg, lang)
     _refresh(seg)
 
@@ -343,6 +374,11 @@ def _on_key() -> None:
         _undo(seg, lang)
         return _refresh(seg, before)
     status = {"approve": "approved", "flag": "flagged"}.get(op)
+    try:
+        text = _stored(seg, text)  # the tags as shown (⟦1⟧) back into the inline codes
+    except inline.InlineCodeError as exc:
+        _say(seg, f"not saved: {exc}", "error")
+        return _refresh(seg, before)
     if not _save(seg, lang, text=text, status=status):
         return _refresh(seg, before)
     if op == "approve":
@@ -381,6 +417,11 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
     """Render one segment row; returns what the keyboard script needs to know about it."""
     seg, version = row["segment_id"], row["version"]
     ss.rv_known[seg] = (version, row["target"], row["status"])
+    codes = ss.rv_codes[seg] = inline.loads(row.get("codes"))
+    lost = inline.missing(row["target"] or "", row["source"]) if codes else []
+    if codes:  # tags as ⟦1⟧…⟦/1⟧: shown, moved, never edited as text (see _stored)
+        row = {**row, **{k: inline.display(row[k], codes) if row[k] else row[k]
+                         for k in ("source", "mt", "target")}}
     key = _text_key(seg, version)
     conf = row["confidence"]
     low = conf is not None and conf < threshold
@@ -396,7 +437,7 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
     with st.container(border=True, key=f"rv_seg_{seg}"):
         c_src, c_mt, c_final, c_act = st.columns([1, 1, 1.2, 0.6])
         with c_src:
-            st.markdown(highlight(row["source"], src_spans))
+            st.markdown(_tags(highlight(row["source"], src_spans)))
         with c_mt:  # a draft from the memory (pre-translation) says so, with its match
             st.markdown((f":violet-badge[{md_escape(row['model'])}] " if _from_memory(row) else "")
                         + (highlight(row["mt"], mt_spans) if row["mt"] else "—"))
@@ -404,6 +445,10 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
             st.text_area("Final translation", value=row["target"], key=key,
                          on_change=_on_text, args=(seg, lang, key), height="content",
                          label_visibility="collapsed")
+            if lost:
+                st.markdown(":orange-background[:material/sell: tags missing from the "
+                            "translation: " + " ".join(inline.display(
+                                inline.placeholder(codes[i].role, i), codes) for i in lost) + "]")
             for issue in issues:  # at the segment, in colour, wrong forms named as wrong
                 st.markdown(":red-background[:material/error: "
                             + md_escape(f"glossary: {queries.glossary_message(issue)}") + "]")
@@ -723,6 +768,26 @@ def _doc_from_address(ids: list[int]) -> None:
         st.query_params["doc"] = str(ss["rv_doc"])
 
 
+def _documents_into(lang: str) -> dict[int, str]:
+    """Id -> label of the documents with review units into ``lang`` (one direction: an
+    English document of an imported memory is listed under French, not English); the
+    picker follows the address and never holds a document of another direction."""
+    from workbench.store.directions import documents_into
+
+    with db() as project:
+        into = documents_into(project, lang)
+        docs = project.documents()
+    titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)
+              if r["id"] in set(into)}
+    _doc_from_address(list(titles))
+    if titles and ss.get("rv_doc") not in titles:
+        if "rv_doc" in ss:
+            ss.rv_seg = None
+            ss["page"] = 1
+        ss["rv_doc"] = next(iter(titles))
+    return titles
+
+
 def _shortcut_help() -> None:
     with st.popover("Shortcuts", key="rv_shortcuts", icon=":material/keyboard:",
                     help="F1 or ?"):
@@ -736,18 +801,19 @@ def main() -> None:
     open_or_stop()
     with db() as project:
         langs = queries.target_langs(project)
-        docs = queries.document_progress(project, langs[0] if langs else None)
-    if not langs or docs.is_empty():
+    if not langs:
         st.title("Review")
         st.info("Nothing to review yet: ingest and translate documents on the Documents page.")
         return
 
-    titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)}
-    _doc_from_address(list(titles))
     with st.sidebar:  # every control is kept in the address: reload lands here again
+        lang = target_lang_select(langs, "lang", bind=True)
+        titles = _documents_into(lang)
+        if not titles:
+            st.info("No current document has a translation into this language.")
+            return
         doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc",
                               on_change=_on_doc)
-        lang = target_lang_select(langs, "lang", bind=True)
         st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
         low_only = st.toggle("Low confidence only", key="low", bind="query-params")
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,

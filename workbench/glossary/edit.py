@@ -104,7 +104,7 @@ def add_form(glossary: Glossary, concept: str, lang: str, text: str,
     return _rebuild(glossary, terms + [new])
 
 
-def concept_id_for(glossary: Glossary, text: str) -> str:
+def _concept_id_for(glossary: Glossary, text: str) -> str:
     """A new concept id made from a form (``Sergueï Choïgou`` → ``serguei-choigou``: ASCII,
     a letter first), with ``-2``, ``-3``… when the glossary already has it."""
     base = "-".join(key(text).split()) or "concept"
@@ -127,10 +127,10 @@ def add_concept(glossary: Glossary, concept: str, forms: dict[str, str], note: s
     if not given:
         raise GlossaryError("a new concept needs at least one form: write its preferred "
                             "form in one language or more")
-    concept = concept.strip() or concept_id_for(glossary, given[0][1])
+    concept = concept.strip() or _concept_id_for(glossary, given[0][1])
     if concept in glossary.concepts:
         raise GlossaryError(f"concept {concept!r} already exists in {glossary.source}: add "
-                            "its new forms beside it (find it above)")
+                            "the new forms to it instead")
     new = [Term(concept, lang, text, PREFERRED, note if i == 0 else "")
            for i, (lang, text) in enumerate(given)]
     for t in new:

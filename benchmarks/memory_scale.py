@@ -12,7 +12,7 @@ does; p50/p95/max over the queries, timed twice: one ``lookup()`` call per query
 one index for all queries (``session_lookup_*``, as ``tm lookup --in FILE``).
 Both report the process's wall clock. Leverage: a project of
 10,000 segments (half near a memory unit, half new, some repeated) analysed with
-:func:`workbench.memory.project.analyse`.
+:func:`workbench.memory.project.analyse` (wall clock and the process's CPU time).
 
     python benchmarks/memory_scale.py --n 1000000
     python benchmarks/memory_scale.py --n 100000 --queries 300
@@ -82,6 +82,7 @@ def main() -> None:
                     help="measure the memory already imported in --dir (no import)")
     args = ap.parse_args()
 
+    import workbench
     from workbench.io import WriteOptions, get_format
     from workbench.memory.project import MemoryIndex, analyse, import_memory, lookup
     from workbench.memory.match import Query
@@ -94,7 +95,8 @@ def main() -> None:
     result: dict[str, object] = {
         "n": args.n, "machine": platform.processor() or platform.machine(),
         "cpus": os.cpu_count(), "python": platform.python_version(),
-        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "code": str(Path(workbench.__file__).parent.parent)}
 
     def load(phase: str) -> None:
         result[f"load_{phase}"] = round(os.getloadavg()[0], 1)
@@ -171,9 +173,10 @@ def main() -> None:
                              paragraphs=[NewParagraph(" ".join(chunk), "body",
                                                       [NewSegment(s, True) for s in chunk])])
     load("analyse_start")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     rows = analyse(project, "en")
     result["analyse_s"] = round(time.perf_counter() - t, 1)
+    result["analyse_cpu_s"] = round(time.process_time() - cpu, 1)
     load("analyse_end")
     result["analyse_segments"] = sum(rows[-1].segments.values())
     result["analyse_total_segments"] = rows[-1].segments

@@ -1,6 +1,6 @@
 """The Glossary page in real headless Chromium (issue 14, item 10): find a concept by any of
 its forms, add a form beside it (a form folding to an existing key refused with it named),
-rename, delete, each save saying what changed."""
+rename, delete, add a new concept, each save saying what changed."""
 
 from __future__ import annotations
 
@@ -88,6 +88,18 @@ def test_find_add_rename_delete_in_the_browser(tmp_path: Path) -> None:
             assert [r for r in csv.read_text(encoding="utf-8").splitlines() if "shoigu" in r] == [
                 "shoigu,fr,Choïgou,preferred,", "shoigu,en,Shoigu,preferred,",
                 "shoigu,fr,Shoygou,variant,"]
+
+            _idle(page)  # a new concept, its preferred form per language, from the page
+            page.get_by_role("button", name="New concept").click()
+            page.get_by_label("Preferred form (fr)").fill("Antony Blinken")
+            page.get_by_label("Preferred form (en)").fill("Antony Blinken")
+            page.get_by_role("button", name="Add concept").click()
+            expect(page.get_by_text("Saved names.csv: antony-blinken (fr): “Antony Blinken” added "
+                                    "as preferred; antony-blinken (en)")).to_be_visible(timeout=30_000)
+            expect(page.locator(".st-key-gl_card_antony-blinken")).to_be_visible(timeout=30_000)
+            assert csv.read_text(encoding="utf-8").splitlines()[-2:] == [
+                "antony-blinken,fr,Antony Blinken,preferred,",
+                "antony-blinken,en,Antony Blinken,preferred,"]
             page.screenshot(path=str(tmp_path / "glossary.png"))
         finally:
             browser.close()

@@ -1,6 +1,6 @@
 """The translation memory on the Review page in real headless Chromium (issue 15):
 Ctrl+1/2/3 put a memory match into the editor, Ctrl+Enter approves it, Ctrl+Alt+R gives
-the approved text to its repetitions."""
+the approved text to its repetitions, and the matches follow a click into another segment."""
 
 from __future__ import annotations
 
@@ -97,3 +97,30 @@ def test_after_ctrl_enter_the_offer_appears_and_ctrl_alt_r_fills_the_repetitions
         row = p.review(ids2[0], "en")
     assert (row["text"], row["status"]) == (
         "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")
+
+
+def test_matches_follow_the_segment_the_reviewer_clicks_into(served, browser):
+    from playwright.sync_api import expect
+
+    url, root, doc2, _, ids2 = served
+    first, seg = ids2[0], ids2[-1]
+    page = browser.new_page()
+    page.goto(f"{url}/review?doc={doc2}&seg={first}", wait_until="domcontentloaded")
+    _focused(page, first)  # the server put the cursor on the first segment
+    _idle(page)
+    assert page.locator(f".st-key-rv_tm_{seg}").count() == 0
+    _editor(page, seg).click()  # the mouse, not the keyboard script, moves the cursor
+    panel = page.locator(f".st-key-rv_tm_{seg}")
+    expect(panel).to_contain_text("99%", timeout=60_000)
+    expect(panel).to_contain_text("review: First #1 · Ana")
+    _focused(page, seg)  # the cursor stayed where the reviewer put it
+    expect(page.locator(f".st-key-rv_hist_{seg}")).to_have_count(1)  # its panels moved too
+    expect(page.locator(f".st-key-rv_hist_{first}")).to_have_count(0)
+    assert f"seg={seg}" in page.url
+    _idle(page)
+    page.keyboard.press("Control+1")
+    expect(_editor(page, seg)).to_have_value("The minister arrived in Moscow on September 14.")
+    # and back: a click into the first segment takes the panels there
+    _editor(page, first).click()
+    expect(page.locator(f".st-key-rv_hist_{first}")).to_have_count(1, timeout=60_000)
+    expect(panel).to_have_count(0)

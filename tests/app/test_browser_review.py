@@ -210,6 +210,76 @@ def test_undo_by_keyboard_walks_back_three_versions_with_message_at_the_segment(
     expect(page.locator(".st-key-rv_seg_20").get_by_text("nothing (more) to undo")).to_be_visible()
 
 
+def test_status_click_from_a_stale_tab_offers_only_the_status(served, browser):
+    """Bug 6: tab B, still showing version 1, approves after tab A saved a new text. B's
+    conflict box offered B's old text as "Yours", and "Overwrite with mine" reverted A's
+    edit; now it offers the status only, and choosing it keeps A's text."""
+    url, root, _ = served
+    _reset(root, [5])
+    with Project(root) as p:
+        old, version = p.review(5, "en")["text"], p.review(5, "en")["version"]
+    tab_a, tab_b = browser.new_page(), browser.new_page()
+    for tab in (tab_a, tab_b):
+        tab.goto(f"{url}/review?seg=5", wait_until="domcontentloaded")
+        _focused(tab, 5)
+        _idle(tab)
+    box_a = tab_a.locator(".st-key-rv_seg_5 textarea")
+    box_a.fill("Tab A: the meeting lasted over three hours.")
+    box_a.press("Tab")  # saved on leaving the editor
+    expect(tab_a.locator(f".st-key-rv_text_5_{version + 1}")).to_be_visible(timeout=30_000)
+    tab_a.wait_for_function(  # A's draft is forgotten once saved (B must not pick it up)
+        "() => !Object.keys(localStorage).some(k => k.startsWith('wb-draft:') && "
+        "localStorage.getItem(k).includes('Tab A:'))", timeout=30_000)
+    seg_b = tab_b.locator(".st-key-rv_seg_5")
+    mt_shown = seg_b.locator("p").get_by_text(old, exact=True)
+    expect(mt_shown).to_have_count(1)  # the machine translation column
+    seg_b.locator(".st-key-rv_ok_5").get_by_role("button").click()  # B's Approve
+    expect(seg_b.get_by_text("was saved elsewhere")).to_be_visible(timeout=30_000)
+    expect(seg_b.get_by_text("Yours: a status change only")).to_be_visible()
+    expect(seg_b.locator("p").get_by_text("Tab A: the meeting lasted over three hours.",
+                                          exact=True)).to_be_visible()
+    expect(mt_shown).to_have_count(1)  # B's old text is not offered as "Yours"
+    expect(seg_b.get_by_role("button", name="Overwrite with mine")).to_have_count(0)
+    with Project(root) as p:  # nothing saved by the stale click
+        assert (p.review(5, "en")["text"], p.review(5, "en")["status"]) == (
+            "Tab A: the meeting lasted over three hours.", "todo")
+    seg_b.get_by_role("button", name="Mark it approved").click()
+    expect(seg_b.get_by_text("was saved elsewhere")).to_have_count(0, timeout=30_000)
+    _idle(tab_b)
+    with Project(root) as p:
+        row = p.review(5, "en")
+        assert (row["text"], row["status"], row["version"]) == (
+            "Tab A: the meeting lasted over three hours.", "approved", version + 2)
+
+
+def test_the_reviewers_name_is_asked_once_and_kept_by_the_browser(served, browser):
+    """Item 6: the name typed once in the sidebar is recorded with every change, and after a
+    reload (a new session) the browser gives it back: it is not asked again."""
+    url, root, _ = served
+    _reset(root, [7, 8, 9])
+    page = browser.new_page()
+    page.goto(f"{url}/review?seg=7", wait_until="domcontentloaded")
+    _focused(page, 7)
+    _idle(page)
+    name = page.locator('[data-testid="stSidebar"]').get_by_role("textbox", name="Your name")
+    name.fill("Ana Reviewer")
+    name.press("Enter")
+    _idle(page)
+    page.locator(".st-key-rv_seg_7 textarea").click()
+    page.keyboard.press("Control+Enter")
+    _focused(page, 8)
+    page.reload(wait_until="domcontentloaded")
+    _focused(page, 8)
+    expect(name).to_have_value("Ana Reviewer", timeout=30_000)  # not typed again
+    _idle(page)
+    page.keyboard.press("Control+Enter")
+    _focused(page, 9)
+    _idle(page)
+    with Project(root) as p:
+        assert [(p.review(s, "en")["status"], p.history(s, "en")["author"][-1])
+                for s in (7, 8)] == [("approved", "Ana Reviewer")] * 2
+
+
 def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
     url, root, _ = served
     _reset(root, range(1, 31))
@@ -221,12 +291,12 @@ def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
     page.goto(f"{url}/review?seg=1", wait_until="domcontentloaded")
     _focused(page, 1)
     seg = page.locator(".st-key-rv_seg_1")
-    assert seg.get_by_text("should be").count() == 1  # the warning, at the segment
+    expect(seg.get_by_text("should be")).to_have_count(1)  # the warning, at the segment
     _idle(page)
     page.keyboard.press("Control+Shift+G")
-    assert seg.locator("textarea").input_value() == "President Macron received Vladimir Putin. (0)"
+    expect(seg.locator("textarea")).to_have_value("President Macron received Vladimir Putin. (0)")
     page.keyboard.press("Control+Shift+M")
-    assert seg.locator("textarea").input_value() == mt
+    expect(seg.locator("textarea")).to_have_value(mt)
     page.keyboard.press("Control+Enter")
     _focused(page, 2)
     with Project(root) as p:

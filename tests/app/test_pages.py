@@ -268,6 +268,33 @@ def test_glossary_find_a_concept_and_edit_it_in_place(app_at, project_dir):
     assert any("No concept has a form like" in unescape(c.value) for c in at.caption)
 
 
+def test_glossary_new_concept_with_its_preferred_forms(app_at, project_dir):
+    at, path = _glossary_app(app_at, project_dir)
+    k = f"gl_nc_{_gen(at)}"
+    at.text_input(key=f"{k}_fr").input("POUTIN").run()  # folds to an English form of putin
+    at.button(key=f"{k}_go").click().run()
+    assert any("“POUTIN” was not added: it folds to the same key as “Poutin” (putin, en)"
+               in unescape(e.value) for e in at.error), [e.value for e in at.error]
+    assert path.read_text(encoding="utf-8") == GLOSSARY
+    k = f"gl_nc_{_gen(at)}"
+    at.text_input(key=f"{k}_fr").input("Emmanuel Macron").run()
+    at.text_input(key=f"{k}_en").input("Emmanuel Macron").run()
+    at.text_input(key=f"{k}_note").input("person: French president").run()
+    at.button(key=f"{k}_go").click().run()
+    assert not at.exception and not at.error
+    assert any("Saved names.csv: emmanuel-macron (fr): “Emmanuel Macron” added as preferred; "
+               "emmanuel-macron (en): “Emmanuel Macron” added as preferred." == unescape(s.value)
+               for s in at.success), [s.value for s in at.success]
+    assert path.read_text(encoding="utf-8").splitlines()[4:] == [
+        "emmanuel-macron,fr,Emmanuel Macron,preferred,person: French president",
+        "emmanuel-macron,en,Emmanuel Macron,preferred,"]
+    # the new concept is shown as found, its card ready for more forms; the form is empty again
+    assert at.text_input(key="gl_find").value == "Emmanuel Macron"
+    assert [unescape(m.value) for m in at.markdown if m.value.startswith("**")] == [
+        "**emmanuel-macron**"]
+    assert at.text_input(key=f"gl_nc_{_gen(at)}_fr").value == ""
+
+
 def test_glossary_variant_search_defaults_to_the_source_language(app_at, project_dir):
     at, _ = _glossary_app(app_at, project_dir)
     assert at.selectbox(key="gl_sug_lang").value == "fr"

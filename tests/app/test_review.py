@@ -135,7 +135,7 @@ def test_the_address_opens_exactly_that_view(tmp_path):
     keys = [t.key for t in at.text_area]
     assert keys[0] == f"rv_text_{first2 + 11}_1" and len(keys) == 10
     assert [e.label for e in at.expander if e.label.startswith("History")] == [
-        f"History of #{first2 + 14}: 1 versions"]
+        f"History of #{first2 + 14}: 1 version"]
 
 
 def test_opening_focuses_the_first_segment_not_approved(app_at, project_dir):
@@ -144,7 +144,7 @@ def test_opening_focuses_the_first_segment_not_approved(app_at, project_dir):
             p.save_review(seg, "en", status="approved", expected_version=1)
     at = app_at()
     assert [e.label for e in at.expander if e.label.startswith("History")] == [
-        "History of #3: 1 versions"]
+        "History of #3: 1 version"]
 
 
 def test_status_click_from_a_stale_tab_never_offers_the_old_text(app_at, project_dir):
@@ -248,3 +248,14 @@ def test_glossary_terms_highlighted_and_warnings_filter(app_at, project_dir):
     assert warnings == [":material/error: glossary: putin: “Poutin” should be “Putin”"]
     at.sidebar.toggle(key="gloss").set_value(True).run()
     assert [t.key for t in at.text_area] == ["rv_text_6_2"]  # only the segment with a warning
+
+
+def test_qa_view_lists_the_problems_of_every_document_with_links(app_at):
+    at = app_at()
+    at.sidebar.radio(key="view").set_value("QA").run()
+    assert not at.exception
+    assert "2 problems in 2 segments · 1 low confidence, 1 source = target" in [
+        unescape(c.value) for c in at.caption]  # the 0.3 bead; the markup row copied as is
+    table = at.dataframe[0].value
+    assert all(str(link).startswith("review?doc=") and "&seg=" in str(link)
+               for link in table["open"].to_list())

@@ -6,8 +6,8 @@ import pytest
 
 from workbench.errors import GlossaryError
 from workbench.glossary import Glossary, Term
-from workbench.glossary.edit import (add_form, changes, delete_form, find_concepts, make_preferred,
-                                     redundant_additions, rename_form)
+from workbench.glossary.edit import (add_concept, add_form, changes, delete_form, find_concepts,
+                                     make_preferred, redundant_additions, rename_form)
 
 
 def test_find_a_concept_by_any_of_its_forms(seeds_glossary: Glossary) -> None:
@@ -72,3 +72,33 @@ def test_rows_added_in_a_table_are_checked_but_old_rows_kept(seeds_glossary: Glo
     assert redundant_additions(seeds_glossary, added) == [
         "“Choigu” was not added: it folds to the same key as “Choïgu” (shoigu, fr), which "
         "already matches it"]
+
+
+def test_add_a_new_concept_with_a_preferred_form_per_language(seeds_glossary: Glossary) -> None:
+    g = add_concept(seeds_glossary, "", {"fr": "Ursula von der Leyen", "en": "Ursula von der Leyen",
+                                         "es": " "}, note="person: EU Commission president")
+    assert list(g.concepts)[-1] == "ursula-von-der-leyen"  # an id made from the first form
+    new = g.concepts["ursula-von-der-leyen"]
+    assert [(t.lang, t.text, t.status, t.note) for t in new.terms] == [
+        ("fr", "Ursula von der Leyen", "preferred", "person: EU Commission president"),
+        ("en", "Ursula von der Leyen", "preferred", "")]  # the empty Spanish form skipped
+    assert changes(seeds_glossary, g) == [
+        "ursula-von-der-leyen (fr): “Ursula von der Leyen” added as preferred",
+        "ursula-von-der-leyen (en): “Ursula von der Leyen” added as preferred"]
+    assert list(g.concepts)[:-1] == list(seeds_glossary.concepts)  # nothing else moved
+    g2 = add_concept(g, "", {"fr": "Ursula Leyen"})
+    assert "ursula-leyen" in g2.concepts
+    assert add_concept(g, "vdl", {"en": "VDL"}).concepts["vdl"].preferred("en").text == "VDL"
+
+
+def test_a_new_concept_is_refused_in_one_line(seeds_glossary: Glossary) -> None:
+    with pytest.raises(GlossaryError, match=r"“Choïgu” was not added: .* “Choïgu” \(shoigu, fr\)"):
+        add_concept(seeds_glossary, "", {"fr": "Choïgu"})  # already a form of a concept
+    with pytest.raises(GlossaryError, match=r"“CHOIGU” was not added: .*\(shoigu, fr\)"):
+        add_concept(seeds_glossary, "", {"fr": "CHOIGU"})  # folds to its key
+    with pytest.raises(GlossaryError, match="concept 'putin' already exists"):
+        add_concept(seeds_glossary, "putin", {"fr": "Nouveau"})
+    with pytest.raises(GlossaryError, match="needs at least one form"):
+        add_concept(seeds_glossary, "", {"fr": "  ", "en": ""})
+    with pytest.raises(GlossaryError, match="not added: concept id '1 x' must start with a letter"):
+        add_concept(seeds_glossary, "1 x", {"fr": "Zzyzx"})

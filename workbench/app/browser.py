@@ -17,7 +17,9 @@ script (no markup) that
 - keeps every unsaved edit in ``localStorage`` until the server shows a newer
   version, and puts it back after a reload;
 - writes the focused segment into the address (``seg=``) so a reload or a
-  shared link lands on it.
+  shared link lands on it, and tells the server (``action`` ``{"op": "focus"}``)
+  when the reviewer focuses another editor with the mouse or Tab, so that the
+  panels of the focused segment (memory matches, Ctrl+1/2/3) follow the cursor.
 
 :func:`remember_reviewer` keeps the reviewer's name in the browser. Nothing
 here fetches anything from any host.
@@ -48,6 +50,7 @@ export default function (component) {
   const doc = document;
   const W = window.__wbReview = window.__wbReview || { n: -1, seq: 0 };
   W.data = data; W.send = setTriggerValue;
+  if (W.asked === data.focus) W.asked = null;  // the server moved its focus as asked
   const draftKey = (seg) => `wb-draft:${data.project}:${data.lang}:${seg}`;
   const segOf = (el) => {
     const box = el && el.closest ? el.closest('[class*="st-key-rv_seg_"]') : null;
@@ -111,7 +114,13 @@ export default function (component) {
     }, true);
     doc.addEventListener('focusin', (e) => {
       const seg = segOf(e.target);
-      if (seg != null && e.target.tagName === 'TEXTAREA') { W.focused = seg; setAddress(seg); }
+      if (seg == null || e.target.tagName !== 'TEXTAREA') return;
+      W.focused = seg; setAddress(seg);
+      const d = W.data;  // focused by the mouse or Tab: the server draws its panels there
+      if (d && seg !== d.focus && seg !== W.asked && (d.segs || {})[seg]) {
+        W.asked = seg; W.seq += 1;
+        W.send('action', { op: 'focus', seg, text: null, id: `${Date.now()}-${W.seq}` });
+      }
     });
     doc.addEventListener('input', (e) => {
       const seg = segOf(e.target);

@@ -74,6 +74,9 @@ def serve_command(project: Path, port: int, host: str,
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
+            # no full garbage collection after every run: it holds the interpreter for
+            # tens of milliseconds while the page's messages wait (benchmarks/RESULTS-app.md)
+            "--runner.postScriptGC", "false",
             "--browser.serverAddress", host, *hosts,
             "--", "--project", str(project.resolve())]
 

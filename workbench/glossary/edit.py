@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workbench.errors import GlossaryError
-from workbench.glossary.model import PREFERRED, VARIANT, Concept, Glossary, Term
+from workbench.glossary.model import (PREFERRED, VARIANT, Concept, Glossary, Term,
+                                      check_term_fields)
 from workbench.glossary.normalise import key
 from workbench.glossary.suggest import translit_key
 
@@ -101,6 +102,45 @@ def add_form(glossary: Glossary, concept: str, lang: str, text: str,
              if status == PREFERRED and (t.concept, t.lang) == (concept, lang) else t
              for t in glossary.terms()]
     return _rebuild(glossary, terms + [new])
+
+
+def _concept_id_for(glossary: Glossary, text: str) -> str:
+    """A new concept id made from a form (``Sergueï Choïgou`` → ``serguei-choigou``: ASCII,
+    a letter first), with ``-2``, ``-3``… when the glossary already has it."""
+    base = "-".join(key(text).split()) or "concept"
+    base = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in base)
+    base = "-".join(p for p in base.split("-") if p) or "concept"
+    if not base[0].isalpha():
+        base = f"c-{base}"
+    cid, n = base, 1
+    while cid in glossary.concepts:
+        n += 1
+        cid = f"{base}-{n}"
+    return cid
+
+
+def add_concept(glossary: Glossary, concept: str, forms: dict[str, str], note: str = "") -> Glossary:
+    """A new concept at the end of the glossary with one preferred form per language of
+    ``forms`` (language → form; empty forms skipped); ``concept`` empty: an id made from the
+    first form. Refused when the id exists or a form folds to the key of an existing form."""
+    given = [(lang.strip().lower(), text.strip()) for lang, text in forms.items() if text.strip()]
+    if not given:
+        raise GlossaryError("a new concept needs at least one form: write its preferred "
+                            "form in one language or more")
+    concept = concept.strip() or _concept_id_for(glossary, given[0][1])
+    if concept in glossary.concepts:
+        raise GlossaryError(f"concept {concept!r} already exists in {glossary.source}: add "
+                            "the new forms to it instead")
+    new = [Term(concept, lang, text, PREFERRED, note if i == 0 else "")
+           for i, (lang, text) in enumerate(given)]
+    for t in new:
+        wrong = check_term_fields(t.concept, t.lang, t.text, t.status)
+        if wrong:
+            raise GlossaryError(f"the concept was not added: {wrong[0]}")
+        old = same_key_form([*glossary.terms(), *new], t)
+        if old is not None:
+            raise GlossaryError(_refusal(t, old))
+    return _rebuild(glossary, [*glossary.terms(), *new])
 
 
 def _find_term(glossary: Glossary, concept: str, lang: str, text: str) -> Term:

@@ -249,9 +249,13 @@ class Scorer:
         same normalised text) is under it. Cheap (no tokens built), so candidates
         are filtered before scoring; always True with a glossary (names change the
         words compared)."""
+        return self.source_could_reach(query.text, unit.source, score)
+
+    def source_could_reach(self, text: str, source: str, score: float) -> bool:
+        """:meth:`could_reach` for a unit of source ``source`` and a query ``text``."""
         if self.glossary is not None or score <= 0:
             return True
-        qk, uk = self._keys(query.text), self._keys(unit.source)
+        qk, uk = self._keys(text), self._keys(source)
         longest = max(len(qk), len(uk))
         if longest == 0:
             return True
@@ -260,9 +264,9 @@ class Scorer:
             return True
         # the same normalised text scores 100; for NFC texts it also means the same
         # words (normalising only maps quotes, dashes and spaces, which no key holds)
-        if _is_nfc(query.text) and _is_nfc(unit.source):
+        if _is_nfc(text) and _is_nfc(source):
             return False
-        return normalise(query.text) == normalise(unit.source)
+        return normalise(text) == normalise(source)
 
     def match(self, query: Query, unit: MemoryUnit) -> Match:
         """Score ``unit`` for ``query`` and build the target to propose."""
@@ -400,7 +404,7 @@ def band(match: Match | None) -> str:
 
 def word_count(text: str) -> int:
     """Words of a segment as CAT tools count them (numbers count, punctuation does not)."""
-    return sum(1 for t in tokens(text) if t.kind != "punct")
+    return len(word_keys(text))
 
 
 def source_diff(query: str, source: str) -> list[tuple[str, str]]:

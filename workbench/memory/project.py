@@ -19,7 +19,10 @@ indexes are kept current in the transaction that changes the units: the hash is 
 column of ``memory_units``, the word index is filled by triggers on it. How rare a
 word is, is counted in the word index up to growing caps (a common word never
 costs more than the postings budget) and remembered for the open project until
-its database changes.
+its database changes. A batch of lookups (the leverage report, pre-translation,
+``tm lookup --in``) reads each asked word's postings once and ranks the candidates
+of every query with FTS5's own formula (:mod:`workbench.memory.rank`) instead of
+one FTS5 query per text: the same candidates, without a B-tree lookup per posting.
 """
 
 from __future__ import annotations
@@ -44,6 +47,12 @@ from workbench.store.memory import NewMemoryUnit
 
 #: Units fetched from the word index per query before scoring.
 FUZZY_CANDIDATES = 30
+#: From this many queries on, a lookup ranks the word index's candidates for all of
+#: them at once (:mod:`workbench.memory.rank`), BATCH_CHUNK queries at a time, keeping
+#: the postings read while they hold at most BATCH_POSTINGS units in all.
+BATCH_QUERIES = 200
+BATCH_CHUNK = 2_000
+BATCH_POSTINGS = 8_000_000      # 12 bytes each (id, weight): about 96 MB
 #: Query words the word index is searched with: the rarest ones, at most QUERY_TERMS,
 #: while their units together stay under POSTINGS_BUDGET (at least the two rarest), so a
 #: lookup costs the same in a memory of 10,000 or 1,000,000 units.
@@ -328,12 +337,13 @@ class MemoryIndex:
         self.scorer = Scorer(src, tgt, glossary)
         # postings per word, counted up to _cap[word]: shared by the indexes of one open
         # project until its database changes (by this connection or another one)
-        signature = project.data_signature()
+        signature = _signature(project)
         counts = _WORD_COUNTS.get(project)
         if counts is None or counts[0] != signature:
             counts = _WORD_COUNTS[project] = (signature, {}, {})
         self._df: dict[str, int] = counts[1]
         self._cap: dict[str, int] = counts[2]
+        self._stats: Any = None  # (signature, rank.IndexStats), read for the first batch
 
     def _terms(self, text: str) -> list[str]:
         """The rarest words of ``text`` to query the word index with: at most
@@ -346,7 +356,7 @@ class MemoryIndex:
         has ``c`` or more postings, which is enough to know it comes after every
         word with fewer, and that taking it would pass the budget. The choice is
         the one exact counts give."""
-        words = list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
+        words = _words(text)
         if len(self._df) > 200_000:
             self._df.clear()
             self._cap.clear()
@@ -397,21 +407,80 @@ class MemoryIndex:
 
     def lookup(self, queries: Sequence[Query], *, min_score: int = DEFAULT_MIN_SCORE,
                limit: int = DEFAULT_MATCHES_SHOWN) -> list[list[Match]]:
-        """The best matches of each query, best first (see :func:`best_matches`)."""
+        """The best matches of each query, best first (see :func:`best_matches`).
+
+        Candidates: the units of the same source hash, then (unless ``limit`` matches
+        of 100% are found there) the :data:`FUZZY_CANDIDATES` units the word index
+        ranks first for the query's rarest words; from :data:`BATCH_QUERIES` queries
+        on, that ranking is computed for all of them at once (:meth:`_ranked_batch`)."""
         by_hash = store.units_by_hash(self.project, self.src, self.tgt,
                                       [source_hash(q.text) for q in queries])
-        out: list[list[Match]] = []
-        for q in queries:
-            units: dict[int, MemoryUnit] = {u.id: u for u in by_hash.get(source_hash(q.text), [])}
-            found = best_matches(self.scorer, q, units.values(), min_score=min_score, limit=limit)
-            if min_score < 100 and not (found and found[0].score == 100 and len(found) >= limit):
-                for u in store.fuzzy_candidates(self.project, self.src, self.tgt,
-                                                self._terms(q.text), FUZZY_CANDIDATES):
-                    units.setdefault(u.id, u)
-                found = best_matches(self.scorer, q, units.values(), min_score=min_score,
-                                     limit=limit)
-            out.append([self._normalised(m) for m in found])
-        return out
+        units = [{u.id: u for u in by_hash.get(source_hash(q.text), [])} for q in queries]
+        found = [best_matches(self.scorer, q, us.values(), min_score=min_score, limit=limit)
+                 for q, us in zip(queries, units)]
+        fuzzy = [i for i, f in enumerate(found)
+                 if min_score < 100 and not (f and f[0].score == 100 and len(f) >= limit)]
+        ranked = (self._ranked_batch([queries[i].text for i in fuzzy], min_score)
+                  if len(fuzzy) >= BATCH_QUERIES else
+                  (store.fuzzy_candidates(self.project, self.src, self.tgt,
+                                          self._terms(queries[i].text), FUZZY_CANDIDATES)
+                   for i in fuzzy))
+        for i, candidates in zip(fuzzy, ranked):
+            for u in candidates:
+                units[i].setdefault(u.id, u)
+            found[i] = best_matches(self.scorer, queries[i], units[i].values(),
+                                    min_score=min_score, limit=limit)
+        return [[self._normalised(m) for m in f] for f in found]
+
+    def _ranked_batch(self, texts: Sequence[str], min_score: int
+                      ) -> Iterator[list[MemoryUnit]]:
+        """For each of ``texts``, the units :func:`store.fuzzy_candidates` finds that can
+        reach ``min_score`` (:meth:`Scorer.could_reach`), in order: the same words
+        asked, FTS5's ranking computed by :mod:`workbench.memory.rank` from postings
+        read once per word (ties with the last one taken are kept), the words counted
+        exactly for a whole chunk at once (the same choice as the capped counts).
+
+        A word whose postings do not number what the index counted for it (a word the
+        index tokenises otherwise) sends its texts to the single query."""
+        from workbench.memory import rank  # numpy: only for batches
+
+        signature = _signature(self.project)
+        if self._stats is None or self._stats[0] != signature:  # read again once it changed
+            self._stats = signature, rank.IndexStats.of(*store.word_index_sizes(self.project))
+        stats = self._stats[1]
+        id_type = "int32" if len(stats.sizes) <= 2**31 else "int64"
+        weights: dict[str, tuple[Any, Any] | None] = {}
+        for start in range(0, len(texts), BATCH_CHUNK):
+            chunk = texts[start:start + BATCH_CHUNK]
+            self._count(list({w for t in chunk for w in _words(t)
+                              if self._cap.get(w, 0) != _EXACT}), _EXACT)
+            terms = [self._terms(t) for t in chunk]
+            if sum(len(v[0]) for v in weights.values() if v) > BATCH_POSTINGS:
+                weights.clear()
+            new = {w for ts in terms for w in ts if w not in weights}
+            for w, (ids, freq) in store.word_postings(self.project, sorted(new)).items():
+                counted, cap = self._df.get(w, 0), self._cap.get(w, _EXACT)
+                same = len(ids) == counted if counted < cap else len(ids) >= counted
+                weights[w] = (ids.astype(id_type), rank.term_weights(ids, freq, stats)
+                              ) if same else None
+            ranked = [None if any(weights[w] is None for w in ts) else
+                      rank.best_ranked([weights[w] for w in ts],  # type: ignore[misc]
+                                       FUZZY_CANDIDATES)
+                      for ts in terms]
+            sources = store.sources_by_ids(self.project, self.src, self.tgt,
+                                           (i for ids in ranked if ids for i in ids))
+            kept = [None if ids is None else
+                    [i for i in ids if i in sources
+                     and self.scorer.source_could_reach(text, sources[i], min_score)]
+                    for text, ids in zip(chunk, ranked)]
+            units = store.units_by_ids(self.project, self.src, self.tgt,
+                                       (i for ids in kept if ids for i in ids))
+            for ts, ids in zip(terms, kept):
+                if ids is None:
+                    yield store.fuzzy_candidates(self.project, self.src, self.tgt, ts,
+                                                 FUZZY_CANDIDATES)
+                else:
+                    yield [units[i] for i in ids]
 
     def _normalised(self, match: Match) -> Match:
         if self.glossary is None:
@@ -420,6 +489,16 @@ class MemoryIndex:
 
         target = self.glossary.apply(match.target, self.tgt)
         return match if target == match.target else replace(match, target=target)
+
+
+def _signature(project: Project) -> tuple[int, int]:
+    """Changes whenever the project's database does (by this connection or another one)."""
+    return project.data_signature()
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``text`` the word index can be asked for (distinct, no numbers)."""
+    return list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
 
 
 def lookup(project: Project, texts: Sequence[str], src: str, tgt: str, *,

@@ -7,7 +7,9 @@ and, where known, the neighbouring source segments (for context matches).
 same unit twice adds nothing. Two indexes find candidates: ``source_hash``
 (the words of the source, numbers as one placeable) for exact and
 number-only differences, and the FTS5 table ``memory_fts`` (a word index kept
-current by triggers, in the same transaction as the units) for fuzzy ones.
+current by triggers, in the same transaction as the units) for fuzzy ones. Batches
+read the word index's postings and row sizes directly (:func:`word_postings`,
+:func:`word_index_sizes`) to rank as FTS5 does without a query per text.
 
 Everything here is SQL over a :class:`~workbench.store.Project`; scoring is
 in :mod:`workbench.memory.match`.
@@ -20,12 +22,16 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from workbench.errors import ConflictError, NotFoundError
 from workbench.memory.match import MemoryUnit
 from workbench.store import Project, follow_untouched_review, seed_review
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _INSERT_CHUNK = 5_000
 #: Page cache while adding units (KiB).
@@ -126,11 +132,13 @@ def units_by_hash(project: Project, src: str, tgt: str, hashes: Sequence[int]
 
 def term_frequencies(project: Project, terms: Sequence[str]) -> dict[str, int]:
     """How many units (all pairs) hold each of ``terms`` (absent: none)."""
-    if not terms:
-        return {}
-    marks = ",".join("?" * len(terms))
-    return {r[0]: r[1] for r in project.conn.execute(
-        f"SELECT term, doc FROM memory_vocab WHERE term IN ({marks})", tuple(terms))}
+    out: dict[str, int] = {}
+    for start in range(0, len(terms), 500):
+        chunk = tuple(terms[start:start + 500])
+        out.update(project.conn.execute(
+            f"SELECT term, doc FROM memory_vocab WHERE term IN ({','.join('?' * len(chunk))})",
+            chunk).fetchall())
+    return out
 
 
 def term_frequencies_capped(project: Project, terms: Sequence[str], cap: int) -> dict[str, int]:
@@ -165,6 +173,84 @@ def fuzzy_candidates(project: Project, src: str, tgt: str, terms: Sequence[str],
         (match, limit, src, tgt),
     )
     return [_unit(r) for r in rows]
+
+
+def units_by_ids(project: Project, src: str, tgt: str, ids: Iterable[int]
+                 ) -> dict[int, MemoryUnit]:
+    """The units of the pair among ``ids``, by id."""
+    return {r[0]: _unit(r) for r in _by_ids(project, _UNIT_COLUMNS, src, tgt, ids)}
+
+
+def sources_by_ids(project: Project, src: str, tgt: str, ids: Iterable[int]) -> dict[int, str]:
+    """The sources of the units of the pair among ``ids``, by id."""
+    return dict(_by_ids(project, "id, source", src, tgt, ids))
+
+
+def _by_ids(project: Project, columns: str, src: str, tgt: str, ids: Iterable[int]
+            ) -> Iterator[tuple]:
+    unique = list(dict.fromkeys(ids))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        yield from project.conn.execute(
+            f"""SELECT {columns} FROM memory_units WHERE id IN ({','.join('?' * len(chunk))})
+                AND source_lang = ? AND target_lang = ?""", (*chunk, src, tgt))
+
+
+def word_index_sizes(project: Project) -> tuple[np.ndarray, int, int]:
+    """What FTS5's ``bm25()`` weighs a row of ``memory_fts`` with, read in one pass: the
+    tokens of each unit's source (an array indexed by unit id, 0 where none), the rows
+    of the index and their tokens in all."""
+    import numpy as np
+
+    # a row's size is a varint: one byte under 128 tokens; longer ones are read apart
+    ids, small = project.conn.execute(
+        "SELECT group_concat(id), group_concat(CASE WHEN length(sz) = 1 THEN hex(sz) "
+        "ELSE '00' END, '') FROM memory_fts_docsize").fetchone()
+    if not ids:
+        return np.zeros(1, dtype=np.int64), 0, 0
+    rows = np.fromstring(ids, dtype=np.int64, sep=",")
+    out = np.zeros(int(rows.max()) + 1, dtype=np.int64)
+    out[rows] = np.frombuffer(bytes.fromhex(small), dtype=np.uint8)
+    for rid, blob in project.conn.execute(
+            "SELECT id, sz FROM memory_fts_docsize WHERE length(sz) > 1"):
+        out[rid] = _varint(blob)
+    return out, len(rows), int(out.sum())
+
+
+def _varint(blob: bytes) -> int:
+    """The first SQLite varint of ``blob`` (FTS5 stores a row's token count so)."""
+    value = 0
+    for i, byte in enumerate(blob[:9]):
+        if i == 8:
+            return (value << 8) | byte
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            break
+    return value
+
+
+def word_postings(project: Project, terms: Iterable[str]
+                  ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """For each of ``terms`` (tokens of ``memory_fts``): the units whose source holds it
+    (ascending ids) and how many times, read from the word index's doclist (absent
+    terms: empty arrays)."""
+    import numpy as np
+
+    conn = project.conn
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.memory_instances "
+                 "USING fts5vocab(main, memory_fts, instance)")
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for term in dict.fromkeys(terms):
+        (docs,) = conn.execute("SELECT group_concat(doc) FROM temp.memory_instances "
+                               "WHERE term = ?", (term,)).fetchone()
+        each = np.fromstring(docs or "", dtype=np.int64, sep=",")  # a row per occurrence
+        new = np.flatnonzero(each[1:] != each[:-1]) + 1             # ascending: runs
+        if len(new) >= len(each) - 1:
+            out[term] = each, np.ones(len(each), dtype=np.int64)
+        else:
+            starts = np.concatenate(([0], new))
+            out[term] = each[starts], np.diff(np.append(starts, len(each)))
+    return out
 
 
 def count_units(project: Project) -> int:

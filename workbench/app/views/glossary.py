@@ -192,6 +192,34 @@ def _find_section(path: Path, name: str) -> None:
         _concept_card(glossary, concept, path, ss.gl_gen.get(name, 0), langs, locked)
 
 
+def _add_concept(path: Path, k: str, langs: list[str]) -> None:
+    """The "New concept" form: add the concept, then show it as found (its card)."""
+    from workbench.glossary.edit import add_concept
+
+    forms = {lang: ss.get(f"{k}_{lang}", "") for lang in langs}
+    if _edit_file(path, add_concept, ss.get(f"{k}_id", ""), forms, ss.get(f"{k}_note", "")):
+        ss["gl_find"] = next(text.strip() for text in forms.values() if text.strip())
+
+
+def _new_concept_section(path: Path, name: str) -> None:
+    """A new concept with its preferred form in each language given (saved at once)."""
+    from workbench.glossary import load_csv
+
+    try:  # the languages in the file's order (the source language's column comes first)
+        langs = list(dict.fromkeys([*(t.lang for t in load_csv(path).terms()), "fr", "en"]))
+    except WorkbenchError:
+        return  # the table below says what is wrong with the file
+    k, locked = f"gl_nc_{ss.gl_gen.get(name, 0)}", name in ss.gl_draft
+    with st.popover("New concept", icon=":material/add:", key="gl_new_concept",
+                    disabled=locked, help="A concept with its preferred form per language"):
+        for lang in langs:
+            st.text_input(f"Preferred form ({lang})", key=f"{k}_{lang}")
+        st.text_input("Concept id", key=f"{k}_id", placeholder="made from the first form")
+        st.text_input("Note", key=f"{k}_note", placeholder="who or what it is, where seen")
+        st.button("Add concept", key=f"{k}_go", type="primary", on_click=_add_concept,
+                  args=(path, k, langs))
+
+
 def _new_file(folder: Path) -> None:
     raw = ss.get("gl_new_name", "").strip()
     name = re.sub(r"[^\w\-]+", "_", raw).strip("_")
@@ -357,6 +385,7 @@ def main() -> None:
     name = st.selectbox("File", files, key="gl_file")
     path = folder / name
     _find_section(path, name)
+    _new_concept_section(path, name)
     _table_section(path, name)
     try:
         glossary = load_csv(path)

@@ -11,6 +11,11 @@ author (the name in the sidebar) and origin: if another tab or person saved the
 segment since, nothing is overwritten and the segment shows both sides. Undo walks
 back one version at a time. Messages about a segment or bead appear at it.
 
+Each segment row, the header and the keyboard script are keyed fragments: a save,
+approval, undo or move on the page draws again only the rows it concerns (the segment
+changed, the one the cursor leaves and the one it enters), the progress and the script
+(:func:`_refresh`), not the twenty rows; a move to another page draws the whole page.
+
 The focused segment gets the panels of :func:`_focused_panels`: up to three
 translation-memory matches (percentage, origin, author and date, the differences
 between the match's source and this one highlighted; Ctrl+1/2/3 or a click insert
@@ -35,6 +40,7 @@ from urllib.parse import urlencode
 
 import polars as pl
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from workbench.app import beads, queries
 from workbench.app.browser import SHORTCUTS, last_action, review_keys
@@ -156,6 +162,7 @@ def _on_text(seg: int, lang: str, key: str) -> None:
         _save(seg, lang, text=_stored(seg, ss[key]), status=None)
     except inline.InlineCodeError as exc:
         _say(seg, f"not saved: {exc}", "error")
+    _refresh(seg)
 
 
 def _on_status(seg: int, lang: str, key: str, status: str) -> None:
@@ -164,9 +171,10 @@ def _on_status(seg: int, lang: str, key: str, status: str) -> None:
         text = _stored(seg, ss.get(key))
     except inline.InlineCodeError as exc:
         _say(seg, f"not saved: {exc}", "error")
-        return
+        return _refresh(seg)
     if _save(seg, lang, text=text, status=status) and status == "approved":
         ss.rv_rep_offer = (seg, lang)
+    _refresh(seg)
 
 
 def _pending_repetitions(seg: int, lang: str) -> pl.DataFrame:
@@ -175,8 +183,10 @@ def _pending_repetitions(seg: int, lang: str) -> pl.DataFrame:
 
 
 def _apply_repetitions(seg: int, lang: str) -> None:
-    """Give the approved text of ``seg`` to its repetitions not reviewed yet."""
+    """Give the approved text of ``seg`` to its repetitions not reviewed yet (other rows
+    of the page among them: the whole page is drawn again)."""
     ss.pop("rv_rep_offer", None)
+    _full()
     try:
         with db() as project:
             if project.review(seg, lang)["status"] != "approved":
@@ -218,20 +228,21 @@ def _fix_terms(seg: int, lang: str, fixes: list[tuple[str, str]]) -> None:
         text = text.replace(wrong, right)
     if _save(seg, lang, text=text, status=None):
         _say(seg, "glossary forms replaced", "success")
+    _refresh(seg)
 
 
 def _resolve(seg: int, lang: str, keep_mine: bool) -> None:
     conflict = ss.rv_conflicts.pop(seg)
-    if not keep_mine:
-        return
     try:
-        with db() as project:
-            project.save_review(seg, lang, text=conflict["mine"], status=conflict["status"],
-                                expected_version=conflict["version"], author=reviewer())
+        if keep_mine:
+            with db() as project:
+                project.save_review(seg, lang, text=conflict["mine"], status=conflict["status"],
+                                    expected_version=conflict["version"], author=reviewer())
     except ConflictError:
         _say(seg, "changed again meanwhile; compare once more", "warning")
     except WorkbenchError as exc:
         _say(seg, str(exc), "error")
+    _refresh(seg)
 
 
 def _conflict_box(seg: int, lang: str) -> None:
@@ -260,12 +271,29 @@ def _conflict_box(seg: int, lang: str) -> None:
 
 # -- the keyboard ---------------------------------------------------------------------
 
-def _filter_state() -> tuple[int, str, queries.ReviewFilter, int]:
-    """(document, language, filter, page size) as the sidebar holds them now."""
-    return (int(ss["rv_doc"]), ss["lang"], queries.ReviewFilter(
-        tuple(ss.get("status") or ()), bool(ss.get("low")),
-        float(ss.get("below", queries.LOW_CONFIDENCE)), ss.get("q") or "",
-        hide_repetitions=bool(ss.get("reps"))), int(ss.get("size", 20)))
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """What the rows, the header and the keyboard of the Segments view show: the
+    document's review units, those the filters keep, and how to draw them."""
+
+    pairs: pl.DataFrame
+    shown: pl.DataFrame
+    lang: str
+    glossary: object
+    threshold: float
+    size: int
+
+
+def _load_view() -> _View:
+    """Read the document as the sidebar's document, language and filters say (kept in
+    ``ss.rv_view`` for the rows and fragments drawn after it)."""
+    glossary = load_glossary()[0]
+    threshold = float(ss.get("below", queries.LOW_CONFIDENCE))
+    flt = queries.ReviewFilter(tuple(ss.get("status") or ()), bool(ss.get("low")), threshold,
+                               ss.get("q") or "", hide_repetitions=bool(ss.get("reps")))
+    pairs, shown = _shown(int(ss["rv_doc"]), ss["lang"], flt, glossary, bool(ss.get("gloss")))
+    ss.rv_view = _View(pairs, shown, ss["lang"], glossary, threshold, int(ss.get("size", 20)))
+    return ss.rv_view
 
 
 def _shown(doc_id: int, lang: str, flt: queries.ReviewFilter, glossary, warn_only: bool
@@ -287,13 +315,45 @@ def _shown(doc_id: int, lang: str, flt: queries.ReviewFilter, glossary, warn_onl
 
 def _go(seg: int | None, shown: pl.DataFrame, size: int) -> None:
     """Put the cursor on ``seg`` (its page, the address, the editor)."""
-    ss.rv_moves += 1
     if seg is None:
         return
     ss.rv_seg = seg  # the keyboard script writes it into the address (seg=) when it focuses
     page = queries.page_holding(shown, seg, size)
     if page is not None:
         ss["page"] = page
+
+
+def _refresh(*segs: int | None, reload: bool = True) -> None:
+    """End a callback that changed segments of this page: read the document again
+    (unless ``reload`` is off: the caller just did) and draw again only the rows of
+    ``segs`` and of the focused segment, the header and the keyboard script, not the
+    whole page (a row that left the filtered list disappears). Raises to end the
+    callback; returns only when the page must be drawn whole (:func:`_full`)."""
+    if reload:
+        _load_view()
+    on_page = ss.get("rv_page_segs", ())
+    rows = [f"rv_row_{s}" for s in dict.fromkeys((*segs, ss.get("rv_seg"))) if s in on_page]
+    try:
+        st.rerun([*rows, "rv_head", "rv_count", "rv_kb"])
+    except StreamlitAPIException:  # not drawn yet (a run cut short by a newer one)
+        _full()
+
+
+def _full() -> None:
+    """Ask for the whole page to be drawn again after this callback (another page of
+    segments, repetitions changed elsewhere on it): the fragment the callback's widget
+    belongs to reruns first and hands over to a full run (:func:`_full_if_asked`)."""
+    ss.rv_full = True
+
+
+def _full_if_asked() -> None:
+    if ss.pop("rv_full", False):
+        st.rerun()
+
+
+def _on_undo(seg: int, lang: str) -> None:
+    _undo(seg, lang)
+    _refresh(seg)
 
 
 def _on_key() -> None:
@@ -304,29 +364,39 @@ def _on_key() -> None:
         return
     ss.rv_last_action = act["id"]
     seg, op, text = int(act["seg"]), act.get("op"), act.get("text")
-    doc_id, lang, flt, size = _filter_state()
+    lang, before = ss["lang"], ss.get("rv_seg")
+    if op == "focus":  # the reviewer clicked into (or tabbed to) another segment's editor:
+        ss.rv_seg = seg  # its panels follow; the cursor is there already (no move)
+        return _refresh(seg, before, reload=False)
     offer = ss.pop("rv_rep_offer", None)
-    if op in ("undo", "reps"):
-        if op == "undo":
-            _undo(seg, lang)
-        else:
-            _apply_repetitions(offer[0] if offer and offer[1] == lang else seg, lang)
-        ss.rv_moves += 1
+    ss.rv_moves += 1  # the cursor is put back (or moved) in any case
+    if op == "reps":
+        _apply_repetitions(offer[0] if offer and offer[1] == lang else seg, lang)
         return
+    if op == "undo":
+        _undo(seg, lang)
+        return _refresh(seg, before)
     status = {"approve": "approved", "flag": "flagged"}.get(op)
+    try:
+        text = _stored(seg, text)  # the tags as shown (⟦1⟧) back into the inline codes
+    except inline.InlineCodeError as exc:
+        _say(seg, f"not saved: {exc}", "error")
+        return _refresh(seg, before)
     if not _save(seg, lang, text=text, status=status):
-        ss.rv_moves += 1
-        return
+        return _refresh(seg, before)
     if op == "approve":
         ss.rv_rep_offer = (seg, lang)
-    glossary = load_glossary()[0] if ss.get("gloss") else None
-    pairs, shown = _shown(doc_id, lang, flt, glossary, bool(ss.get("gloss")))
+    view = _load_view()
     delta = {"approve": 1, "next": 1, "prev": -1}.get(op, 0)
-    target = queries.neighbour(pairs, shown, seg, delta) if delta else seg
+    target = queries.neighbour(view.pairs, view.shown, seg, delta) if delta else seg
     if delta and target is None:
         _say(seg, "last matching segment" if delta > 0 else "first matching segment")
-        target = seg if queries.page_holding(shown, seg, size) else None
-    _go(target, shown, size)
+        target = seg if queries.page_holding(view.shown, seg, view.size) else None
+    if target in ss.get("rv_page_segs", ()):
+        ss.rv_seg = target  # on this page: only the rows concerned are drawn again
+        return _refresh(seg, before, reload=False)
+    _go(target, view.shown, view.size)
+    _full()
 
 
 def _on_page() -> None:
@@ -404,7 +474,7 @@ def _segment(row: dict, lang: str, glossary, threshold: float, *, focused: bool)
                          args=(seg, lang, key, "rejected"), help="Reject")
             acts.button("", key=f"rv_todo_{seg}", icon=":material/replay:", on_click=_on_status,
                          args=(seg, lang, key, "todo"), help="Back to to do")
-            acts.button("", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_undo,
+            acts.button("", key=f"rv_undo_{seg}", icon=":material/undo:", on_click=_on_undo,
                          args=(seg, lang), help="Undo the last change; again: one more "
                                                 "version back (Ctrl+Alt+Z)")
         if seg in ss.rv_msgs:
@@ -435,6 +505,7 @@ def _use_match(seg: int, lang: str, text: str) -> None:
     """A match clicked: its target becomes the segment's text (saved, status kept)."""
     if _save(seg, lang, text=text, status=None):
         _say(seg, "memory match inserted", "success")
+    _refresh(seg)
 
 
 def _memory_panel(row: dict, lang: str, glossary) -> list[str]:
@@ -491,7 +562,8 @@ def _repetitions_panel(row: dict, lang: str) -> None:
 def _history_panel(seg: int, lang: str, first_origin: str) -> None:
     with db() as project:
         hist = project.history(seg, lang)
-    with st.expander(f"History of #{seg}: {len(hist) + 1} versions", key=f"rv_hist_{seg}",
+    n = len(hist) + 1
+    with st.expander(f"History of #{seg}: {n} version{'s' * (n > 1)}", key=f"rv_hist_{seg}",
                      icon=":material/history:"):
         rows = list(hist.iter_rows(named=True))
         for r in reversed(rows):
@@ -633,7 +705,8 @@ def _qa_view(lang: str, glossary, threshold: float) -> None:
         st.success("No problem found in any document.")
         return
     counts = problems.group_by("kind").len().sort("kind")
-    st.caption(f"{len(problems)} problems in {problems['segment_id'].n_unique()} segments · "
+    total, segs = len(problems), problems["segment_id"].n_unique()
+    st.caption(f"{total} problem{'s' * (total > 1)} in {segs} segment{'s' * (segs > 1)} · "
                + ", ".join(f"{n} {k}" for k, n in counts.iter_rows()))
     kinds = st.multiselect("Kinds", counts["kind"].to_list(), key="qa_kinds",
                            placeholder="all kinds")
@@ -727,6 +800,7 @@ def _shortcut_help() -> None:
 
 def main() -> None:
     st.html(CSS)
+    ss.pop("rv_full", None)  # this run draws the whole page
     open_or_stop()
     with db() as project:
         langs = queries.target_langs(project)
@@ -743,61 +817,96 @@ def main() -> None:
             return
         doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="rv_doc",
                               on_change=_on_doc)
-        statuses = st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
+        st.multiselect("Status", list(STATUS_LABEL), key="status", placeholder="all statuses", bind="query-params")
         low_only = st.toggle("Low confidence only", key="low", bind="query-params")
         threshold = st.slider("Low confidence below", 0.0, 1.0, queries.LOW_CONFIDENCE, 0.05,
                               key="below", bind="query-params")
-        search = st.text_input("Search text", key="q", bind="query-params")
-        hide_reps = st.toggle("Hide repetitions", key="reps", bind="query-params",
-                              help="Show each source text of the document once (its first "
-                                   "occurrence)")
+        st.text_input("Search text", key="q", bind="query-params")
+        st.toggle("Hide repetitions", key="reps", bind="query-params",
+                  help="Show each source text of the document once (its first occurrence)")
         glossary, glossary_msg = load_glossary()
-        warn_only = st.toggle("Glossary warnings only", key="gloss", bind="query-params",
-                              disabled=glossary is None, help=glossary_msg)
+        st.toggle("Glossary warnings only", key="gloss", bind="query-params",
+                  disabled=glossary is None, help=glossary_msg)
         size = st.selectbox("Per page", PAGE_SIZES, index=1, key="size", bind="query-params")
-        view = st.radio("View", VIEWS, key="view", horizontal=True, bind="query-params",
+        mode = st.radio("View", VIEWS, key="view", horizontal=True, bind="query-params",
                         help="Beads: the stored alignment, to merge or split beads; "
                              "QA: the problems of every document")
 
-    if view == "QA":
+    if mode == "QA":
         st.subheader("QA: every document")
         _qa_view(lang, glossary, threshold)
         return
-    if view == "Beads":
+    if mode == "Beads":
         st.subheader("Beads: " + md_escape(titles[doc_id]))
         _bead_view(doc_id, lang, glossary, threshold, low_only, size)
         return
-    flt = queries.ReviewFilter(tuple(statuses), low_only, threshold, search,
-                               hide_repetitions=hide_reps)
-    pairs, shown = _shown(doc_id, lang, flt, glossary, warn_only)
-
-    counts = queries.status_counts(pairs)
-    done = len(pairs) - counts["todo"]
-    with st.container(horizontal=True, key="rv_header", vertical_alignment="center"):
-        st.title("Review", width="content")
-        st.progress(done / len(pairs) if len(pairs) else 0.0,
-                    text=f"{done} of {len(pairs)} reviewed · " +
-                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))
+    view = _load_view()
+    st.fragment(_head, key="rv_head")()
     show_flashes()
-    if shown.is_empty():
+    if view.shown.is_empty():
         st.info("No segment matches the filters.")
         return
 
-    focus = _focus(shown, size)
+    _focus(view.shown, size)
     with st.container(horizontal=True, vertical_alignment="center", key="rv_pager"):
-        page = _page_input(len(shown), size, "page", on_change=_on_page)
-        rows, _ = queries.page_of(shown, page, size)
-        st.caption(f"of {-(-len(shown) // size)} pages · {len(shown)} segments match · showing "
-                   f"{(page - 1) * size + 1}–{(page - 1) * size + len(rows)} · "
-                   "Ctrl+Enter: approve and next · Alt+↑/↓: move")
+        page = _page_input(len(view.shown), size, "page", on_change=_on_page)
+        rows, _ = queries.page_of(view.shown, page, size)
+        ss.rv_page_segs = rows["segment_id"].to_list()
+        ss.rv_info = {}
+        st.fragment(_count, key="rv_count")()
         _shortcut_help()
-    segs = {}
-    for row in rows.iter_rows(named=True):
-        segs[row["segment_id"]] = _segment(row, lang, glossary, threshold,
-                                           focused=row["segment_id"] == focus)
-    review_keys({"focus": focus, "n": ss.rv_moves, "lang": lang, "segs": segs,
+    for seg in ss.rv_page_segs:  # each row a fragment: a change draws again only its own
+        st.fragment(_row, key=f"rv_row_{seg}")(seg)
+    st.fragment(_keys, key="rv_kb")()
+
+
+def _head() -> None:
+    """Title and progress of the document (a fragment, drawn again after each change)."""
+    _full_if_asked()
+    view = ss.rv_view
+    counts = queries.status_counts(view.pairs)
+    done = len(view.pairs) - counts["todo"]
+    with st.container(horizontal=True, key="rv_header", vertical_alignment="center"):
+        st.title("Review", width="content")
+        st.progress(done / len(view.pairs) if len(view.pairs) else 0.0,
+                    text=f"{done} of {len(view.pairs)} reviewed · " +
+                    ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in counts.items() if n))
+
+
+def _count() -> None:
+    """Where this page is in the filtered list (a fragment: rows that left it are not
+    counted)."""
+    _full_if_asked()
+    view = ss.rv_view
+    position = {s: i for i, s in enumerate(view.shown["segment_id"].to_list(), 1)}
+    here = [position[s] for s in ss.rv_page_segs if s in position]
+    where = f"showing {here[0]}–{here[-1]} of {len(position)}" if here else "none left here"
+    st.caption(f"of {-(-len(position) // view.size)} pages · {where} · "
+               "Ctrl+Enter: approve and next · Alt+↑/↓: move")
+
+
+def _row(seg: int) -> None:
+    """Segment ``seg`` of the page as the document reads now (a fragment); nothing when it
+    has left the filtered list (e.g. approved while the filter is "to do")."""
+    _full_if_asked()
+    view = ss.rv_view
+    found = view.shown.filter(pl.col("segment_id") == seg)
+    if found.is_empty():
+        ss.rv_info.pop(seg, None)
+        return
+    ss.rv_info[seg] = _segment(found.row(0, named=True), view.lang, view.glossary,
+                               view.threshold, focused=seg == ss.get("rv_seg"))
+
+
+def _keys() -> None:
+    """The keyboard script with what it needs of the rows drawn (a fragment, drawn after
+    them each time, so versions and the focus are the new ones)."""
+    _full_if_asked()
+    segs = {s: ss.rv_info[s] for s in ss.rv_page_segs if s in ss.rv_info}
+    focus = ss.get("rv_seg")
+    review_keys({"focus": focus if focus in segs else None, "n": ss.rv_moves,
+                 "lang": ss.rv_view.lang, "segs": segs,
                  "project": hashlib.sha1(str(project_root()).encode()).hexdigest()[:10]},
                 _on_key)
-
 
 main()

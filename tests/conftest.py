@@ -39,3 +39,36 @@ def tiny_argos(tiny_argosmodel: Path, argos_home: Path) -> Path:
 
     install_from_file(tiny_argosmodel)
     return argos_home
+
+
+# -- PostgreSQL: a throwaway cluster per session, a database per test ------------------
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A running PostgreSQL cluster (tests/fixtures/postgres.py), for the whole session."""
+    from fixtures.postgres import postgres_cluster
+
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """The URL of a new empty database, dropped after the test."""
+    url = pg_cluster.create_database()
+    yield url
+    pg_cluster.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, monkeypatch):
+    """Each test using it runs twice: on the default SQLite file (``None``) and on a fresh
+    PostgreSQL database (its URL). ``WORKBENCH_DB`` is set to match, so commands and
+    subprocesses that open the project use the same backend."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("WORKBENCH_DB", raising=False)
+        return None
+    url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("WORKBENCH_DB", url)
+    return url

@@ -72,3 +72,16 @@ def db_url(request, monkeypatch):
     url = request.getfixturevalue("pg_url")
     monkeypatch.setenv("WORKBENCH_DB", url)
     return url
+
+
+@pytest.fixture
+def other_db(request, db_url):
+    """A second, separate database of the same backend as ``db_url`` (for a second
+    project): ``None`` on SQLite (the folder names it), a new database on PostgreSQL."""
+    if db_url is None:
+        yield None
+        return
+    cluster = request.getfixturevalue("pg_cluster")
+    url = cluster.create_database()
+    yield url
+    cluster.drop_database(url)

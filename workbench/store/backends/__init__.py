@@ -1,0 +1,72 @@
+"""Where a project's database lives: one :class:`Backend` per dialect, chosen from a URL.
+
+Two thin dialect modules rather than an ORM or SQLAlchemy Core: the store's SQL is
+written once, in SQLite's dialect (what every project has used so far), and
+:mod:`~workbench.store.backends.postgresql` hands PostgreSQL a translation of it
+through a connection with the same small API as :mod:`sqlite3` (``execute``,
+``executemany``, rows by index and by name, ``lastrowid``, ``BEGIN IMMEDIATE``).
+So SQL moved into the store keeps working on both, and the SQLite path stays
+exactly what it was.
+
+URLs: ``sqlite:///PATH`` (default: ``<project folder>/workbench.sqlite``) or
+``postgresql://user@host:port/dbname`` (any libpq URL). ``--db URL`` on a command,
+else the ``WORKBENCH_DB`` environment variable, else the default.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Protocol
+
+from workbench.errors import InputError
+
+#: The environment variable holding the database URL (``--db`` sets it too).
+DB_ENV = "WORKBENCH_DB"
+SQLITE_FILE = "workbench.sqlite"
+
+
+class Backend(Protocol):
+    """One database a project can live in."""
+
+    #: ``sqlite`` or ``postgresql``: the dialect the store's SQL is run in.
+    name: str
+
+    def describe(self) -> str:
+        """Where the database is, for messages (no password)."""
+
+    def connect(self, *, create: bool) -> Any:
+        """An open, migrated connection with :mod:`sqlite3`'s API."""
+
+
+def resolve_url(url: str | None) -> str | None:
+    """The URL in force: ``url``, else ``WORKBENCH_DB``, else ``None`` (the default file)."""
+    return url or os.environ.get(DB_ENV) or None
+
+
+def open_backend(url: str | None, root: Path) -> Backend:
+    """The backend of ``url`` (or ``WORKBENCH_DB``); the project folder's SQLite file when
+    neither is given. An unknown scheme is one clear :class:`InputError`."""
+    url = resolve_url(url)
+    if url is None:
+        from workbench.store.backends.sqlite import SqliteBackend
+
+        return SqliteBackend(root / SQLITE_FILE)
+    scheme = url.split(":", 1)[0].lower()
+    if scheme == "sqlite":
+        from workbench.store.backends.sqlite import SqliteBackend
+
+        return SqliteBackend.from_url(url)
+    if scheme in ("postgresql", "postgres"):
+        from workbench.store.backends.postgresql import PostgresBackend
+
+        return PostgresBackend(url)
+    raise InputError(f"unknown database URL {redact(url)!r}: use sqlite:///PATH or "
+                     "postgresql://user@host:port/dbname")
+
+
+def redact(url: str) -> str:
+    """``url`` without its password."""
+    import re
+
+    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)

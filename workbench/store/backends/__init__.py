@@ -15,6 +15,7 @@ else the ``WORKBENCH_DB`` environment variable, else the default.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any, Protocol
@@ -65,8 +66,42 @@ def open_backend(url: str | None, root: Path) -> Backend:
                      "postgresql://user@host:port/dbname")
 
 
+def check_url(url: str) -> None:
+    """Refuse a URL of no known scheme (one clear line), without connecting."""
+    open_backend(url, Path("."))
+
+
 def redact(url: str) -> str:
     """``url`` without its password."""
     import re
 
     return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def upgrade_database(root: Path, url: str | None = None) -> tuple[str, int, int]:
+    """Bring the project database (``url``, else ``WORKBENCH_DB``, else ``root``'s SQLite
+    file) to this workbench's schema; returns ``(where, version before, version after)``.
+    An empty PostgreSQL database gets the whole schema; a newer schema is refused."""
+    backend = open_backend(url, root)
+    if backend.name == "sqlite":
+        import sqlite3
+
+        from workbench.store import Project
+
+        path = backend.path  # type: ignore[attr-defined]
+        before = 0
+        if path.exists():
+            with contextlib.closing(sqlite3.connect(path)) as conn:
+                with contextlib.suppress(sqlite3.Error):
+                    before = conn.execute("PRAGMA user_version").fetchone()[0]
+        with Project(root, create=False, db=f"sqlite:///{path}") as project:
+            return backend.describe(), before, project.schema_version
+    from workbench.store.backends.postgresql import PgConnection, schema_version
+
+    with contextlib.closing(PgConnection(backend.url)) as conn:  # type: ignore[attr-defined]
+        before = schema_version(conn)
+    conn = backend.connect(create=True, migrate=True)  # type: ignore[call-arg]
+    try:
+        return backend.describe(), before, schema_version(conn)
+    finally:
+        conn.close()

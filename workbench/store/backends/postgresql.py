@@ -411,7 +411,7 @@ class PostgresBackend:
     def describe(self) -> str:
         return redact(self.url)
 
-    def connect(self, *, create: bool, migrate: bool = True) -> PgConnection:
+    def connect(self, *, create: bool, migrate: bool = False) -> PgConnection:
         """Connect; an empty database gets the schema when ``create``. An older schema is
         refused unless ``migrate`` (``workbench db upgrade``): a shared database is
         upgraded on purpose, not by whichever reviewer's newer workbench opens it first."""
@@ -446,3 +446,16 @@ class PostgresBackend:
             conn.close()
             raise
         return conn
+
+
+def reset_identities(conn: PgConnection, tables: Sequence[str]) -> None:
+    """After rows were copied with their ids: each table's identity continues after its
+    largest id (else the next insert would collide with a copied row)."""
+    for table in tables:
+        row = conn._run("SELECT pg_get_serial_sequence(%s, 'id') FROM information_schema.columns"
+                        " WHERE table_schema = current_schema() AND table_name = %s"
+                        " AND column_name = 'id'", (table, table)).fetchone()
+        if row and row[0]:
+            seq = row[0]
+            conn._run(f"SELECT setval(%s, GREATEST((SELECT MAX(id) FROM {table}), 1))",
+                      (seq,))

@@ -18,12 +18,11 @@ class SqliteBackend:
 
     @classmethod
     def from_url(cls, url: str) -> SqliteBackend:
-        """``sqlite:///abs/path.sqlite`` or ``sqlite:///./relative.sqlite``."""
-        rest = url.split(":", 1)[1]
-        if not rest.startswith("//") or len(rest) <= 3:
+        """SQLAlchemy's convention: ``sqlite:///relative/path.sqlite`` (three slashes) or
+        ``sqlite:////absolute/path.sqlite`` (four)."""
+        if not url.lower().startswith("sqlite:///") or len(url) <= len("sqlite:///"):
             raise InputError(f"bad SQLite URL {url!r}: use sqlite:///PATH")
-        path = rest[2:]
-        return cls(Path(path[1:] if path.startswith("/./") else path))
+        return cls(Path(url[len("sqlite:///"):]))
 
     def describe(self) -> str:
         return str(self.path)

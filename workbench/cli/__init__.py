@@ -23,6 +23,7 @@ from workbench.cli import segment as segment_cmds
 from workbench.cli import serve as serve_cmds
 from workbench.cli import models as models_cmds
 from workbench.cli import translate as translate_cmds
+from workbench.cli import users as users_cmds
 from workbench.cli.common import WorkbenchGroup, console, eval_app
 from workbench.errors import WorkbenchError
 
@@ -62,6 +63,7 @@ glossary_cmds.register(app)
 serve_cmds.register(app)
 memory_cmds.register(app)
 db_cmds.register(app)
+users_cmds.register(app)
 app.add_typer(eval_app, name="eval")
 
 

@@ -27,10 +27,9 @@ from workbench.store import Project
 #: named here are copied after these, alphabetically.
 TABLE_ORDER = ("documents", "paragraphs", "segments", "translations", "translation_memory",
                "alignments", "beads", "reviews", "edits", "settings", "memory_units",
-               "accounts", "assignments", "glossary_versions", "glossary_entries")
+               "accounts", "assignments", "glossary_versions")
 #: Tables that are derived (rebuilt by the target) or bookkeeping of one backend.
-SKIPPED_PREFIXES = ("sqlite_", "memory_fts", "memory_vocab", "workbench_schema", "sessions",
-                    "login_failures")
+SKIPPED_PREFIXES = ("sqlite_", "memory_fts", "memory_vocab", "workbench_schema")
 _CHUNK = 5_000
 _MOD = 1 << 256
 

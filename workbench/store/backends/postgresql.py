@@ -39,11 +39,12 @@ CONFLICT_KEYS: dict[str, str] = {
     "memory_units": "key",
     "translations": "segment_id, target_lang, engine",
     "alignments": "document_id, target_lang, target_kind, target_ref",
+    "assignments": "document_id, account_id",
+    "glossary_versions": "name, version",
 }
 #: Tables whose rows have an ``id`` (an ``INSERT`` into one reports it as ``lastrowid``).
 ID_TABLES = frozenset({"documents", "paragraphs", "segments", "translations", "alignments",
-                       "beads", "edits", "memory_units", "accounts", "glossary_versions",
-                       "glossary_entries", "sessions", "login_failures"})
+                       "beads", "edits", "memory_units", "accounts", "glossary_versions"})
 #: Key of the advisory lock that serialises writers (one database = one project).
 WRITE_LOCK_KEY = 0x776F726B62656E63  # "workbenc"
 

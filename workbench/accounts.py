@@ -102,3 +102,57 @@ def check_can_serve(project: Project, host: str) -> None:
 def login_required(project: Project, host: str) -> bool:
     """The app asks for a login when it is served beyond this machine or accounts exist."""
     return not is_loopback(host) or store.active_accounts(project) > 0
+
+
+#: Failed logins allowed per account name within :data:`LOCKOUT_S` before more are refused.
+MAX_FAILED_LOGINS = 5
+LOCKOUT_S = 15 * 60
+#: How long a login lasts (``WORKBENCH_SESSION_MINUTES`` overrides), in minutes.
+SESSION_MINUTES = 8 * 60
+
+
+def session_seconds() -> float:
+    import os
+
+    try:
+        return float(os.environ.get("WORKBENCH_SESSION_MINUTES", SESSION_MINUTES)) * 60
+    except ValueError:
+        return SESSION_MINUTES * 60.0
+
+
+class LoginThrottle:
+    """Failed logins per account name, in memory of the serving process: after
+    :data:`MAX_FAILED_LOGINS` failures within :data:`LOCKOUT_S`, the name is refused
+    (without checking the password) until the oldest of them is that old."""
+
+    def __init__(self, max_failures: int = MAX_FAILED_LOGINS, window_s: float = LOCKOUT_S,
+                 clock=None) -> None:
+        import threading
+        import time
+
+        self.max_failures, self.window_s = max_failures, window_s
+        self.clock = clock or time.monotonic
+        self._failures: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, name: str) -> list[float]:
+        now = self.clock()
+        kept = [t for t in self._failures.get(name, []) if now - t < self.window_s]
+        self._failures[name] = kept
+        return kept
+
+    def wait_s(self, name: str) -> float:
+        """Seconds until ``name`` may try again (0: now)."""
+        with self._lock:
+            recent = self._recent(name.strip().lower())
+            if len(recent) < self.max_failures:
+                return 0.0
+            return max(0.0, self.window_s - (self.clock() - recent[0]))
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            self._recent(name.strip().lower()).append(self.clock())
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.strip().lower(), None)

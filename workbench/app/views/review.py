@@ -35,6 +35,7 @@ from workbench.app import beads, queries
 from workbench.app.browser import SHORTCUTS, last_action, review_keys
 from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
                                   show_flashes, target_lang_select)
+from workbench.app.login import visible
 from workbench.app.text import highlight, md_escape, source_diff_markdown, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.memory.match import source_diff
@@ -670,7 +671,7 @@ def main() -> None:
     open_or_stop()
     with db() as project:
         langs = queries.target_langs(project)
-        docs = queries.document_progress(project, langs[0] if langs else None)
+        docs = visible(queries.document_progress(project, langs[0] if langs else None))
     if not langs or docs.is_empty():
         st.title("Review")
         st.info("Nothing to review yet: ingest and translate documents on the Documents page.")

@@ -7,6 +7,8 @@ Translation (:func:`translate`, cached per SQL text):
 - ``INSERT OR IGNORE INTO t`` → ``INSERT INTO t ... ON CONFLICT DO NOTHING``;
 - ``ON CONFLICT DO UPDATE`` without a target → the table's key (:data:`CONFLICT_KEYS`);
 - a single ``INSERT`` into a table with an ``id`` gets ``RETURNING id`` (``lastrowid``);
+- a 0/1 flag column used as a truth value (``s.translatable AND ...``) gets ``<> 0``
+  (PostgreSQL's ``AND`` takes booleans only; :data:`FLAG_COLUMNS`);
 - ``BEGIN IMMEDIATE`` → ``BEGIN`` plus a transaction-scoped advisory lock: writers take
   turns exactly as on SQLite, so the store's read-check-write (review versions,
   conflicts) keeps its meaning; readers are never blocked (MVCC);
@@ -45,6 +47,10 @@ CONFLICT_KEYS: dict[str, str] = {
 #: Tables whose rows have an ``id`` (an ``INSERT`` into one reports it as ``lastrowid``).
 ID_TABLES = frozenset({"documents", "paragraphs", "segments", "translations", "alignments",
                        "beads", "edits", "memory_units", "accounts", "glossary_versions"})
+#: Integer 0/1 columns that SQL may use as truth values.
+FLAG_COLUMNS = ("translatable", "is_current", "disabled")
+_FLAG_RE = re.compile(r"\b((?:\w+\.)?(?:" + "|".join(FLAG_COLUMNS) + r"))(\s+(?:AND|OR)\b)",
+                      re.IGNORECASE)
 #: Key of the advisory lock that serialises writers (one database = one project).
 WRITE_LOCK_KEY = 0x776F726B62656E63  # "workbenc"
 
@@ -91,6 +97,7 @@ def translate(sql: str, many: bool = False) -> tuple[str, bool]:
                 and not re.search(r"\bRETURNING\b", text, re.IGNORECASE)):
             text += " RETURNING id"
             returning = True
+    text = _FLAG_RE.sub(r"\1 <> 0\2", text)
     return _placeholders(text), returning
 
 

@@ -37,7 +37,9 @@ pip_install() {
   .venv/bin/python -m pip install -q "$@" 2>&1 | { grep -v "^WARNING: Location" || true; }
 }
 pip_install --upgrade pip
-pip_install -e ".[test]"
+# Editable, so that the repository's code is what runs; setuptools' long notice about
+# editable installs ("BuildBackendWarning: Editable installation") is silenced.
+PYTHONWARNINGS="ignore:Editable installation" pip_install -e ".[test]"
 # argostranslate without its declared dependencies: they pull stanza, spaCy and
 # torch (gigabytes) for sentence splitting that the workbench does itself.
 # Its light dependencies are listed in pyproject.toml. Installed last, so that

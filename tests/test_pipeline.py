@@ -141,7 +141,10 @@ def test_cli_run_without_app(tmp_path, db_url):
     with Project(tmp_path / "proj") as proj:
         assert len(proj.documents()) == 5
         assert len(proj.translations("en")) > 0
-        assert proj.setting("glossary_dir") == str(GLOSSARY.parent)  # for the review app
+        # the review app edits the project's own copy, never the file given (issue 13, item 18)
+        copy = (tmp_path / "proj" / "glossaries" / GLOSSARY.name).resolve()
+        assert proj.setting("glossary_dir") == str(copy.parent)
+        assert copy.read_bytes() == GLOSSARY.read_bytes()
 
 
 def test_cli_run_with_a_tbx_glossary_gives_it_to_the_review_app(tmp_path):
@@ -157,10 +160,10 @@ def test_cli_run_with_a_tbx_glossary_gives_it_to_the_review_app(tmp_path):
     first = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     added = project / "glossaries" / "names.csv"
-    assert "added to the project's glossaries" in first.stderr
+    assert f"copied to {added.resolve()}" in first.stderr.replace("\n", "")
     assert load_csv(added).version == load_csv(GLOSSARY).version  # the same terms
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    assert again.returncode == 0 and "added to" not in again.stderr
+    assert again.returncode == 0 and "copied to" not in again.stderr
     # A different names.csv is there: the run goes on, says so, and leaves the file alone.
     added.write_text("concept,lang,term,status,note\nkim,fr,Kim,preferred,\n", encoding="utf-8")
     clash = subprocess.run(cmd, capture_output=True, text=True, timeout=300)

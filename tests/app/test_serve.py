@@ -170,3 +170,52 @@ def test_the_app_server_dies_with_workbench_serve(tmp_path: Path, how: str):
         assert _port_free("127.0.0.1", port)
     finally:
         stop_group(proc)
+
+
+def _upgrade_status(url: str, host_header: str) -> int:
+    """The HTTP status a WebSocket upgrade of the app's stream gets with ``host_header``
+    (101 accepted, 403 refused), from a plain socket so nothing rewrites the header."""
+    import base64
+    import os
+    import socket
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    request = (f"GET /_stcore/stream HTTP/1.1\r\nHost: {host_header}\r\n"
+               f"Origin: http://{host_header}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        status_line = sock.recv(4096).split(b"\r\n", 1)[0].decode()
+    return int(status_line.split()[1])
+
+
+def test_only_the_bound_host_reaches_the_app(tmp_path: Path):
+    """Issue 13, item 15: a WebSocket upgrade naming another host (DNS rebinding: a page of
+    evil.example whose name now resolves to 127.0.0.1) is refused; the bound address and
+    localhost are served."""
+    from urllib.parse import urlsplit
+
+    from projects import build_project
+    from server import serving
+
+    root = build_project(tmp_path / "proj")
+    with serving(root, tmp_path) as url:
+        port = urlsplit(url).port
+        assert _upgrade_status(url, f"127.0.0.1:{port}") == 101
+        assert _upgrade_status(url, f"localhost:{port}") == 101
+        assert _upgrade_status(url, f"evil.example:{port}") == 403
+        assert _upgrade_status(url, f"127.0.0.1.evil.example:{port}") == 403
+
+
+def test_allowed_hosts_follow_the_bound_address():
+    from workbench.cli.serve import allowed_hosts
+
+    assert set(allowed_hosts("127.0.0.1")) == {"127.0.0.1", "localhost", "::1"}
+    assert allowed_hosts("10.0.0.5", ["Review.Example.org"]) == ["10.0.0.5", "review.example.org"]
+    everywhere = allowed_hosts("0.0.0.0")
+    assert "localhost" in everywhere and "0.0.0.0" not in everywhere
+    cmd = serve_command(Path("."), 8600, "127.0.0.1", ["wb.lan"])
+    given = [cmd[i + 1] for i, arg in enumerate(cmd) if arg == "--server.allowedHosts"]
+    assert set(given) == {"127.0.0.1", "localhost", "::1", "wb.lan"}

@@ -98,6 +98,34 @@ def test_help_from_the_console_script():
     assert out.returncode == 0 and "Usage" in out.stdout
 
 
+def test_help_is_readable_at_80_columns():
+    """Issue 13, item 17: no Python type placeholders, no truncated option names, no
+    ragged wraps of docstring lines, in every command's help at 80 columns."""
+    import os
+    import re
+
+    env = {**os.environ, "COLUMNS": "80"}
+    for path in _command_paths():
+        out = subprocess.run([sys.executable, "-m", "workbench", *path, "--help"], env=env,
+                             capture_output=True, text=True, timeout=60).stdout
+        assert out.startswith("Usage: workbench"), path
+        for bad in ("<bool>", "<list[", "<str>", "<Path>", "{", "…"):
+            assert bad not in out.split("\n\n", 1)[0] + _options(out), (path, bad, out)
+        assert max(map(len, out.splitlines())) <= 80, path
+        # the description is wrapped once: no line of a paragraph stops short when the
+        # next word would have fitted
+        description = re.split(r"\n(?:Arguments|Options|Commands):", out)[0].splitlines()[1:]
+        for line, nxt in zip(description, description[1:]):
+            if line.strip() and nxt.strip() and not re.match(r"\s*([-*•]|\d+\.) ", nxt):
+                assert len(line) + 1 + len(nxt.split()[0]) > 80 - 2, (path, line, nxt)
+    ingest = wb("ingest", "--help").stdout
+    assert "Usage: workbench ingest [OPTIONS] PATH..." in ingest
+
+
+def _options(help_text: str) -> str:
+    return help_text.split("Options:", 1)[-1]
+
+
 def test_usage_error_exit_2_and_user_error_exit_1(tmp_path):
     assert wb("ingest", "--no-such-flag").returncode == 2
     missing = wb("status", "-p", str(tmp_path / "none"))

@@ -43,7 +43,14 @@ def argos_reference(package_path: Path, texts: list[str], monkeypatch: pytest.Mo
     """argostranslate's own translation of each text, one sentence each."""
     import ctranslate2
 
+    # Sentence splitters argostranslate imports but this comparison never calls (one
+    # sentence per segment): stubs, so that neither stanza (torch) nor minisbd
+    # (onnxruntime, 78 MB) is installed for one test.
     monkeypatch.setitem(sys.modules, "stanza", types.ModuleType("stanza"))
+    minisbd = types.ModuleType("minisbd")
+    minisbd.SBDetect = object
+    minisbd.models = types.SimpleNamespace(cache_dir="", list_models=lambda: [])
+    monkeypatch.setitem(sys.modules, "minisbd", minisbd)
     from argostranslate import package, settings
     from argostranslate.translate import apply_packaged_translation
 

@@ -40,6 +40,8 @@ def test_apply_files_and_bad_input(tmp_path: Path) -> None:
     res = wb("apply", "-g", str(SEEDS_GLOSSARY), "-l", "fr", "--in", str(src), "--out", str(out))
     assert res.returncode == 0, res.stderr
     assert out.read_text(encoding="utf-8") == "Sergueï Choïgou\n"
+    # issue 13, item 17: success is said, with what changed and where it went
+    assert b"1 line read, 1 changed" in res.stderr and str(out).encode() in res.stderr
 
     src.write_bytes(b"ok\nbad \xff byte\n")
     out.write_text("previous", encoding="utf-8")
@@ -93,8 +95,12 @@ def test_suggest_and_accept(tmp_path: Path) -> None:
     text.write_text("Le ministre Sergueï Shoygou est à Pjöngjang.\nRien ici.\n", encoding="utf-8")
     res = wb("suggest", "-g", str(SEEDS_GLOSSARY), "--lang", "fr", "--in", str(text))
     assert res.returncode == 0, res.stderr
-    rows = [line.split("\t") for line in res.stdout.decode().splitlines()]
+    header, *rows = [line.split("\t") for line in res.stdout.decode().splitlines()]
+    assert header == ["line", "span", "concept", "score"]  # issue 13, item 17
     assert [r[:3] for r in rows] == [["1", "Sergueï Shoygou", "shoigu-full"], ["1", "Pjöngjang", "pyongyang"]]
+    assert b"2 suggestions;" in res.stderr
+    piped = wb("suggest", "-g", str(SEEDS_GLOSSARY), "--lang", "fr", stdin=text.read_bytes())
+    assert piped.returncode == 0 and piped.stdout == res.stdout  # stdin by default
     tsv = tmp_path / "accepted.tsv"
     tsv.write_bytes(res.stdout)
     new = tmp_path / "new.csv"

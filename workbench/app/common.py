@@ -80,6 +80,16 @@ def db() -> Iterator[Project]:
         yield shared.project
 
 
+@contextlib.contextmanager
+def long_work() -> Iterator[Project]:
+    """A connection of its own for long work (ingesting uploads, translating, aligning,
+    normalising), opened for the ``with`` block: other browser sessions keep using the
+    shared connection meanwhile instead of waiting for the lock (SQLite serialises the
+    writes; each step commits on its own)."""
+    with Project(project_root(), create=False) as project:
+        yield project
+
+
 def open_or_stop() -> None:
     """Check that the project exists; otherwise explain and stop the page."""
     try:

@@ -25,11 +25,18 @@ from workbench.cli import models as models_cmds
 from workbench.cli import translate as translate_cmds
 from workbench.cli import users as users_cmds
 from workbench.cli.common import WorkbenchGroup, console, eval_app
+from workbench.cli.help import TidyGroup
 from workbench.errors import WorkbenchError
+
+
+class RootGroup(TidyGroup, WorkbenchGroup):
+    """``--db`` on every command with ``--project`` (:class:`WorkbenchGroup`), then the
+    tidy help of :class:`TidyGroup`, which sees that option too."""
+
 
 app = typer.Typer(
     name="workbench",
-    cls=WorkbenchGroup,
+    cls=RootGroup,  # --db everywhere, readable --help (workbench.cli.help)
     help="Translation and alignment workbench: ingest French news, segment, translate "
     "offline, align, normalise names, review and export parallel text.",
     no_args_is_help=True,
@@ -74,7 +81,7 @@ _NO_SPACE = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS}
 def main() -> None:
     """Console entry point: user errors become one line on stderr and exit code 1."""
     try:
-        app()  # standalone mode: usage errors exit 2, success 0
+        app(prog_name="workbench")  # standalone mode: usage errors exit 2, success 0
     except WorkbenchError as exc:
         console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
         sys.exit(1)

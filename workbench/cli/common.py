@@ -27,6 +27,11 @@ ProjectOpt = Annotated[
 eval_app = typer.Typer(help="Evaluate segmentation, translation or alignment.", no_args_is_help=True)
 
 
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 concept``, ``2 concepts`` (``nouns`` for irregular plurals)."""
+    return f"{count} {noun if count == 1 else nouns or noun + 's'}"
+
+
 def open_project(path: Path, *, create: bool = False) -> Project:
     """Open an existing project (or create one when ``create``)."""
     return Project(path, create=create)

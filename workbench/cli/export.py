@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from workbench.cli.common import ProjectOpt, console, open_project, progress
+from workbench.cli.common import ProjectOpt, console, open_project, plural, progress
 from workbench.errors import InputError
 from workbench.io import FORMATS
 from workbench.io.base import STATUSES
@@ -103,7 +103,8 @@ def _import_glossary(project: Path, path: Path) -> None:
     for notice in done.notices:
         console.print(f"note: {escape(str(path))}: {escape(notice)}", soft_wrap=True)
     verb = "wrote" if done.written else "already there:"
-    console.print(f"{verb} {escape(str(done.path))}: {done.concepts} concepts, {done.forms} forms "
+    console.print(f"{verb} {escape(str(done.path))}: {plural(done.concepts, 'concept')}, "
+                  f"{plural(done.forms, 'form')} "
                   f"(sha256:{done.version})", soft_wrap=True)
 
 

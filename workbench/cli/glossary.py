@@ -6,24 +6,24 @@ written atomically), messages to stderr.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
-from workbench.cli.common import ProjectOpt, console, open_project
+from workbench.cli.common import ProjectOpt, console, open_project, plural
 from workbench.cli.executor import ExecutorOpt, GpusOpt, RayAddressOpt, WorkersOpt
 from workbench.errors import InputError, WorkbenchError
 from workbench.glossary import Glossary, load_csv, save_csv
 from workbench.glossary.check import check, check_lines
+from workbench.glossary.suggest import SUGGESTION_HEADER
 from workbench.glossary.suggest import accept as accept_suggestions
 from workbench.glossary.suggest import suggest as find_suggestions
 from workbench.glossary.tbx import read_tbx, save_tbx
-from workbench.glossary.textio import apply_stream, read_lines
+from workbench.glossary.textio import ApplyStats, apply_stream, read_lines
+from workbench.io.base import atomic_path
 from workbench.store import DEFAULT_PROJECT
 
 glossary_app = typer.Typer(
@@ -115,28 +115,24 @@ def apply_cmd(
         src = open(in_, "rb") if in_ and str(in_) != "-" else sys.stdin.buffer  # noqa: SIM115
     except OSError as exc:
         raise InputError(f"cannot read {in_}: {exc.strerror or exc}") from None
+    stats = ApplyStats()
     try:
         if out is None or str(out) == "-":
             sink = sys.stdout.buffer
-            for chunk in apply_stream(g, src, lang, where):
+            for chunk in apply_stream(g, src, lang, where, stats=stats):
                 sink.write(chunk)
             sink.flush()
-            return
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                for chunk in apply_stream(g, src, lang, where):
+        else:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(out) as tmp, open(tmp, "wb") as fh:  # no half-written file as OUT
+                for chunk in apply_stream(g, src, lang, where, stats=stats):
                     fh.write(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, out)  # no half-written file under the requested name
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
     finally:
         if src is not sys.stdin.buffer:
             src.close()
+    written = f"; wrote {escape(str(out))}" if out is not None and str(out) != "-" else ""
+    console.print(f"{plural(stats.lines, 'line')} read, {stats.changed} changed to the preferred "
+                  f"{lang} forms (glossary sha256:{g.version}){written}")
 
 
 def _apply_sharded(g: Glossary, lang: str, in_: Path | None, out: Path | None, runner: Any) -> None:
@@ -170,7 +166,7 @@ def validate_cmd(
             console.print("[bold red]error:[/]", escape(str(exc)), soft_wrap=True)
             continue
         forms = len(g.terms())
-        print(f"ok\t{path}\t{len(g)} concepts\t{forms} forms\t{','.join(g.languages)}\tsha256:{g.hash}")
+        print(f"ok\t{path}\t{plural(len(g), 'concept')}\t{plural(forms, 'form')}\t{','.join(g.languages)}\tsha256:{g.hash}")
     if failed:
         raise typer.Exit(1)
 
@@ -224,19 +220,23 @@ def check_cmd(
 def suggest_cmd(
     glossary: GlossaryOpt,
     lang: LangOpt,
-    in_: Annotated[Path, typer.Option("--in", "-i", help="Text to search, one segment per line.")],
+    in_: Annotated[Path | None, typer.Option("--in", "-i", help="Text to search, one segment per "
+                                             "line (default: stdin).")] = None,
     min_score: Annotated[float, typer.Option("--min-score", help="Drop suggestions scoring below this "
                                                                  "(0..1).")] = 0.0,
 ) -> None:
     """Find likely transliteration variants of glossary forms that the glossary lacks.
 
-    Output is TSV: line, span, concept, score (best first).
+    Output is TSV with a header line: line, span, concept, score (best first); `accept`
+    reads it back.
     """
     lang = _lang(lang)
     g = load_glossary(glossary)
-    found = [s for s in find_suggestions(g, read_lines(in_), lang) if s.score >= min_score]
-    sys.stdout.write("".join(s.tsv() + "\n" for s in found))
-    console.print(f"{len(found)} suggestion(s); accept some with `workbench glossary accept`")
+    lines = read_lines(in_) if in_ and str(in_) != "-" else read_lines("<stdin>", sys.stdin.buffer.read())
+    found = [s for s in find_suggestions(g, lines, lang) if s.score >= min_score]
+    sys.stdout.write(SUGGESTION_HEADER + "\n" + "".join(s.tsv() + "\n" for s in found))
+    console.print(f"{plural(len(found), 'suggestion')}; keep the rows you accept and pass them to "
+                  "`workbench glossary accept --in`")
 
 
 @glossary_app.command("accept")
@@ -253,7 +253,7 @@ def accept_cmd(
     g = load_glossary(glossary)
     rows: list[tuple[str, str]] = []
     for no, line in enumerate(read_lines(in_), 1):
-        if not line.strip() or line.startswith("#"):
+        if not line.strip() or line.startswith("#") or line == SUGGESTION_HEADER:
             continue
         cells = line.split("\t")
         if len(cells) < 3:
@@ -265,7 +265,7 @@ def accept_cmd(
         save_tbx(new, target)
     else:
         save_csv(new, target)
-    console.print(f"{len(new.terms()) - len(g.terms())} variant(s) added; wrote {escape(str(target))} "
+    console.print(f"{plural(len(new.terms()) - len(g.terms()), 'variant')} added; wrote {escape(str(target))} "
                   f"(sha256:{new.version})")
 
 
@@ -282,7 +282,7 @@ def import_tbx_cmd(
     for notice in notices:
         console.print(f"note: {escape(str(tbx))}: {escape(notice)}")
     _write_text(out, to_csv(g))
-    console.print(f"{len(g)} concepts, {len(g.terms())} forms (sha256:{g.version})")
+    console.print(f"{plural(len(g), 'concept')}, {plural(len(g.terms()), 'form')} (sha256:{g.version})")
 
 
 @glossary_app.command("export-tbx")
@@ -298,7 +298,7 @@ def export_tbx_cmd(
         sys.stdout.write(to_tbx(g).decode("utf-8"))
         return
     save_tbx(g, out)
-    console.print(f"wrote {escape(str(out))}: {len(g)} concepts (sha256:{g.version})")
+    console.print(f"wrote {escape(str(out))}: {plural(len(g), 'concept')} (sha256:{g.version})")
 
 
 def register(app: typer.Typer) -> None:

@@ -104,22 +104,23 @@ def run(
 
 
 def _give_glossary_to_app(proj: Project, glossary: Path) -> None:
-    """Make ``glossary`` the one the review app edits and highlights with: a CSV's folder
-    becomes the project's glossary folder; a TBX is added to that folder as a CSV."""
-    from workbench.glossary.project import import_tbx
+    """Give the project its own copy of ``glossary`` (a TBX as CSV): the review app edits
+    and highlights with the copy, never the file given."""
+    from workbench.glossary.project import adopt_glossary
 
-    if glossary.suffix.lower() != ".tbx":
-        proj.set_setting("glossary_dir", str(glossary.parent.resolve()))
-        return
     try:
-        done = import_tbx(proj.glossary_dir, glossary)
-    except WorkbenchError as exc:  # the run still uses the TBX; only the app goes without it
+        done = adopt_glossary(proj, glossary)
+    except WorkbenchError as exc:  # the run still uses the glossary; only the app goes without it
         console.print(f"[yellow]note[/] the review app will not show {escape(str(glossary))}: "
                       f"{escape(str(exc))}", soft_wrap=True)
-    else:
-        if done.written:
-            console.print(f"[bold]{'glossary':>9}[/] {escape(str(glossary))} added to the "
-                          f"project's glossaries as {escape(str(done.path))}", soft_wrap=True)
+        return
+    given, copy = escape(str(glossary)), escape(str(done.path))
+    said = {"copied": f"{given} copied to {copy}; the review app edits this copy",
+            "updated": f"{given} changed since the project copied it: {copy} updated",
+            "kept": f"{given} differs from {copy}, which was edited in the project: the review "
+                    f"app keeps the project's copy (this run used {given})"}.get(done.action)
+    if said:
+        console.print(f"[bold]{'glossary':>9}[/] {said}", soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

@@ -34,15 +34,47 @@ from workbench.store import DEFAULT_PROJECT
 APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
 
 
-def serve_command(project: Path, port: int, host: str) -> list[str]:
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+WILDCARD_ADDRESSES = ("0.0.0.0", "::", "")
+
+
+def allowed_hosts(host: str, extra: list[str] | None = None) -> list[str]:
+    """The names a browser may use in its ``Host`` header to reach the app bound to ``host``
+    (Streamlit's ``server.allowedHosts``): the bound address, this machine's loopback
+    names when bound to loopback, this machine's names and addresses when bound to every
+    address, and the names the user allowed. Anything else is refused, so a page on
+    another site cannot reach the app through DNS rebinding."""
+    names = [host]
+    if host in LOOPBACK_NAMES:
+        names += LOOPBACK_NAMES
+    elif host in WILDCARD_ADDRESSES:
+        names = list(LOOPBACK_NAMES) + _machine_names()
+    names += extra or []
+    return list(dict.fromkeys(n.strip("[]").lower() for n in names if n))
+
+
+def _machine_names() -> list[str]:
+    """This machine's host names and addresses (best effort: no DNS server needed)."""
+    names = [socket.gethostname(), socket.getfqdn()]
+    try:
+        names += [info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)]
+    except OSError:
+        pass
+    return names
+
+
+def serve_command(project: Path, port: int, host: str,
+                  allow_hosts: list[str] | None = None) -> list[str]:
     """The ``streamlit run`` command line for ``project`` (pure, for tests). The glossary
     folder is not on it: the app reads the one the project records."""
+    hosts = [arg for name in allowed_hosts(host, allow_hosts)
+             for arg in ("--server.allowedHosts", name)]
     return [sys.executable, "-m", "streamlit", "run", str(APP),
             "--server.address", host, "--server.port", str(port),
             "--server.headless", "true",
             "--browser.gatherUsageStats", "false",
             "--client.toolbarMode", "viewer",  # no "Deploy" button or developer menu
-            "--browser.serverAddress", host,
+            "--browser.serverAddress", host, *hosts,
             "--", "--project", str(project.resolve())]
 
 
@@ -55,6 +87,9 @@ def serve(
     glossaries: Annotated[Path | None, typer.Option(
         "--glossaries", help="Folder of glossary CSV files, remembered by the project (default: "
         "the folder it was last run or served with, else PROJECT/glossaries).")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", metavar="NAME", help="Another host name browsers may use to reach the "
+        "app (repeatable); requests naming any other host are refused.")] = None,
 ) -> None:
     """Open the review workbench in the browser (documents, review, glossary, export, quality)."""
     from workbench.accounts import check_can_serve
@@ -67,7 +102,7 @@ def serve(
     if glossaries is not None:
         with open_project(project) as proj:
             proj.set_setting("glossary_dir", str(glossaries.resolve()))
-    cmd = serve_command(project, port, host)
+    cmd = serve_command(project, port, host, allow_host)
     url = f"http://{host}:{port}"
     console.print(f"workbench: serving {escape(str(project))} on {escape(url)} (Ctrl+C to stop)")
     env = {**os.environ, "WORKBENCH_PROJECT": str(project.resolve())}

@@ -7,7 +7,8 @@ written with a version check so an edit made meanwhile (in the review app) is
 left alone and counted as a conflict. An approved translation the normaliser
 changes goes back to "to do" unless the caller says ``keep_approved``.
 
-Also: :func:`import_tbx` adds a TBX glossary to a project's glossary folder.
+Also: :func:`adopt_glossary` gives a project its own copy of a glossary it is run with,
+and :func:`import_tbx` adds a TBX glossary to a project's glossary folder.
 """
 
 from __future__ import annotations
@@ -138,6 +139,61 @@ def import_tbx(folder: Path | str, tbx: Path | str) -> GlossaryImport:
         written = True
     return GlossaryImport(target, len(glossary), len(glossary.terms()), glossary.version,
                           written, tuple(notices))
+
+
+#: The project's own glossary folder (under its root): what the review app edits.
+PROJECT_GLOSSARIES = "glossaries"
+
+
+@dataclass(frozen=True)
+class GlossaryAdoption:
+    """What :func:`adopt_glossary` did with a glossary file given to a project."""
+
+    path: Path  # the project's copy
+    action: str  # copied | updated | unchanged | kept (the project's copy was edited)
+
+
+def adopt_glossary(project: Project, source: Path | str) -> GlossaryAdoption:
+    """Make the project's glossary folder (``PROJECT/glossaries``) hold its own copy of the
+    glossary CSV or TBX ``source``, and make that folder the one the review app edits, so
+    edits never change the file given (a repository's tracked glossary, a shared drive).
+
+    A copy not edited since it was taken follows a changed ``source``; a copy edited in
+    the project (the review app's Glossary page) is kept, and the caller says so."""
+    source = Path(source)
+    folder = project.root / PROJECT_GLOSSARIES
+    project.set_setting("glossary_dir", str(folder.resolve()))
+    if source.suffix.lower() == ".tbx":
+        done = import_tbx(folder, source)
+        return GlossaryAdoption(done.path, "copied" if done.written else "unchanged")
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read glossary {source}: {getattr(exc, 'strerror', None) or exc}") from None
+    target = folder / source.name
+    key = f"glossary_source:{target.name}"
+    given = _digest(text)
+    if not target.exists():
+        action = "copied"
+    else:
+        current = _digest(target.read_text(encoding="utf-8-sig"))
+        if current == given:
+            action = "unchanged"
+        elif current == project.setting(key):  # the copy is as taken: follow the source
+            action = "updated"
+        else:
+            return GlossaryAdoption(target, "kept")
+    if action != "unchanged":
+        load_csv(source)  # validated before it replaces anything
+        atomic_write_text(target, text)
+    project.set_setting(key, given)
+    return GlossaryAdoption(target, action)
+
+
+def _digest(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_folder(paths: Sequence[Path | str]) -> Glossary:

@@ -113,6 +113,10 @@ def edit_budget(length: int) -> int:
     return 3
 
 
+#: The header line of the suggestions TSV (``workbench glossary suggest`` / ``accept``).
+SUGGESTION_HEADER = "line\tspan\tconcept\tscore"
+
+
 @dataclass(frozen=True)
 class Suggestion:
     """``span`` (as written, on 1-based ``line``, at ``start:end``) may be a variant of ``form``."""
@@ -126,6 +130,7 @@ class Suggestion:
     score: float
 
     def tsv(self) -> str:
+        """One row under :data:`SUGGESTION_HEADER`."""
         return f"{self.line}\t{self.span}\t{self.concept}\t{self.score:.3f}"
 
 

@@ -9,6 +9,7 @@ an error naming the line, never replaced.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import EncodingError, InputError
@@ -23,11 +24,21 @@ def _decode(raw: bytes, where: str, line_no: int) -> str:
                             f"{exc.start + 1}); convert the file to UTF-8 first") from None
 
 
+@dataclass
+class ApplyStats:
+    """What :func:`apply_stream` did: lines read, lines changed."""
+
+    lines: int = 0
+    changed: int = 0
+
+
 def apply_stream(glossary: Glossary, lines: Iterable[bytes], lang: str, where: str = "<input>",
-                 first: int = 1) -> Iterator[bytes]:
+                 first: int = 1, stats: ApplyStats | None = None) -> Iterator[bytes]:
     """Normalise each line of a binary stream (as from ``open(..., 'rb')``); yields output bytes.
-    ``first`` is the number of the first line, for messages (a shard of a larger file)."""
+    ``first`` is the number of the first line, for messages (a shard of a larger file);
+    ``stats``, when given, counts the lines read and changed."""
     apply = glossary.apply
+    stats = stats if stats is not None else ApplyStats()
     for no, raw in enumerate(lines, first):
         if raw.endswith(b"\r\n"):
             body, end = raw[:-2], b"\r\n"
@@ -42,6 +53,8 @@ def apply_stream(glossary: Glossary, lines: Iterable[bytes], lang: str, where: s
             out = "\r".join(apply(piece, lang) for piece in text.split("\r"))
         else:
             out = apply(text, lang)
+        stats.lines += 1
+        stats.changed += out != text
         yield (out.encode("utf-8") if out is not text else body) + end
 
 

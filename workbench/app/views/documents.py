@@ -14,7 +14,7 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import (db, load_glossary, open_or_stop, reviewer,
+from workbench.app.common import (db, load_glossary, long_work, open_or_stop, reviewer,
                                   show_error, target_lang_select)
 from workbench.app.login import assign_section, visible, with_assignees
 from workbench.app.text import md_escape
@@ -51,7 +51,7 @@ def _ingest_section(docs: pl.DataFrame) -> None:
                  "document to replace it with one uploaded file (its reviews stay with the old "
                  "version)")
         if st.button("Ingest uploads", disabled=not uploads, key="doc_ingest_up"):
-            with db() as project:
+            with long_work() as project:
                 try:
                     results = ingest_uploads(project, [(up.name, up.getvalue()) for up in uploads],
                                              lang=lang or None, as_version_of=version_of)
@@ -61,7 +61,7 @@ def _ingest_section(docs: pl.DataFrame) -> None:
                     _show_results(results)
         path = st.text_input("…or a file or folder on this machine", key="doc_path")
         if st.button("Ingest path", disabled=not path.strip(), key="doc_ingest_path"):
-            with db() as project:
+            with long_work() as project:
                 _show_results(ingest_paths(project, [Path(path.strip()).expanduser()],
                                            lang=lang or None))
 
@@ -77,7 +77,7 @@ def _translate(doc_ids: list[int], target: str, engine: str) -> None:
     def progress(done: int, total: int, tgt: str) -> None:
         bar.progress(done / total if total else 1.0, text=f"{tgt}: {done} of {total} segments")
 
-    with db() as project:
+    with long_work() as project:
         try:
             report = translate_project(project, [target], engine, glossary=protector,
                                        document_ids=doc_ids, progress=progress)
@@ -100,7 +100,7 @@ def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
         st.warning(md_escape(f"No glossary to normalise with ({note})."))
         return
     statuses = (*UNREVIEWED, "approved") if include_approved else UNREVIEWED
-    with st.spinner("normalising…"), db() as project:
+    with st.spinner("normalising…"), long_work() as project:
         done = normalise_project(project, glossary, target, statuses=statuses,
                                  document_ids=doc_ids, author=reviewer())
     st.success(f"{done.changed} of {done.checked} final translations normalised"
@@ -113,7 +113,7 @@ def _align(doc_ids: list[int], src: str, tgt: str) -> None:
     except ImportError:
         st.warning("Alignment is not available in this build.")
         return
-    with db() as project:
+    with long_work() as project:
         pairs = [p for p in pair_documents(project.documents().to_dicts(), src, tgt)
                  if p[0] in doc_ids]
         if not pairs:

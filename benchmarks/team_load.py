@@ -47,11 +47,13 @@ def _setup(root: Path, db: str | None, segments: int) -> list[int]:
 
 
 def _reviewer(args: tuple) -> dict:
-    root, db, who, edits, ids, think_ms = args
+    root, db, who, edits, ids, think_ms, barrier = args
     rng = random.Random(who)
     saved: list[tuple[int, int]] = []
     latencies, conflicts, errors = [], 0, []
     with Project(root, db=db, create=False) as p:
+        barrier.wait()  # everyone starts together (spawning takes seconds)
+        began = time.time()
         for n in range(edits):
             seg = rng.choice(ids)
             version = p.review(seg, "en")["version"]
@@ -66,18 +68,20 @@ def _reviewer(args: tuple) -> dict:
             except Exception as exc:  # noqa: BLE001 - any other outcome is a failure
                 errors.append(f"{type(exc).__name__}: {exc}")
             latencies.append(time.perf_counter() - start)
-    return {"saved": saved, "conflicts": conflicts, "errors": errors, "latencies": latencies}
+    return {"saved": saved, "conflicts": conflicts, "errors": errors, "latencies": latencies,
+            "began": began, "ended": time.time()}
 
 
 def run(backend: str, db: str | None, reviewers: int, edits: int, segments: int,
         think_ms: float) -> dict:
     root = Path(tempfile.mkdtemp(prefix=f"team-load-{backend}-"))
     ids = _setup(root, db, segments)
-    started = time.perf_counter()
-    with mp.get_context("spawn").Pool(reviewers) as pool:
-        results = pool.map(_reviewer, [(root, db, f"r{i:02d}", edits, ids, think_ms)
+    ctx = mp.get_context("spawn")
+    with ctx.Manager() as manager, ctx.Pool(reviewers) as pool:
+        barrier = manager.Barrier(reviewers)
+        results = pool.map(_reviewer, [(root, db, f"r{i:02d}", edits, ids, think_ms, barrier)
                                        for i in range(reviewers)])
-    wall = time.perf_counter() - started
+    wall = max(r["ended"] for r in results) - min(r["began"] for r in results)
     landed: dict[int, list[int]] = {}
     for r in results:
         for seg, version in r["saved"]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from workbench.errors import InputError
 
@@ -28,16 +28,15 @@ SQLITE_FILE = "workbench.sqlite"
 
 
 class Backend(Protocol):
-    """One database a project can live in."""
+    """One database a project can live in. :class:`~workbench.store.Project` opens an
+    SQLite file itself (today's code path); a server backend's ``connect(create=...)``
+    gives it a connection with :mod:`sqlite3`'s API."""
 
     #: ``sqlite`` or ``postgresql``: the dialect the store's SQL is run in.
     name: str
 
     def describe(self) -> str:
         """Where the database is, for messages (no password)."""
-
-    def connect(self, *, create: bool) -> Any:
-        """An open, migrated connection with :mod:`sqlite3`'s API."""
 
 
 def resolve_url(url: str | None) -> str | None:

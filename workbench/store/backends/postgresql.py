@@ -209,8 +209,6 @@ class PgConnection:
     """A psycopg connection in autocommit mode (``BEGIN``/``COMMIT`` are explicit, as with
     ``sqlite3.connect(isolation_level=None)``), speaking SQLite's dialect."""
 
-    dialect = "postgresql"
-
     def __init__(self, url: str) -> None:
         import psycopg
 
@@ -223,7 +221,6 @@ class PgConnection:
             raise StoreError(f"cannot connect to PostgreSQL at {redact(url)}: {first}") from exc
         _configure(self.raw)
         self.total_changes = 0
-        self.row_factory: Any = None  # accepted and ignored: rows always answer by name
 
     # -- sqlite3's API ---------------------------------------------------------------
 
@@ -262,10 +259,6 @@ class PgConnection:
             raise self._error(exc) from exc
         self.total_changes += max(cur.rowcount, 0)
         return Cursor(cur)
-
-    def executescript(self, script: str) -> None:
-        for statement in split_script(script):
-            self.execute(statement)
 
     def commit(self) -> None:
         if self.in_transaction:

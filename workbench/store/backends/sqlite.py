@@ -26,6 +26,3 @@ class SqliteBackend:
 
     def describe(self) -> str:
         return str(self.path)
-
-    def connect(self, *, create: bool):  # pragma: no cover - Project opens SQLite itself
-        raise NotImplementedError("Project opens SQLite files itself")

@@ -104,3 +104,20 @@ def test_users_commands_and_serve_refusal(tmp_path, db_url):
     res = wb("users", "list", "-p", proj)
     assert res.stdout.split("\t")[:3] == ["ana", "admin", "disabled"]
     assert "s3cret" not in res.stdout
+
+
+def test_per_reviewer_throughput_and_post_edit_distance(project):
+    from workbench.app.team import reviewer_quality
+
+    doc = _doc(project, "a.txt")
+    seg = project.segments(doc)["id"][0]
+    project.save_translations(engine="mt", model="m", model_version="1", source_lang="fr",
+                              target_lang="en", rows=[(seg, "Bonjour.", "Hello.", {})])
+    project.save_review(seg, "en", status="approved", author="ana")  # MT kept
+    assert reviewer_quality(project, "en").select("reviewer", "edits", "approvals", "ter") \
+        .to_dicts() == [{"reviewer": "ana", "edits": 1, "approvals": 1, "ter": 0.0}]
+    project.save_review(seg, "en", text="Good morning to you.", author="ben")  # ben rewrote it
+    rows = {r["reviewer"]: r for r in reviewer_quality(project, "en").to_dicts()}
+    assert rows["ana"]["ter"] is None  # her final text was replaced
+    assert rows["ben"]["edits"] == 1 and rows["ben"]["ter"] > 50
+    assert rows["ben"]["per_hour"] > 0

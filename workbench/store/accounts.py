@@ -124,3 +124,30 @@ def assigned_documents(project: Project, name: str) -> set[int] | None:
     return {r[0] for r in project.conn.execute(
         "SELECT a.document_id FROM assignments a JOIN accounts c ON c.id = a.account_id "
         "WHERE c.name = ?", (name,))}
+
+
+# -- who did what ----------------------------------------------------------------------------
+
+
+def edit_activity(project: Project, target_lang: str) -> pl.DataFrame:
+    """Per author of ``target_lang`` reviewers' edits (the app's and undo; not imports or
+    the normaliser): ``edits``, distinct ``segments``, ``approvals``, ``first`` and
+    ``last`` edit time."""
+    return project.frame(
+        """SELECT author, COUNT(*) AS edits, COUNT(DISTINCT segment_id) AS segments,
+                  COALESCE(SUM(new_status = 'approved'), 0) AS approvals,
+                  MIN(at) AS first, MAX(at) AS last
+           FROM edits
+           WHERE target_lang = ? AND origin IN ('reviewer', 'undo', '')
+             AND author NOT LIKE 'import:%'
+           GROUP BY author ORDER BY author""", (target_lang,))
+
+
+def latest_authors(project: Project, target_lang: str) -> pl.DataFrame:
+    """``segment_id`` → ``author`` of its newest ``target_lang`` edit (who the final text is
+    from)."""
+    return project.frame(
+        """SELECT e.segment_id, e.author FROM edits e
+           WHERE e.target_lang = ? AND e.id = (SELECT MAX(e2.id) FROM edits e2
+                 WHERE e2.segment_id = e.segment_id AND e2.target_lang = e.target_lang)
+           ORDER BY e.segment_id""", (target_lang,))

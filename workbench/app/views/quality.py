@@ -15,6 +15,7 @@ import streamlit as st
 
 from workbench.app import queries
 from workbench.app.common import db, load_glossary, open_or_stop, target_lang_select
+from workbench.app.team import reviewer_quality
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -58,6 +59,16 @@ def main() -> None:
     per_doc = per_doc.with_columns(pl.Series(
         "term_accuracy", [term_acc.get(i) for i in per_doc["document_id"].to_list()],
         dtype=pl.Float64))
+
+    with db() as project:
+        people = reviewer_quality(project, lang)
+    if not people.is_empty():
+        st.subheader("Per reviewer")
+        st.dataframe(people, hide_index=True, width="stretch", column_config={
+            "per_hour": st.column_config.NumberColumn("Edits per hour", format="%.0f"),
+            "ter": st.column_config.NumberColumn("TER of their final texts", format="%.1f"),
+            "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
+        })
 
     st.subheader("Per document")
     chart = per_doc.with_columns(

@@ -178,3 +178,14 @@ def test_errors_come_out_as_the_dbapi_classes(tmp_path, pg_url):
     with Project(tmp_path, db=pg_url) as p, pytest.raises(sqlite3.IntegrityError):
         with p.transaction() as conn:
             conn.execute("INSERT INTO settings (key, value) VALUES ('a', NULL)")
+
+
+def test_a_sqlite_url_names_the_file_and_the_folder_keeps_the_files(tmp_path, monkeypatch):
+    monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    with Project(tmp_path / "a") as p:
+        _doc(p, "Kim voyage.", "h1")
+    url = f"sqlite:///{tmp_path / 'a' / 'workbench.sqlite'}"
+    with Project(tmp_path / "files", db=url, create=False) as q:
+        assert q.dialect == "sqlite" and len(q.documents()) == 1
+        assert q.root == tmp_path / "files"
+    assert not (tmp_path / "files" / "workbench.sqlite").exists()

@@ -60,16 +60,6 @@ def main() -> None:
         "term_accuracy", [term_acc.get(i) for i in per_doc["document_id"].to_list()],
         dtype=pl.Float64))
 
-    with db() as project:
-        people = reviewer_quality(project, lang)
-    if not people.is_empty():
-        st.subheader("Per reviewer")
-        st.dataframe(people, hide_index=True, width="stretch", column_config={
-            "per_hour": st.column_config.NumberColumn("Edits per hour", format="%.0f"),
-            "ter": st.column_config.NumberColumn("TER of their final texts", format="%.1f"),
-            "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
-        })
-
     st.subheader("Per document")
     chart = per_doc.with_columns(
         pl.col("document").str.slice(0, 40).alias("doc"),
@@ -103,6 +93,16 @@ def main() -> None:
         st.altair_chart(hist, width="stretch")
         low = int((conf["confidence"] < queries.LOW_CONFIDENCE).sum())
         st.caption(f"{low} of {len(conf)} aligned segments below {queries.LOW_CONFIDENCE}")
+
+    with db() as project:
+        people = reviewer_quality(project, lang)
+    if not people.is_empty():
+        st.subheader("Per reviewer")
+        st.dataframe(people, hide_index=True, width="stretch", column_config={
+            "per_hour": st.column_config.NumberColumn("Edits per hour", format="%.0f"),
+            "ter": st.column_config.NumberColumn("TER of their final texts", format="%.1f"),
+            "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
+        })
 
 
 def _bars(frame: pl.DataFrame, value: str, title: str, fmt: str, empty: str,

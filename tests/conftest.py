@@ -85,3 +85,19 @@ def other_db(request, db_url):
     url = cluster.create_database()
     yield url
     cluster.drop_database(url)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--backend", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="postgresql: every test gets a fresh PostgreSQL database in "
+                          "WORKBENCH_DB (projects the test opens without --db use it)")
+
+
+@pytest.fixture(autouse=True)
+def _backend_for_every_test(request, monkeypatch):
+    """``pytest --backend postgresql``: the whole suite on PostgreSQL (a test opening two
+    projects without naming their databases then shares one: such tests need ``other_db``)."""
+    if request.config.getoption("--backend") != "postgresql" \
+            or "db_url" in request.fixturenames:
+        return
+    monkeypatch.setenv("WORKBENCH_DB", request.getfixturevalue("pg_url"))

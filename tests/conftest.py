@@ -95,8 +95,10 @@ def pytest_addoption(parser):
 
 @pytest.fixture(autouse=True)
 def _backend_for_every_test(request, monkeypatch):
-    """``pytest --backend postgresql``: the whole suite on PostgreSQL (a test opening two
-    projects without naming their databases then shares one: such tests need ``other_db``)."""
+    """``pytest --backend postgresql``: any test on PostgreSQL, a fresh database each. Tests
+    that open two projects without naming their databases then share one (they need
+    ``other_db``), and session-scoped projects (``seeds_project``) outlive the database
+    they were built in: those fail in this mode for that reason alone."""
     if request.config.getoption("--backend") != "postgresql" \
             or "db_url" in request.fixturenames:
         return

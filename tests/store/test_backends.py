@@ -189,3 +189,21 @@ def test_a_sqlite_url_names_the_file_and_the_folder_keeps_the_files(tmp_path, mo
         assert q.dialect == "sqlite" and len(q.documents()) == 1
         assert q.root == tmp_path / "files"
     assert not (tmp_path / "files" / "workbench.sqlite").exists()
+
+
+def test_word_index_sizes_and_postings_on_postgresql(tmp_path, pg_url):
+    """The PostgreSQL answers for main's memory batches: token counts and postings."""
+    from workbench.store.backends import pg_memory
+    from workbench.store.memory import NewMemoryUnit, add_units
+
+    with Project(tmp_path, db=pg_url) as p:
+        add_units(p, [NewMemoryUnit(key=k, source_hash=i, source_lang="fr", target_lang="en",
+                                    source=s, target="x", origin="file")
+                      for i, (k, s) in enumerate([("a", "Le chat et le chien."),
+                                                  ("b", "Un chat."), ("c", "Rien ici")])])
+        sizes, rows, tokens = pg_memory.word_index_sizes(p.conn)
+        assert (rows, tokens) == (3, 5 + 2 + 2) and sizes[1:].tolist() == [5, 2, 2]
+        post = pg_memory.word_postings(p.conn, ["le", "chat", "absent"])
+        assert post["le"][0].tolist() == [1] and post["le"][1].tolist() == [2]
+        assert post["chat"][0].tolist() == [1, 2] and post["chat"][1].tolist() == [1, 1]
+        assert post["absent"][0].tolist() == []

@@ -65,6 +65,7 @@ def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
         for table in ("memory_vocab", "memory_fts", "memory_units"):  # schema 3
             conn.execute(f"DROP TABLE {table}")
         conn.execute("ALTER TABLE edits DROP COLUMN origin")  # schema 4
+        conn.execute("DROP TABLE segment_codes")  # schema 5
         for table in ("glossary_versions", "assignments", "accounts"):  # schema 7
             conn.execute(f"DROP TABLE {table}")
     with Project(db.parent) as p:

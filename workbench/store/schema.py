@@ -171,10 +171,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE edits ADD COLUMN origin TEXT NOT NULL DEFAULT '';
     """,
-    # 4 -> 5 and 5 -> 6: PLACEHOLDERS (branch issue-16b only) for the migrations 5 and 6 of
-    # other branches (inline codes, directions): replace these two entries with theirs
-    # when merging, and add their PostgreSQL forms to backends/pg_schema.py.
-    "",
+    # 4 -> 5: inline codes (tags) of segments imported from CAT-tool files (XLIFF 1.2…):
+    # their original markup, as JSON (workbench.io.inline), one row per segment that has any.
+    """
+    CREATE TABLE segment_codes (
+        segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+        codes      TEXT    NOT NULL
+    );
+    """,
+    # 5 -> 6: PLACEHOLDER (branch issue-16b only) for another branch's migration 6
+    # (directions): replace it with theirs when merging, and its PostgreSQL form in
+    # backends/pg_schema.py.
     "",
     # 6 -> 7: teams. Accounts (Argon2 hashes, roles), documents assigned to reviewers, and
     # versioned glossaries in the database (each version the whole glossary as CSV text).

@@ -25,9 +25,9 @@ from workbench.store import Project
 
 #: Tables in the order their foreign keys need; tables added by later migrations and not
 #: named here are copied after these, alphabetically.
-TABLE_ORDER = ("documents", "paragraphs", "segments", "translations", "translation_memory",
-               "alignments", "beads", "reviews", "edits", "settings", "memory_units",
-               "accounts", "assignments", "glossary_versions")
+TABLE_ORDER = ("documents", "paragraphs", "segments", "segment_codes", "translations",
+               "translation_memory", "alignments", "beads", "reviews", "edits", "settings",
+               "memory_units", "accounts", "assignments", "glossary_versions")
 #: Tables that are derived (rebuilt by the target) or bookkeeping of one backend.
 SKIPPED_PREFIXES = ("sqlite_", "memory_fts", "memory_vocab", "workbench_schema")
 _CHUNK = 5_000

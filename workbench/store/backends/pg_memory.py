@@ -48,3 +48,39 @@ def fuzzy_candidate_rows(conn: Any, columns: str, src: str, tgt: str, terms: Seq
             WHERE m.source_lang = ? AND m.target_lang = ?
             ORDER BY f.r DESC, m.id""",
         (query, limit, src, tgt)).fetchall()
+
+
+# -- ready for main's memory batches (``store.memory.word_index_sizes`` / ``word_postings``,
+# which read FTS5's own tables): the same answers from ``source_tsv``. Not called on this
+# branch; at merge, those two functions branch here on ``project.dialect``.
+
+
+def word_index_sizes(conn: Any):
+    """``(tokens per unit as an array indexed by unit id, rows, tokens in all)``: what BM25
+    weighs a row with (a unit's token count is the sum of its lexemes' positions)."""
+    import numpy as np
+
+    rows = conn.execute(
+        "SELECT m.id, (SELECT COALESCE(SUM(array_length(u.positions, 1)), 0) "
+        "FROM unnest(m.source_tsv) u) FROM memory_units m ORDER BY m.id").fetchall()
+    if not rows:
+        return np.zeros(1, dtype=np.int64), 0, 0
+    ids = np.array([r[0] for r in rows], dtype=np.int64)
+    out = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+    out[ids] = [r[1] for r in rows]
+    return out, len(rows), int(out.sum())
+
+
+def word_postings(conn: Any, terms):
+    """For each term: the units holding it (ascending ids) and how many times."""
+    import numpy as np
+
+    out = {}
+    for term in dict.fromkeys(terms):
+        rows = conn.execute(
+            "SELECT m.id, array_length(u.positions, 1) FROM memory_units m, "
+            "unnest(m.source_tsv) u WHERE m.source_tsv @@ to_tsquery('simple', ?) "
+            "AND u.lexeme = lower(?) ORDER BY m.id", (_lexeme(term), term)).fetchall()
+        out[term] = (np.array([r[0] for r in rows], dtype=np.int64),
+                     np.array([r[1] or 1 for r in rows], dtype=np.int64))
+    return out

@@ -202,9 +202,15 @@ PG_MIGRATIONS: list[str] = [
     """
     ALTER TABLE edits ADD COLUMN origin TEXT NOT NULL DEFAULT '';
     """,
-    # 4 -> 5, 5 -> 6: PLACEHOLDERS for other branches' migrations 5 and 6 (see schema.py):
-    # replace with their PostgreSQL forms when merging.
-    "",
+    # 4 -> 5: inline codes of segments imported from CAT-tool files (main's migration 5).
+    """
+    CREATE TABLE segment_codes (
+        segment_id BIGINT PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+        codes      TEXT   NOT NULL
+    );
+    """,
+    # 5 -> 6: PLACEHOLDER for another branch's migration 6 (see schema.py): replace it with
+    # its PostgreSQL form when merging.
     "",
     # 6 -> 7: teams (accounts, assignments, versioned glossaries).
     f"""

@@ -14,3 +14,4 @@ echo "== glossary apply: 1,000,000";    $PY benchmarks/glossary_apply.py
 echo "== review page render";          $PY benchmarks/review_render.py
 echo "== export: 1,000,000 beads";      $PY benchmarks/export_scale.py --n 1000000
 echo "== executors: local vs Ray";    $PY benchmarks/executors.py --lines 8000
+echo "== team load: 20 reviewers x 200 saves, SQLite vs PostgreSQL"; $PY benchmarks/team_load.py

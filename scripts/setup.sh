@@ -2,7 +2,7 @@
 # Install everything the workbench needs on a fresh Debian (bookworm) machine:
 # Debian packages (Python, Apertium with its French/Spanish/English pairs, FreeDict
 # dictionaries for French and eight languages (alignment evidence), Chromium
-# for the browser tests), then a virtual environment in .venv with the package.
+# for the browser tests, PostgreSQL for shared projects and its tests), then a virtual environment in .venv with the package.
 # Safe to run again: each step is a no-op when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 FREEDICT=(fra-eng eng-fra fra-deu deu-fra fra-spa fra-ita fra-nld nld-fra fra-por por-fra
           fra-pol pol-fra fra-rus)
 APT_PACKAGES=(python3 python3-venv python3-pip apertium apertium-fr-es apertium-eng-spa chromium
+              postgresql
               "${FREEDICT[@]/#/dict-freedict-}")
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do

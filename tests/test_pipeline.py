@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -22,13 +23,28 @@ GLOSSARY = ROOT / "glossaries" / "seeds.csv"
 FR = "Sergueï Choïgou a rencontré Kim Jong-un à Pyongyang."
 
 
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
-    """The seeds run once through the pipeline with Apertium and the seed glossary."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def seeded_db(request, tmp_path_factory):
+    """The seeds run once through the pipeline with Apertium and the seed glossary, on
+    each backend: ``(project folder, report, database URL or None for SQLite)``."""
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_cluster").create_database()
     root = tmp_path_factory.mktemp("pipeline") / "proj"
-    with Project(root) as proj:
+    with Project(root, db=url) as proj:
         report = run_pipeline(proj, [SEEDS], ["en"], engine="apertium",
                               glossary=load_csv(GLOSSARY), export_formats=("tmx", "parquet"))
+    return root, report, url
+
+
+@pytest.fixture
+def seeded(seeded_db, monkeypatch):
+    """:func:`seeded_db` with ``WORKBENCH_DB`` set to its database for the test."""
+    root, report, url = seeded_db
+    if url:
+        monkeypatch.setenv("WORKBENCH_DB", url)
+    else:
+        monkeypatch.delenv("WORKBENCH_DB", raising=False)
     return root, report
 
 
@@ -89,7 +105,7 @@ def test_rerun_does_only_new_work(seeded):
     ("todo", "Sergei Shoigu met Kim Jong Un in Pyongyang."),
     ("approved", "Sergueï Choïgou met Kim Jong-un in Pyongyang."),  # the reviewer's word stands
 ])
-def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expected):
+def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expected, db_url):
     glossary = load_csv(GLOSSARY)
     with Project(tmp_path / "p") as proj:
         doc = proj.add_document(
@@ -109,7 +125,7 @@ def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expect
     assert history["origin"].to_list()[-1] == ("normaliser" if status == "todo" else "reviewer")
 
 
-def test_cli_run_without_app(tmp_path):
+def test_cli_run_without_app(tmp_path, db_url):
     seeds = tmp_path / "in"
     shutil.copytree(SEEDS, seeds)
     (seeds / "empty.txt").write_text("")
@@ -229,5 +245,32 @@ def test_refused_inputs_stop_the_run_before_anything_is_written(seeded, tmp_path
         assert proj.conn.execute("SELECT (SELECT COUNT(*) FROM alignments), "
                                  "(SELECT COUNT(*) FROM translations)").fetchone() == counts
     fresh = tmp_path / "never"
-    subprocess.run(cmd(tmp_path / "nosuch", fresh), capture_output=True, timeout=120, cwd=ROOT)
+    subprocess.run(cmd(tmp_path / "nosuch", fresh), capture_output=True, timeout=120, cwd=ROOT,
+                   env={k: v for k, v in os.environ.items() if k != "WORKBENCH_DB"})
     assert not fresh.exists()  # not even the project folder
+
+
+def _tmx_units(path: Path) -> list[tuple]:
+    from workbench.io import FORMATS
+
+    return [(u.segment_id, u.source_lang, u.source,
+             tuple((t.lang, t.text, t.status) for t in u.targets))
+            for u in FORMATS["tmx"].read(path)]
+
+
+def test_run_on_postgresql_exports_the_same_tmx_units_as_on_sqlite(tmp_path, pg_url):
+    """``workbench run seeds/ -g glossaries/seeds.csv --db postgresql://… --no-serve``
+    gives the units of the SQLite run."""
+    env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_DB"}
+    corpora = []
+    for name, db in (("sqlite", []), ("postgresql", ["--db", pg_url])):
+        project = tmp_path / name
+        res = subprocess.run([sys.executable, "-m", "workbench", "run", str(SEEDS), "-g",
+                              str(GLOSSARY), *db, "--no-serve", "--project", str(project)],
+                             capture_output=True, text=True, timeout=600, env=env)
+        assert res.returncode == 0, res.stderr
+        corpora.append(_tmx_units(project / "exports" / "corpus.tmx"))
+    assert not (tmp_path / "postgresql" / "workbench.sqlite").exists()  # it went to the server
+    assert len(corpora[0]) > 100 and corpora[1] == corpora[0]
+    with Project(tmp_path / "postgresql", db=pg_url, create=False) as proj:
+        assert proj.dialect == "postgresql" and len(proj.documents()) == 5

@@ -29,6 +29,12 @@ NOT_HERE = {
     "ray start": "a cluster of several machines; tests/executors/test_ray_executor.py joins "
                  "a running Ray with --ray-address",
     "workbench translate --from fr --to en --in archive.parquet": "the cluster example above",
+    "sudo -u postgres createuser": "a PostgreSQL server: tests/fixtures/postgres.py starts one",
+    "createdb newsroom": "tests/fixtures/postgres.py makes a database per test",
+    "workbench db migrate --from workbench-project --to postgresql":
+        "tests/store/test_backends.py::test_migrate_copies_everything_and_again_is_a_no_op",
+    "export WORKBENCH_DB=postgresql": "each line runs in its own shell; the tests parametrised "
+                                      "over both backends set it (tests/conftest.py db_url)",
 }
 
 def example_lines() -> list[str]:

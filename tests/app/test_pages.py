@@ -415,6 +415,9 @@ def test_quality_shows_post_edit_effort_term_accuracy_and_charts(app_at, project
     assert metrics["Term accuracy (final text)"] == "50.0%"  # Putin right once, Poutin once
     table = at.dataframe[0].value
     assert table["term_accuracy"].tolist() == [0.5]
+    people = at.dataframe[1].value  # per reviewer (issue 16): these edits gave no name
+    assert people["reviewer"].tolist() == ["(no name)"] and people["edits"].tolist() == [3]
+    assert people["approvals"].tolist() == [2]
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(charts) == 4  # reviewed share, TER, term accuracy, confidence histogram
     assert charts[-1]["encoding"]["x"]["bin"]  # the confidence distribution is binned

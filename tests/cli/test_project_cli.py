@@ -16,7 +16,7 @@ def wb(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
                           text=True, cwd=cwd, timeout=300)
 
 
-def test_ingest_seeds_twice_then_status(tmp_path):
+def test_ingest_seeds_twice_then_status(tmp_path, db_url):  # on SQLite and PostgreSQL
     project = tmp_path / "proj"
     first = wb("ingest", str(SEEDS), "--project", str(project))
     assert first.returncode == 0, first.stderr
@@ -33,7 +33,7 @@ def test_ingest_seeds_twice_then_status(tmp_path):
     assert "5 documents" in table.stdout
 
 
-def test_changed_file_makes_new_version(tmp_path):
+def test_changed_file_makes_new_version(tmp_path, db_url):
     src = tmp_path / "article.txt"
     shutil.copy(SEEDS / "000_369557437170969a.txt", src)
     project = str(tmp_path / "proj")

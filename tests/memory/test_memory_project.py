@@ -19,6 +19,9 @@ from workbench.translate import translate_project
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from test_translate import FakeEngine  # noqa: E402
 
+#: Every test runs on SQLite and on PostgreSQL (``db_url`` sets ``WORKBENCH_DB``).
+pytestmark = pytest.mark.usefixtures("db_url")
+
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 A = ["Le ministre est arrivé le 13 septembre à Moscou.",
      "Il a rencontré le président russe.",
@@ -109,7 +112,7 @@ def test_approved_reviews_join_and_leave_the_memory(tmp_path):
         assert store.count_units(p) == 0
 
 
-def test_exported_corpus_comes_back_with_context(tmp_path):
+def test_exported_corpus_comes_back_with_context(tmp_path, other_db):
     from workbench.io.project import export_project
 
     with Project(tmp_path / "p") as p:
@@ -117,7 +120,7 @@ def test_exported_corpus_comes_back_with_context(tmp_path):
         approve_all(p, doc, ["T1.", "T2.", "T3."])
         out = tmp_path / "corpus.tmx"
         export_project(p, get_format("tmx"), out, targets=["en"])
-    with Project(tmp_path / "q") as q:
+    with Project(tmp_path / "q", db=other_db) as q:
         assert import_memory(q, out).added == 3
         add_doc(q, ["Avant.", *A], "b.txt")
         first_of_a = seg_ids(q, 1)[1]

@@ -1,5 +1,6 @@
 """Two processes saving reviews into one project at once (issue 8, item 3):
-no edit is lost, and a conflicting edit of the same segment is refused, not applied."""
+no edit is lost, and a conflicting edit of the same segment is refused, not applied;
+on SQLite and on PostgreSQL (issue 16)."""
 
 import multiprocessing as mp
 from pathlib import Path
@@ -10,6 +11,9 @@ from workbench.errors import ConflictError
 from workbench.store import NewParagraph, NewSegment, Project
 
 N = 60
+#: Every test runs on SQLite and on PostgreSQL (``db_url`` sets ``WORKBENCH_DB``, which the
+#: spawned writers inherit).
+pytestmark = pytest.mark.usefixtures("db_url")
 
 
 def _setup(root: Path) -> list[int]:

@@ -1,4 +1,5 @@
-"""The SQLite project store: schema, transactions, review versions, history."""
+"""The project store: schema, transactions, review versions, history; the tests taking
+``project`` or ``db_url`` run on SQLite and on PostgreSQL."""
 
 import sqlite3
 
@@ -23,27 +24,30 @@ def _doc(project: Project, path="a.txt", content_hash="h1") -> int:
 
 
 @pytest.fixture
-def project(tmp_path):
-    with Project(tmp_path / "proj") as p:
+def project(tmp_path, db_url):
+    with Project(tmp_path / "proj", db=db_url) as p:
         yield p
 
 
-def test_pragmas_and_schema(project):
+def test_pragmas_and_schema(tmp_path):
+    project = Project(tmp_path / "proj")
     assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert project.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert project.schema_version == SCHEMA_VERSION
+    project.close()
 
 
-def test_open_missing_project_without_create(tmp_path):
+def test_open_missing_project_without_create(tmp_path, db_url):
     with pytest.raises(NotFoundError, match="no project"):
-        Project(tmp_path / "nope", create=False)
+        Project(tmp_path / "nope", create=False, db=db_url)
 
 
-def test_newer_schema_refused(tmp_path):
-    with Project(tmp_path / "p") as p:
+def test_newer_schema_refused(tmp_path, db_url):
+    with Project(tmp_path / "p", db=db_url) as p:
+        assert p.schema_version == SCHEMA_VERSION
         p.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError, match="newer than this workbench"):
-        Project(tmp_path / "p")
+        Project(tmp_path / "p", db=db_url)
 
 
 def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
@@ -62,8 +66,10 @@ def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("ALTER TABLE edits DROP COLUMN origin")  # schema 4
         conn.execute("DROP TABLE segment_codes")  # schema 5
+        for table in ("glossary_versions", "assignments", "accounts"):  # schema 6
+            conn.execute(f"DROP TABLE {table}")
     with Project(db.parent) as p:
-        assert p.schema_version == SCHEMA_VERSION == 5
+        assert p.schema_version == SCHEMA_VERSION == 6
         assert p.segments(doc)["text"].to_list()[1] == "Kim voyage rarement."
         assert p.setting("glossary_dir") is None
 
@@ -189,8 +195,8 @@ def test_review_validation(project):
         project.save_review(seg, "en", status="done")
 
 
-def test_two_connections_see_each_other(tmp_path):
-    with Project(tmp_path / "p") as a, Project(tmp_path / "p") as b:
+def test_two_connections_see_each_other(tmp_path, db_url):
+    with Project(tmp_path / "p", db=db_url) as a, Project(tmp_path / "p", db=db_url) as b:
         doc = _doc(a)
         assert b.documents()["id"].to_list() == [doc]
 

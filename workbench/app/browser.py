@@ -184,7 +184,23 @@ export default function (component) {
 }
 """
 
+_SESSION_JS = r"""
+export default function (component) {
+  const { data } = component;
+  // The login's random token, so that a reload or a second tab stays logged in; only this
+  // site gets it back (SameSite=Strict), and it dies with the browser session.
+  document.cookie = 'wb_session=' + encodeURIComponent(data.token || '') + '; path=/; SameSite=Strict'
+                    + (data.token ? '' : '; max-age=0');
+}
+"""
+
 _review_keys = st.components.v2.component("workbench.review_keys", js=_KEYS_JS)
+_session = st.components.v2.component("workbench.session", js=_SESSION_JS)
+
+
+def remember_login(token: str) -> None:
+    """Keep the login's token in a browser-session cookie (empty: forget it)."""
+    _session(key="session_cookie", data={"token": token}, height=0)
 _reviewer = st.components.v2.component("workbench.reviewer", js=_REVIEWER_JS)
 
 

@@ -119,8 +119,11 @@ def show_flashes() -> None:
 
 
 def reviewer() -> str:
-    """Who is making the app's changes: the name given in the sidebar (remembered by the
-    browser), the author recorded with every edit."""
+    """Who is making the app's changes, the author recorded with every edit: the logged-in
+    account, else the name given in the sidebar (remembered by the browser)."""
+    account = st.session_state.get("account")
+    if account:
+        return account["name"]
     return str(st.session_state.get("reviewer") or "").strip() or UNNAMED
 
 

@@ -11,6 +11,8 @@ import streamlit as st
 
 from workbench.app.browser import remember_reviewer
 from workbench.app.common import project_root
+from workbench.app.login import allowed, require_login
+from workbench.app.login import sidebar as login_sidebar
 from workbench.app.text import md_escape
 
 HERE = Path(__file__).parent
@@ -19,6 +21,8 @@ HERE = Path(__file__).parent
 # from another host (the app must make no request but to itself).
 st.set_page_config(page_title="Workbench", page_icon=str(HERE / "static" / "favicon.png"),
                    layout="wide")
+
+account = require_login()  # stops here behind a login form when one is needed
 
 review = st.Page(HERE / "views" / "review.py", title="Review", icon=":material/edit_note:", url_path="review")
 
@@ -33,18 +37,23 @@ pages = [
     st.Page(_home, title="Workbench", url_path="home", default=True, visibility="hidden"),
     st.Page(HERE / "views" / "documents.py", title="Documents", icon=":material/description:", url_path="documents"),
     review,
-    st.Page(HERE / "views" / "glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary"),
-    st.Page(HERE / "views" / "export.py", title="Export", icon=":material/download:", url_path="export"),
+    *([st.Page(HERE / "views" / "glossary.py", title="Glossary", icon=":material/menu_book:", url_path="glossary")]
+      if allowed("glossary") else []),
+    *([st.Page(HERE / "views" / "export.py", title="Export", icon=":material/download:", url_path="export")]
+      if allowed("export") else []),
     st.Page(HERE / "views" / "quality.py", title="Quality", icon=":material/monitoring:", url_path="quality"),
     st.Page(HERE / "views" / "memory.py", title="Memory", icon=":material/library_books:", url_path="memory"),
 ]
 nav = st.navigation(pages)
 st.sidebar.caption("Project: " + md_escape(str(project_root())))
 with st.sidebar:
-    remembered = remember_reviewer(st.session_state.get("reviewer"))
-    if remembered and not st.session_state.get("reviewer"):
-        st.session_state["reviewer"] = remembered
-    st.text_input("Your name", key="reviewer", placeholder="recorded with your changes",
-                  help="Every change you make is recorded under this name (kept in this "
-                       "browser until accounts exist).")
+    if account is not None:  # logged in: the account is the author of every change
+        login_sidebar(account)
+    else:
+        remembered = remember_reviewer(st.session_state.get("reviewer"))
+        if remembered and not st.session_state.get("reviewer"):
+            st.session_state["reviewer"] = remembered
+        st.text_input("Your name", key="reviewer", placeholder="recorded with your changes",
+                      help="Every change you make is recorded under this name (kept in this "
+                           "browser until accounts exist).")
 nav.run()

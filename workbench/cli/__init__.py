@@ -12,6 +12,7 @@ from rich.markup import escape
 
 from workbench import __version__
 from workbench.cli import align as align_cmds
+from workbench.cli import db as db_cmds
 from workbench.cli import export as export_cmds
 from workbench.cli import glossary as glossary_cmds
 from workbench.cli import memory as memory_cmds
@@ -21,14 +22,21 @@ from workbench.cli import segment as segment_cmds
 from workbench.cli import serve as serve_cmds
 from workbench.cli import models as models_cmds
 from workbench.cli import translate as translate_cmds
-from workbench.cli.common import console, eval_app
+from workbench.cli import users as users_cmds
+from workbench.cli.common import WorkbenchGroup, console, eval_app
 from workbench.cli.help import TidyGroup
 from workbench.errors import WorkbenchError
 from workbench.store import DatabaseError, IntegrityError
 
+
+class RootGroup(TidyGroup, WorkbenchGroup):
+    """``--db`` on every command with ``--project`` (:class:`WorkbenchGroup`), then the
+    tidy help of :class:`TidyGroup`, which sees that option too."""
+
+
 app = typer.Typer(
     name="workbench",
-    cls=TidyGroup,  # readable --help everywhere (workbench.cli.help)
+    cls=RootGroup,  # --db everywhere, readable --help (workbench.cli.help)
     help="Translation and alignment workbench: ingest French news, segment, translate "
     "offline, align, normalise names, review and export parallel text.",
     no_args_is_help=True,
@@ -61,6 +69,8 @@ align_cmds.register(app)
 glossary_cmds.register(app)
 serve_cmds.register(app)
 memory_cmds.register(app)
+db_cmds.register(app)
+users_cmds.register(app)
 app.add_typer(eval_app, name="eval")
 
 

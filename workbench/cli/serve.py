@@ -28,8 +28,8 @@ import typer
 from rich.markup import escape
 
 from workbench.cli.common import ProjectOpt, console, open_project
-from workbench.errors import InputError, NotFoundError
-from workbench.store import DB_NAME, DEFAULT_PROJECT
+from workbench.errors import InputError
+from workbench.store import DEFAULT_PROJECT
 
 APP = Path(__file__).resolve().parent.parent / "app" / "main.py"
 
@@ -95,9 +95,10 @@ def serve(
         "app (repeatable); requests naming any other host are refused.")] = None,
 ) -> None:
     """Open the review workbench in the browser (documents, review, glossary, export, quality)."""
-    if not (project / DB_NAME).exists():
-        raise NotFoundError(f"no project at {project} (expected {project / DB_NAME}); run "
-                            "`workbench ingest` first or pass --project")
+    from workbench.accounts import check_can_serve
+
+    with open_project(project) as proj:  # the project exists (in --db or the folder)
+        check_can_serve(proj, host)
     if glossaries is not None and not glossaries.is_dir():
         raise InputError(f"--glossaries {glossaries}: not a folder")
     check_port(host, port)  # before anything is printed or recorded

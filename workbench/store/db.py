@@ -52,10 +52,25 @@ def os_user() -> str:
 class Database:
     """An open project database. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, root: Path | str = DEFAULT_PROJECT, *, create: bool = True) -> None:
+    def __init__(self, root: Path | str = DEFAULT_PROJECT, *, create: bool = True,
+                 db: str | None = None) -> None:
+        """``root``: the folder for files (exports, uploads, glossaries). ``db``: the
+        database URL (``sqlite:///PATH`` or ``postgresql://...``), else ``WORKBENCH_DB``,
+        else ``root/workbench.sqlite``."""
+        from workbench.store.backends import open_backend
+
         self.root = Path(root)
         self._depth = 0  # nesting of transaction() blocks
-        self.db_path = self.root / DB_NAME
+        self.backend = open_backend(db, self.root)
+        #: ``sqlite`` or ``postgresql``: the dialect of :attr:`conn`.
+        self.dialect: str = self.backend.name
+        if self.dialect != "sqlite":
+            self.db_path = self.backend.describe()
+            self.conn = self.backend.connect(create=create)
+            if create:
+                self.root.mkdir(parents=True, exist_ok=True)
+            return
+        self.db_path = self.backend.path
         if not self.db_path.exists() and not create:
             raise NotFoundError(
                 f"no project at {self.root} (expected {self.db_path}); "
@@ -64,6 +79,7 @@ class Database:
         _check_database_file(self.db_path)
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+            self.db_path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(
                 self.db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                 check_same_thread=False,

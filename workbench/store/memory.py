@@ -132,6 +132,12 @@ def units_by_hash(project: Project, src: str, tgt: str, hashes: Sequence[int]
 
 def term_frequencies(project: Project, terms: Sequence[str]) -> dict[str, int]:
     """How many units (all pairs) hold each of ``terms`` (absent: none)."""
+    if not terms:
+        return {}
+    if project.dialect == "postgresql":
+        from workbench.store.backends import pg_memory
+
+        return pg_memory.term_frequencies(project.conn, terms)
     out: dict[str, int] = {}
     for start in range(0, len(terms), 500):
         chunk = tuple(terms[start:start + 500])
@@ -147,6 +153,10 @@ def term_frequencies_capped(project: Project, terms: Sequence[str], cap: int) ->
     :func:`term_frequencies` reads a common word's whole posting list (a cost that
     grows with the memory). Each term must be one token of the index (letters and
     digits only), so that the phrase query finds exactly the units holding it."""
+    if project.dialect == "postgresql":
+        from workbench.store.backends import pg_memory
+
+        return pg_memory.term_frequencies(project.conn, terms, cap)
     out: dict[str, int] = {}
     for t in terms:
         (n,) = project.conn.execute(
@@ -162,6 +172,11 @@ def fuzzy_candidates(project: Project, src: str, tgt: str, terms: Sequence[str],
     """Up to ``limit`` units of the pair sharing the most (BM25-weighted) of ``terms``."""
     if not terms:
         return []
+    if project.dialect == "postgresql":
+        from workbench.store.backends import pg_memory
+
+        return [_unit(r) for r in pg_memory.fuzzy_candidate_rows(
+            project.conn, _UNIT_COLUMNS.replace('id,', 'm.id,', 1), src, tgt, terms, limit)]
     match = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
     rows = project.conn.execute(
         f"""SELECT {_UNIT_COLUMNS.replace('id,', 'm.id,', 1)} FROM
@@ -202,6 +217,10 @@ def word_index_sizes(project: Project) -> tuple[np.ndarray, int, int]:
     of the index and their tokens in all."""
     import numpy as np
 
+    if project.dialect == "postgresql":
+        from workbench.store.backends import pg_memory
+
+        return pg_memory.word_index_sizes(project.conn)
     # a row's size is a varint: one byte under 128 tokens; longer ones are read apart
     ids, small = project.conn.execute(
         "SELECT group_concat(id), group_concat(CASE WHEN length(sz) = 1 THEN hex(sz) "
@@ -236,6 +255,10 @@ def word_postings(project: Project, terms: Iterable[str]
     terms: empty arrays)."""
     import numpy as np
 
+    if project.dialect == "postgresql":
+        from workbench.store.backends import pg_memory
+
+        return pg_memory.word_postings(project.conn, terms)
     conn = project.conn
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.memory_instances "
                  "USING fts5vocab(main, memory_fts, instance)")
@@ -367,7 +390,7 @@ def aligned_beads(project: Project, min_confidence: float) -> pl.DataFrame:
                   a.target_lang, d.title AS document, a.target_ref, b.confidence,
                   (SELECT GROUP_CONCAT(text, ' ') FROM (
                        SELECT s.text FROM json_each(b.src_ids) j JOIN segments s ON s.id = j.value
-                       ORDER BY s.idx)) AS source,
+                       ORDER BY s.idx) AS bead_source) AS source,
                   b.tgt_text AS target, a.created_at
            FROM beads b JOIN alignments a ON a.id = b.alignment_id
            JOIN documents d ON d.id = a.document_id

@@ -179,6 +179,35 @@ MIGRATIONS: list[str] = [
         codes      TEXT    NOT NULL
     );
     """,
+    # 5 -> 6: teams. Accounts (Argon2 hashes, roles), documents assigned to reviewers, and
+    # versioned glossaries in the database (each version the whole glossary as CSV text).
+    """
+    CREATE TABLE accounts (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT    NOT NULL UNIQUE,
+        role          TEXT    NOT NULL CHECK (role IN ('reviewer', 'lead', 'admin')),
+        password_hash TEXT    NOT NULL,
+        disabled      INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+    );
+    CREATE TABLE assignments (
+        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        account_id  INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+        assigned_by TEXT    NOT NULL DEFAULT '',
+        assigned_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        PRIMARY KEY (document_id, account_id)
+    );
+    CREATE INDEX assignments_account ON assignments(account_id);
+    CREATE TABLE glossary_versions (
+        id         INTEGER PRIMARY KEY,
+        name       TEXT    NOT NULL,
+        version    INTEGER NOT NULL,
+        content    TEXT    NOT NULL,
+        author     TEXT    NOT NULL DEFAULT '',
+        created_at TEXT    NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+        UNIQUE (name, version)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

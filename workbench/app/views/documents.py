@@ -16,6 +16,7 @@ import streamlit as st
 from workbench.app import queries
 from workbench.app.common import (db, load_glossary, long_work, open_or_stop, reviewer,
                                   show_error, target_lang_select)
+from workbench.app.login import assign_section, visible, with_assignees
 from workbench.app.text import md_escape
 from workbench.engines import ENGINE_CHOICES
 from workbench.errors import WorkbenchError
@@ -144,13 +145,15 @@ def main() -> None:
     target = target_lang_select(langs or ["en"], "doc_target",
                                 "Progress for target language")
     with db() as project:
-        docs = queries.document_progress(project, target)
+        docs = visible(queries.document_progress(project, target))
+    docs = with_assignees(docs)
     _ingest_section(docs)
     if docs.is_empty():
         st.info("No documents yet: upload articles above or run `workbench ingest`.")
         return
     table = docs.select("id", "title", "lang", "segments", "translatable",
-                        "translated_share", "reviewed_share", "approved", "ingested_at")
+                        "translated_share", "reviewed_share", "approved", "ingested_at",
+                        *(["assigned"] if "assigned" in docs.columns else []))
     event = st.dataframe(
         table, hide_index=True, width="stretch", key="doc_table",
         on_select="rerun", selection_mode="multi-row",
@@ -191,6 +194,7 @@ def main() -> None:
                      help="Apply the project glossary to the final translations "
                           f"({target}) of the selected documents"):
             _normalise(selected, target, approved)
+    assign_section(docs, selected)
     if selected:
         # The document travels in the address: the Review page's picker is bound to it.
         st.page_link("views/review.py", label="Review the first selected document",

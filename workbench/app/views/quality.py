@@ -15,6 +15,7 @@ import streamlit as st
 
 from workbench.app import queries
 from workbench.app.common import db, load_glossary, open_or_stop, target_lang_select
+from workbench.app.team import reviewer_quality
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -92,6 +93,16 @@ def main() -> None:
         st.altair_chart(hist, width="stretch")
         low = int((conf["confidence"] < queries.LOW_CONFIDENCE).sum())
         st.caption(f"{low} of {len(conf)} aligned segments below {queries.LOW_CONFIDENCE}")
+
+    with db() as project:
+        people = reviewer_quality(project, lang)
+    if not people.is_empty():
+        st.subheader("Per reviewer")
+        st.dataframe(people, hide_index=True, width="stretch", column_config={
+            "per_hour": st.column_config.NumberColumn("Edits per hour", format="%.0f"),
+            "ter": st.column_config.NumberColumn("TER of their final texts", format="%.1f"),
+            "chrf": st.column_config.NumberColumn("chrF", format="%.1f"),
+        })
 
 
 def _bars(frame: pl.DataFrame, value: str, title: str, fmt: str, empty: str,

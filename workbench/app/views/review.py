@@ -46,6 +46,7 @@ from workbench.app import beads, queries
 from workbench.app.browser import SHORTCUTS, last_action, review_keys
 from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
                                   show_flashes, target_lang_select)
+from workbench.app.login import visible
 from workbench.app.text import highlight, md_escape, source_diff_markdown, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
 from workbench.io import inline
@@ -780,6 +781,7 @@ def _documents_into(lang: str) -> dict[int, str]:
     with db() as project:
         into = documents_into(project, lang)
         docs = project.documents()
+    docs = visible(docs)  # a reviewer sees the documents assigned to them
     titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)
               if r["id"] in set(into)}
     _doc_from_address(list(titles))

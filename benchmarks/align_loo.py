@@ -15,9 +15,10 @@ import argparse
 import json
 import os
 import sys
-from dataclasses import replace
 from multiprocessing import Pool
 from pathlib import Path
+
+from align_dict_weights import to_weights  # the search's flat dict as Weights
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -40,27 +41,13 @@ def _load(gold: Path) -> None:
                            read_ladder(fr.with_suffix(".gold")), cached_mt(fr, HERE / "cache"))
 
 
-def _weights(kw: dict[str, float]):
-    from workbench.align.mtguided import Weights
-
-    prior = dict(Weights().prior)
-    plain = {}
-    for k, v in kw.items():
-        if k.startswith("p_"):
-            a, b = k[2:].split("-")
-            prior[f"{a}-{b}"] = prior[f"{b}-{a}"] = v
-        else:
-            plain[k] = v
-    return replace(Weights(), prior=prior, **plain)
-
-
 def _score(args: tuple[str, str]) -> float:
     from workbench.align.mtguided import MTGuidedAligner
     from workbench.evaluation.align import score_alignment
 
     book, key = args
     src, tgt, gold, mt = _BOOKS[book]
-    res = MTGuidedAligner(weights=_weights(json.loads(key))).align(src, tgt, src_mt=mt)
+    res = MTGuidedAligner(weights=to_weights(json.loads(key))).align(src, tgt, src_mt=mt)
     return score_alignment(gold, res.beads).f1_strict
 
 

@@ -45,17 +45,21 @@ def test_long_work_leaves_the_shared_connection_free(project_dir: Path,
         worker.join(30)
 
 
-def test_the_documents_page_does_its_long_work_on_its_own_connection() -> None:
-    """Every long operation of the Documents page opens ``long_work``, none the shared
-    connection (read from the page's code: the operations need real engines to run)."""
+@pytest.mark.parametrize(("page", "names"), [
+    ("documents", ("_ingest_section", "_translate", "_normalise", "_align")),
+    ("memory", ("_analyse",)),
+])
+def test_the_pages_do_their_long_work_on_its_own_connection(page: str, names: tuple[str, ...]) -> None:
+    """Every long operation of the Documents and Memory pages opens ``long_work``, none the
+    shared connection (read from the page's code: the operations need real engines to run)."""
     import ast
 
     import workbench.app
 
-    page = Path(workbench.app.__file__).parent / "views" / "documents.py"  # a page runs on import
-    functions = {f.name: f for f in ast.parse(page.read_text(encoding="utf-8")).body
+    source = Path(workbench.app.__file__).parent / "views" / f"{page}.py"  # a page runs on import
+    functions = {f.name: f for f in ast.parse(source.read_text(encoding="utf-8")).body
                  if isinstance(f, ast.FunctionDef)}
-    for name in ("_ingest_section", "_translate", "_normalise", "_align"):
+    for name in names:
         tree = functions[name]
         opened = [c.func.id for c in ast.walk(tree) if isinstance(c, ast.Call)
                   and isinstance(c.func, ast.Name) and c.func.id in ("db", "long_work")]

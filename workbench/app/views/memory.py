@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import db, open_or_stop, show_error, target_lang_select
+from workbench.app.common import db, long_work, open_or_stop, show_error, target_lang_select
 from workbench.errors import WorkbenchError
 from workbench.memory.project import analyse, memory_stats
 
@@ -23,7 +23,7 @@ UNITS = {"words": "Words", "segments": "Segments"}
 
 def _analyse(lang: str, doc_ids: tuple[int, ...]) -> None:
     try:
-        with db() as project:
+        with long_work() as project:  # a large project takes a while: not under the shared lock
             ss.tm_report = ((lang, doc_ids), analyse(project, lang, document_ids=doc_ids or None))
     except WorkbenchError as exc:
         ss.tm_report = ((lang, doc_ids), exc)

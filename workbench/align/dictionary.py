@@ -452,31 +452,25 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
     for k, d in df.items():
         h = int.from_bytes(hashlib.blake2b(k.encode(), digest_size=8).digest(), "little")
         col[k] = (h % dim, (1.0 if h >> 63 else -1.0) * (np.log((n_docs + 1.0) / (d + 1.0)) + 1.0))
-    out = []
     width = dim + 2 if unmatched > 0 else dim
-    for side, rows in enumerate((s_rows, t_rows)):
-        indptr = [0]
-        cols: list[int] = []
-        vals: list[float] = []
-        for r in rows:
-            acc: dict[int, float] = {}
-            miss = 0.0
-            for k, v in r.items():
-                c = col.get(k)
-                if c is not None:
-                    acc[c[0]] = acc.get(c[0], 0.0) + v * c[1]
-                else:
-                    miss += v
-            if unmatched > 0 and miss > 0:
-                # words with no counterpart anywhere in the other document: they match
-                # nothing but still count in the norm, in a column of this side's own
-                acc[dim + side] = unmatched * miss
-            cols.extend(acc)
-            vals.extend(acc.values())
-            indptr.append(len(cols))
-        out.append(SparseRows(np.asarray(indptr, np.int64), np.asarray(cols, np.int32),
-                              np.asarray(vals, np.float32), width))
-    return out
+
+    def vector(side: int, r: dict[str, float]) -> dict[int, float]:
+        acc: dict[int, float] = {}
+        miss = 0.0
+        for k, v in r.items():
+            c = col.get(k)
+            if c is not None:
+                acc[c[0]] = acc.get(c[0], 0.0) + v * c[1]
+            else:
+                miss += v
+        if unmatched > 0 and miss > 0:
+            # words with no counterpart anywhere in the other document: they match
+            # nothing but still count in the norm, in a column of this side's own
+            acc[dim + side] = unmatched * miss
+        return acc
+
+    return [SparseRows.from_dicts((vector(side, r) for r in rows), width)
+            for side, rows in enumerate((s_rows, t_rows))]
 
 
 # -- discovery, loading and cache (I/O edges) ------------------------------------------

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,19 @@ class SparseRows:
     indices: np.ndarray  # int32
     data: np.ndarray  # float32
     dim: int
+
+    @classmethod
+    def from_dicts(cls, rows: Iterable[dict[int, float]], dim: int) -> SparseRows:
+        """One row per ``{column: value}`` dict, in order."""
+        indptr = [0]
+        cols: list[int] = []
+        vals: list[float] = []
+        for row in rows:
+            cols.extend(row)
+            vals.extend(row.values())
+            indptr.append(len(cols))
+        return cls(np.asarray(indptr, np.int64), np.asarray(cols, np.int32),
+                   np.asarray(vals, np.float32), dim)
 
     @property
     def n(self) -> int:
@@ -237,22 +250,15 @@ def anchor_sets(
 def anchor_vectors(sides: Sequence[Sequence[dict[str, float]]], dim_bits: int = 10) -> list[SparseRows]:
     """Hash weighted anchor sets into sparse rows (unsigned, exact up to collisions)."""
     dim = 1 << dim_bits
-    out = []
-    for side in sides:
-        indptr = [0]
-        cols: list[int] = []
-        vals: list[float] = []
-        for d in side:
-            row: dict[int, float] = {}
-            for k, w in d.items():
-                c = _stable_hash(k) & (dim - 1)
-                row[c] = row.get(c, 0.0) + w
-            cols.extend(row)
-            vals.extend(row.values())
-            indptr.append(len(cols))
-        out.append(SparseRows(np.asarray(indptr, np.int64), np.asarray(cols, np.int32),
-                              np.asarray(vals, np.float32), dim))
-    return out
+
+    def row(d: dict[str, float]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for k, w in d.items():
+            c = _stable_hash(k) & (dim - 1)
+            out[c] = out.get(c, 0.0) + w
+        return out
+
+    return [SparseRows.from_dicts(map(row, side), dim) for side in sides]
 
 
 def _stable_hash(key: str) -> int:

@@ -2,9 +2,10 @@
 
 Typer's rich help prints Python type names as placeholders (``<bool>`` after ``--help``,
 ``<list[Path]>``, ``{paths}...``) and keeps the hard line breaks of docstrings, which
-rich then wraps again into ragged lines. This module gives every parameter a
-conventional metavar (none for flags, ``PATH...`` for a list of paths) and joins the
-lines of each help paragraph, so the text wraps once, at the terminal's width.
+rich then wraps again into ragged lines. This module switches to click's plain layout,
+gives every parameter a conventional metavar (none for flags, ``PATH...`` for a list of
+paths) and joins the lines of each help paragraph, so the text wraps once, at the
+terminal's width.
 """
 
 from __future__ import annotations
@@ -85,7 +86,6 @@ def _plain_argument(param: Any) -> None:
     ``{paths}...`` and ``<list[Path]>``)."""
     usage = param.metavar if param.required else f"[{param.metavar}]"
     param._usage_display_name = lambda: usage
-    param._rich_display_name = lambda: param.metavar
     param.display_type_rich = lambda ctx: None
 
 

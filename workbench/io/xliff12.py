@@ -222,7 +222,17 @@ def _version_1(root: etree._Element) -> bool:
 def read_xliff12(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
     """Yield the units of an XLIFF 1.x file (see the module doc): one per trans-unit,
     or per ``<mrk mtype="seg">`` sub-segment where the unit has a ``<seg-source>``."""
+    return (unit for _, _, unit in read_located(path, notes))
+
+
+def read_located(path: Path, notes: Counter[str] | None = None
+                 ) -> Iterator[tuple[int, str | None, Unit]]:
+    """The units of :func:`read_xliff12`, each with where it is: the position of its
+    ``<trans-unit>`` among the file's trans-units and the ``mid`` of its sub-segment
+    (``None``: the whole unit), for writing back into the file
+    (:mod:`workbench.io.xliff12_original`)."""
     notes = Counter() if notes is None else notes
+    ordinal = -1
     root_seen = False
     ns = NS
     file_attrs: dict[str, str] = {}
@@ -251,12 +261,15 @@ def read_xliff12(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit
         if q.localname == "group":
             groups.pop()
         elif q.localname == "trans-unit":
-            yield from _units(elem, path, ns, file_attrs, groups, notes)
+            ordinal += 1
+            yield from ((ordinal, mid, unit)
+                        for mid, unit in _units(elem, path, ns, file_attrs, groups, notes))
             clear(elem)
 
 
 def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
-           groups: list[str | None], notes: Counter[str]) -> Iterator[Unit]:
+           groups: list[str | None], notes: Counter[str]) -> Iterator[tuple[str | None, Unit]]:
+    """The units of one ``<trans-unit>``, each with the ``mid`` of its sub-segment."""
     x = "{%s}" % ns if ns else ""
     uid = tu.get("id", "")
     where = f"{path} trans-unit {uid!r}"
@@ -306,7 +319,7 @@ def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
             confidence=number(context.get("x-confidence"), float, where),
             mt=_mt(tu, x, reader) if ours else None, engine=context.get("x-engine"),
             model=context.get("x-model"), model_version=context.get("x-model-version"))
-        yield Unit(
+        yield mid, Unit(
             source=text, source_lang=src, targets=(target_obj,),
             document=file_attrs.get("original", ""), document_id=doc_id,
             segment_id=int(m.group(1)) if m and len(pieces) == 1 else None,

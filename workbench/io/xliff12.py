@@ -29,7 +29,10 @@ language per ``<file>``, so one file holds several). Review status → state:
 ``needs-review-translation``; the ``x-status`` context keeps the exact status
 and wins on import while the state is still the one written for it. Inline
 codes are written back from the segment's code list (:mod:`workbench.io.inline`).
-XML 1.0 cannot hold control characters (XLIFF 1.2 has no ``<cp>``): they are
+Attributes of other namespaces on a code (Trados' ``sdl:cid`` on a ``<mrk>``)
+are left out (:func:`workbench.io.inline.strict`), so the file stays valid
+against the strict schema; the write-back into the tool's own file keeps them
+(:mod:`workbench.io.xliff12_original`). XML 1.0 cannot hold control characters (XLIFF 1.2 has no ``<cp>``): they are
 removed and counted.
 
 Import reads any XLIFF 1.2 (and 1.0/1.1 without namespace): ``<group>``
@@ -56,6 +59,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -124,7 +128,8 @@ class _Writer:
         def add(parent: etree._Element, chunk: str, as_tail: bool) -> None:
             inline.append_text(parent, self.clean(chunk), as_tail)
 
-        inline.write_inline(elem, text, codes, add)
+        inline.write_inline(elem, text, tuple(replace(c, xml=inline.strict(c.xml))
+                                              for c in codes), add)
 
     def file(self, units: list[Unit], lang: str) -> etree._Element:
         head = units[0]

@@ -710,10 +710,13 @@ def export_originals(project: Project, out: Path | str,
     out = Path(out)
     wanted = set(documents) if documents else None
     jobs = []
-    for path in back.kept(project.root):
+    claimed: set[int] = set()  # a file imported again (back from the tool): the newest wins
+    for path in reversed(back.kept(project.root)):
         job = _original_edits(project, path, wanted)
-        if job is not None:
-            jobs.append((path, *job))
+        if job is not None and not job[0] <= claimed:
+            claimed |= job[0]
+            jobs.append((path, *job[1:]))
+    jobs.reverse()
     if not jobs:
         raise InputError("nothing to write back: no current document of the project came from "
                          "a foreign XLIFF 1.2 file (import one with `workbench import`)"
@@ -741,8 +744,8 @@ def export_originals(project: Project, out: Path | str,
 
 
 def _original_edits(project: Project, path: Path, wanted: set[int] | None):  # type: ignore[no-untyped-def]
-    """The tree, pieces and edits (by piece index) of one kept original, or ``None``
-    when none of its documents is (still) in the project or among ``wanted``."""
+    """The document ids, tree, pieces and edits (by piece index) of one kept original,
+    or ``None`` when none of its documents is (still) in the project or among ``wanted``."""
     from workbench.io.xliff12_original import Edit, read_pieces
 
     tree, pieces = read_pieces(path)
@@ -753,7 +756,7 @@ def _original_edits(project: Project, path: Path, wanted: set[int] | None):  # t
         groups.setdefault((unit.document_id, unit.document, unit.source_lang), []).append(i)
     importer = _Importer(project, path, "approved", "", ImportReport(path, "xliff12"))
     edits: dict[int, Edit] = {}
-    found = False
+    found: set[int] = set()
     for key, members in groups.items():
         doc = project.find_current(*importer._import_key([units[i] for i in members], key))
         if doc is None:
@@ -761,7 +764,7 @@ def _original_edits(project: Project, path: Path, wanted: set[int] | None):  # t
         seg_ids = project.segment_ids(doc)
         if len(seg_ids) != len(members) or (wanted is not None and doc not in wanted):
             continue
-        found = True
+        found.add(doc)
         for i, seg_id in zip(members, seg_ids):
             unit = units[i]
             t = unit.targets[0]
@@ -772,7 +775,7 @@ def _original_edits(project: Project, path: Path, wanted: set[int] | None):  # t
             (text,), _ = inline.remap([t.text], unit.codes, stored)
             changed = (row["text"], row["status"]) != (text, t.status)
             edits[i] = Edit(row["text"], stored, row["status"], changed)
-    return (tree, pieces, edits) if found else None
+    return (found, tree, pieces, edits) if found else None
 
 
 def _positions(values: list[int | None], *, strict: bool) -> list[int]:

@@ -28,6 +28,7 @@ file's encoding) is written back as read: the file goes back to its tool.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from collections.abc import Mapping
@@ -56,12 +57,14 @@ _PROGRESS = (None, "flagged", "rejected", "todo", "approved")
 
 
 def keep(root: Path, path: Path) -> Path:
-    """Copy the file at ``path`` into the project folder ``root`` (once per content);
-    returns where it is kept."""
+    """Copy the file at ``path`` into the project folder ``root`` (once per content;
+    a copy kept before becomes the newest); returns where it is kept."""
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     folder = Path(root) / ORIGINALS / digest
     kept = folder / Path(path).name
-    if not kept.is_file():
+    if kept.is_file():
+        os.utime(kept)
+    else:
         folder.mkdir(parents=True, exist_ok=True)
         with atomic_output(kept) as out, open(path, "rb") as src:
             shutil.copyfileobj(src, out)
@@ -69,7 +72,7 @@ def keep(root: Path, path: Path) -> Path:
 
 
 def kept(root: Path) -> list[Path]:
-    """The originals kept in the project folder ``root``, oldest first."""
+    """The originals kept in the project folder ``root``, the last imported last."""
     folder = Path(root) / ORIGINALS
     if not folder.is_dir():
         return []

@@ -375,3 +375,30 @@ def test_an_xliff_1_1_file_without_version_is_read(tmp_path):
     assert format_for_path(path).name == "xliff12"
     (unit,) = read_xliff12(path)
     assert inline.display(unit.targets[0].text, unit.codes) == "Hello ⟦1/⟧"
+
+
+def test_memory_suggestions_follow_the_approvals_made_before_the_export(project, tmp_path):
+    """The export syncs approved reviews into the memory first: an approval made in one
+    document is proposed at once to the same sentence of another, and a changed approval
+    replaces it (no memory lookup or `tm` command in between)."""
+    first, second = project.documents()["id"].to_list()[:2]
+    seg_a = project.segments(first).filter(translatable=1)["id"].to_list()[0]
+    seg_b = project.segments(second).filter(translatable=1)["id"].to_list()[0]
+
+    def approve(text: str) -> None:
+        row = project.review(seg_a, "en")
+        project.save_review(seg_a, "en", text=text, status="approved",
+                            expected_version=row["version"], author="r", origin="reviewer")
+
+    def memory_alts() -> list[str]:
+        out = tmp_path / "s.xliff"
+        export_project(project, "xliff12", out, targets=["en"], documents=[second])
+        tu = next(u for u in etree.parse(str(out)).iter(X + "trans-unit")
+                  if u.get("id") == f"s{seg_b}")
+        return [a.find(X + "target").text for a in tu.findall(X + "alt-trans")
+                if a.get("origin", "").startswith("memory:review")]
+
+    approve("A freshly approved sentence.")
+    assert memory_alts() == ["A freshly approved sentence."]
+    approve("The approval, corrected.")
+    assert memory_alts() == ["The approval, corrected."]

@@ -176,6 +176,10 @@ def export_project(
     report.other_directions = {
         (s, t): n for (s, t), n in review_directions(project, documents).items()
         if not (s in langs and t in targets and s != t) and (s in targets or t in targets)}
+    if fmt.suggestions:  # the memory the suggestions come from holds the approvals made so far
+        from workbench.memory.project import sync_reviews
+
+        sync_reviews(project)
     units = _export_units(project, targets, langs, statuses, min_confidence, documents,
                           include_empty, report)
     first = next(units, None)

@@ -532,8 +532,8 @@ def document_matches(project: Project, document_id: int, target_lang: str, *,
                      glossary: Any | None = None) -> dict[int, list[Match]]:
     """Memory matches of every translatable segment of one document, best first, by
     segment id, in one batched lookup (for exports that carry suggestions). The memory is
-    read as it is (no sync: an export writes nothing); a segment's own review is not
-    proposed."""
+    read as it is (``export_project`` syncs the approved reviews into it first, before its
+    cursor opens); a segment's own review is not proposed."""
     ctx = store.segment_contexts(project, [document_id])
     if ctx.is_empty():
         return {}

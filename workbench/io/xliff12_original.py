@@ -2,7 +2,12 @@
 
 A foreign XLIFF 1.2 file (Trados SDLXLIFF, memoQ MQXLIFF, Okapi, Weblate…)
 becomes documents of the project on import, and a copy of the file is kept in
-the project folder (:func:`keep`, ``originals/<sha256>/<name>``). The
+the project folder (:func:`keep`, ``originals/<sha256>/<name>``; a file, not a
+row: with a PostgreSQL database the folder still holds it, and ``workbench db
+migrate`` leaves the folder as it is). The documents of a kept file are found
+again as a re-import finds them (``source_path`` from the file name, content
+hash of the units); when a file came back from the tool and was imported again,
+the newest copy is the one written back. The
 write-back reads that copy again with the importer's own reading of a unit
 (:func:`workbench.io.xliff12.read_located`), so every segment meets the very
 ``<trans-unit>`` (and ``<mrk mtype="seg" mid>`` of a ``<seg-source>``) it came

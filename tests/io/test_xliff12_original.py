@@ -229,3 +229,13 @@ def test_cli_export_original(fresh, tmp_path):
     assert run.returncode == 1 and "--format xliff12" in run.stderr
     assert "Traceback" not in run.stderr
     assert Counter(p.suffix for p in tmp_path.iterdir())[".tmx"] == 0
+
+
+def test_characters_xml_cannot_hold_are_left_out_and_counted(fresh, tmp_path):
+    import_file(fresh, DATA / "weblate.xliff")
+    seg = next(s for s in _segments(fresh) if s[3] is not None)
+    _review(fresh, seg, "Bell\x07 rings.", "approved")
+    out = tmp_path / "weblate.xliff"
+    report = export_originals(fresh, out)
+    assert report.notes["characters not allowed in XML 1.0 left out of targets"] == 1
+    assert {u.source: u.targets[0].text for u in read_xliff12(out)}[seg[1]] == "Bell rings."

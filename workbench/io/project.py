@@ -739,7 +739,7 @@ def export_originals(project: Project, out: Path | str,
             f"{path.stem}-{path.parent.name[:8]}{path.suffix}"
         target = out if as_file else out / name
         try:
-            report.changed += back.write_back(path, tree, pieces, edits, target)
+            report.changed += back.write_back(path, tree, pieces, edits, target, report.notes)
         except OSError as exc:
             raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         report.segments += len(pieces)

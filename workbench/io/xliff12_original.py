@@ -36,6 +36,7 @@ import hashlib
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ from pathlib import Path
 from lxml import etree
 
 from workbench.io import inline
-from workbench.io.base import Unit, atomic_output
+from workbench.io.base import Unit, atomic_output, xml_clean
 from workbench.io.xliff12 import _FROM_STATE, _MQ_STATUS, _SDL_CONF, MQ, SDL, read_located, \
     state_for
 from workbench.io.xmlsafe import safe_parse
@@ -118,9 +119,11 @@ def read_pieces(path: Path) -> tuple[etree._ElementTree, list[Piece]]:
 
 
 def write_back(path: Path, tree: etree._ElementTree, pieces: list[Piece],
-               edits: Mapping[int, Edit], out: Path) -> int:
-    """Write ``tree`` to ``out`` (atomically, in the file's encoding) with the changed
-    ``edits`` (by piece index) applied; returns how many pieces were changed."""
+               edits: Mapping[int, Edit], out: Path, notes: Counter[str]) -> int:
+    """Write ``tree`` (read from ``path``) to ``out`` (atomically, in the file's
+    encoding) with the changed ``edits`` (by piece index) applied; returns how many
+    pieces were changed. Characters XML 1.0 cannot hold are left out, counted in
+    ``notes``."""
     root = tree.getroot()
     x = "{%s}" % etree.QName(root).namespace if etree.QName(root).namespace else ""
     by_unit: dict[etree._Element, list[int]] = {}
@@ -133,7 +136,7 @@ def write_back(path: Path, tree: etree._ElementTree, pieces: list[Piece],
         for i in members:
             edit = edits.get(i)
             if edit is not None and edit.changed:
-                _fill(tu, pieces[i].mid, x, edit)
+                _fill(tu, pieces[i].mid, x, edit, notes)
                 _tool_status(tu, pieces[i].mid, edit.status, _file_status(pieces[i]))
                 changed += 1
         statuses = [edits[i].status if i in edits else _file_status(pieces[i]) for i in members]
@@ -153,7 +156,7 @@ def _file_status(piece: Piece) -> str | None:
     return piece.unit.targets[0].status if piece.unit.targets else None
 
 
-def _fill(tu: etree._Element, mid: str | None, x: str, edit: Edit) -> None:
+def _fill(tu: etree._Element, mid: str | None, x: str, edit: Edit, notes: Counter[str]) -> None:
     """Replace the target content of the piece with the edit's text and codes."""
     target = tu.find(x + "target")
     seg_source = tu.find(x + "seg-source")
@@ -175,7 +178,14 @@ def _fill(tu: etree._Element, mid: str | None, x: str, edit: Edit) -> None:
         if into is None:
             into = etree.SubElement(target, x + "mrk", mtype="seg", mid=mid)
     _empty(into)
-    inline.write_inline(into, edit.text, edit.codes)
+
+    def add(parent: etree._Element, chunk: str, as_tail: bool) -> None:
+        clean, removed = xml_clean(chunk)
+        if removed:
+            notes["characters not allowed in XML 1.0 left out of targets"] += removed
+        inline.append_text(parent, clean, as_tail)
+
+    inline.write_inline(into, edit.text, edit.codes, add)
 
 
 def _seg_marks(elem: etree._Element, x: str) -> dict[str | None, etree._Element]:

@@ -50,12 +50,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import FormatError, InputError, NotFoundError
 from workbench.io import FORMATS, format_for_path, get_format, inline
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
 from workbench.store import NewParagraph, NewSegment, Project, Row
 from workbench.store.directions import review_directions
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from workbench.io.xliff12_original import Edit, Piece
 
 # -- export --------------------------------------------------------------------
 
@@ -747,7 +753,8 @@ def export_originals(project: Project, out: Path | str,
     return report
 
 
-def _original_edits(project: Project, path: Path, wanted: set[int] | None):  # type: ignore[no-untyped-def]
+def _original_edits(project: Project, path: Path, wanted: set[int] | None
+                    ) -> tuple[set[int], etree._ElementTree, list[Piece], dict[int, Edit]] | None:
     """The document ids, tree, pieces and edits (by piece index) of one kept original,
     or ``None`` when none of its documents is (still) in the project or among ``wanted``."""
     from workbench.io.xliff12_original import Edit, read_pieces

@@ -111,10 +111,8 @@ class Edit:
 def read_pieces(path: Path) -> tuple[etree._ElementTree, list[Piece]]:
     """The file's tree (comments kept) and its pieces, read as the import reads them."""
     tree = safe_parse(path, keep_comments=True)
-    root = tree.getroot()
-    x = "{%s}" % etree.QName(root).namespace if etree.QName(root).namespace else ""
     units = list(read_located(path))
-    tus = list(root.iter(x + "trans-unit"))
+    tus = list(tree.getroot().iter(_x(tree) + "trans-unit"))
     return tree, [Piece(tus[n], mid, unit) for n, mid, unit in units]
 
 
@@ -124,8 +122,7 @@ def write_back(path: Path, tree: etree._ElementTree, pieces: list[Piece],
     encoding) with the changed ``edits`` (by piece index) applied; returns how many
     pieces were changed. Characters XML 1.0 cannot hold are left out, counted in
     ``notes``."""
-    root = tree.getroot()
-    x = "{%s}" % etree.QName(root).namespace if etree.QName(root).namespace else ""
+    x = _x(tree)
     by_unit: dict[etree._Element, list[int]] = {}
     for i, p in enumerate(pieces):
         by_unit.setdefault(p.tu, []).append(i)
@@ -150,6 +147,12 @@ def write_back(path: Path, tree: etree._ElementTree, pieces: list[Piece],
         tree.write(handle, encoding=encoding, xml_declaration=False)
         handle.write(b"\n")
     return changed
+
+
+def _x(tree: etree._ElementTree) -> str:
+    """The ``{namespace}`` prefix of the file's XLIFF elements (``""`` for XLIFF 1.0)."""
+    ns = etree.QName(tree.getroot()).namespace
+    return "{%s}" % ns if ns else ""
 
 
 def _file_status(piece: Piece) -> str | None:

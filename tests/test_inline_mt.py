@@ -123,3 +123,24 @@ def test_a_target_that_lost_a_code_gets_a_qa_note(coded, tmp_path):
     export_project(coded, "xliff12", out, targets=["en"])
     notes = [n.text for n in etree.parse(str(out)).iter(X + "note")]
     assert "inline codes: the target lacks ⟦1⟧, ⟦/1⟧" in notes
+
+
+def test_a_memory_fill_gets_the_segment_tags(coded, tmp_path):
+    """The memory holds text without tags; a segment filled from it gets its tags placed."""
+    from workbench.memory.project import pretranslate, sync_reviews
+
+    moscou = coded.conn.execute("SELECT id, text FROM segments ORDER BY id").fetchone()
+    coded.save_review(moscou[0], "en", text="\ue101\ue110Moscow\ue102\ue111 awaits an answer.",
+                      status="approved", expected_version=0, author="r", origin="reviewer")
+    sync_reviews(coded)
+    again = tmp_path / "again.xlf"
+    again.write_text(XLIFF, encoding="utf-8")
+    import_file(coded, again)  # the same dispatch once more: a new document, no review
+    twin = coded.conn.execute("SELECT id, text FROM segments WHERE text = ? AND id != ?",
+                              (moscou[1], moscou[0])).fetchone()
+    filled, report = pretranslate(coded, "fr", "en", [twin])
+    assert report.filled == 1
+    (text, meta), = coded.conn.execute(
+        "SELECT text, meta FROM translations WHERE segment_id = ?", (twin[0],)).fetchall()
+    assert kept(text, twin[1]) and _wrapped(text) == ["Moscow"]
+    assert '"codes_placed": 2' in meta

@@ -144,3 +144,20 @@ def test_a_memory_fill_gets_the_segment_tags(coded, tmp_path):
         "SELECT text, meta FROM translations WHERE segment_id = ?", (twin[0],)).fetchall()
     assert kept(text, twin[1]) and _wrapped(text) == ["Moscow"]
     assert '"codes_placed": 2' in meta
+
+
+def test_a_name_the_engine_copied_is_wrapped_without_any_span_translation():
+    source = "Selon \ue101\ue110Kim Jong-un\ue102\ue111, la visite est prévue demain matin."
+    text, placed = place(source, "According to Kim Jong-un, the visit is planned for tomorrow.")
+    assert placed == 2 and _wrapped(text) == ["Kim Jong-un"]
+
+
+@pytest.mark.parametrize("source", [
+    "Le texte \ue101\ue110\ue102\ue111suivant est court.",
+    "Début \ue103\ue110\ue103\ue111fin \ue101\ue112\ue102\ue113.",
+    "\ue101\ue110Un \ue101\ue111deux\ue102\ue112 trois\ue102\ue113 quatre cinq six sept.",
+])
+def test_codes_placed_by_position_keep_the_source_order(source):
+    text, _ = place(source, "One two three four five six seven eight nine.", wrap=False)
+    assert kept(text, source)
+    assert inline.indexes(text) == inline.indexes(source)

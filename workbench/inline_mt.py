@@ -95,18 +95,19 @@ def _contents(text: str) -> list[str]:
     return out
 
 
-def place(source: str, translation: str, spans: dict[str, str] | None = None) -> tuple[str, int]:
+def place(source: str, translation: str, spans: dict[str, str] | None = None, *,
+          wrap: bool = True) -> tuple[str, int]:
     """Put the codes of ``source`` into ``translation`` (which has none); returns the
     text and how many codes were placed. ``spans`` maps the text of a pair's content
-    to its translation (see the module doc)."""
-    spans = spans or {}
+    to its translation (see the module doc); ``wrap=False`` places every code by
+    position."""
     codes = list(inline.PLACEHOLDER.finditer(source))
     if not codes:
         return translation, 0
-    src_words = len(_WORD.findall(inline.plain(source).replace("\u00a0", " ")))
+    src_words = len(_WORD.findall(inline.plain(source)))
     words = list(_WORD.finditer(translation))
     inserts: dict[int, tuple[int, str]] = {}  # source order → (char position, placeholder)
-    wrapped = _wrap(source, translation, codes, spans)
+    wrapped = _wrap(source, translation, codes, spans or {}) if wrap else {}
     for order, m in enumerate(codes):
         if order in wrapped:
             inserts[order] = (wrapped[order], m.group(0))
@@ -123,9 +124,12 @@ def place(source: str, translation: str, spans: dict[str, str] | None = None) ->
             inserts[order] = (end, gap + m.group(0))
         else:
             inserts[order] = (words[k].start(), m.group(0))
+        earlier = [at for n, (at, _) in inserts.items() if n < order and n not in wrapped]
+        if earlier and inserts[order][0] < max(earlier):  # never before an earlier code
+            inserts[order] = (max(earlier), inserts[order][1].strip())
     text = _insert(translation, inserts)
-    if not kept(text, source):  # a wrapped pair crossed a placed code: place all by position
-        return place(source, translation, {}) if spans else (text, len(codes))
+    if wrapped and not kept(text, source):  # a wrapped pair crossed a placed code
+        return place(source, translation, wrap=False)
     return text, len(codes)
 
 
@@ -133,8 +137,6 @@ def _wrap(source: str, translation: str, codes: Sequence[re.Match[str]],
           spans: dict[str, str]) -> dict[int, int]:
     """Char positions in ``translation`` for the codes of pairs whose content the engine
     kept there (source order → position)."""
-    if not spans:
-        return {}
     order = {ord(m.group(2)): n for n, m in enumerate(codes)}
     pos = {ord(m.group(2)): m for m in codes}
     taken: list[tuple[int, int]] = []

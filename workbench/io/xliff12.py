@@ -32,8 +32,8 @@ codes are written back from the segment's code list (:mod:`workbench.io.inline`)
 Attributes of other namespaces on a code (Trados' ``sdl:cid`` on a ``<mrk>``)
 are left out (:func:`workbench.io.inline.strict`), so the file stays valid
 against the strict schema; the write-back into the tool's own file keeps them
-(:mod:`workbench.io.xliff12_original`). XML 1.0 cannot hold control characters (XLIFF 1.2 has no ``<cp>``): they are
-removed and counted.
+(:mod:`workbench.io.xliff12_original`). XML 1.0 cannot hold control characters
+(XLIFF 1.2 has no ``<cp>``): they are removed and counted.
 
 Import reads any XLIFF 1.2 (and 1.0/1.1 without namespace): ``<group>``
 nesting, several ``<file>`` elements, ``<seg-source>`` whose ``<mrk

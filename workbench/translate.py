@@ -8,7 +8,9 @@ text reaches the engine. Each batch is saved in its own transaction, so a
 run killed half-way keeps every finished batch and a rerun resumes after it.
 
 Glossary term protection plugs in through the ``glossary`` parameter (see
-:class:`TermProtection`); this module holds no glossary logic.
+:class:`TermProtection`); this module holds no glossary logic. Inline codes
+(tags of segments from CAT-tool files) are kept through every engine call by
+:mod:`workbench.inline_mt`.
 """
 
 from __future__ import annotations
@@ -116,12 +118,17 @@ def _run(engine: Engine, texts: list[str], src: str, tgt: str,
          glossary: TermProtection | None) -> list[TranslationResult]:
     """Translate one batch, with optional term protection; every engine call is checked
     to return one translation per segment."""
-    def call(batch: list[str]) -> list[TranslationResult]:
+    def engine_call(batch: list[str]) -> list[TranslationResult]:
         results = engine.translate(batch, src, tgt)
         if len(results) != len(batch):
             raise EngineError(f"{engine.name} returned {len(results)} translations for "
                               f"{len(batch)} segments ({src}→{tgt}); nothing was saved for this batch")
         return results
+
+    def call(batch: list[str]) -> list[TranslationResult]:
+        from workbench import inline_mt  # inline codes kept (workbench.io is not light)
+
+        return inline_mt.translate(engine_call, batch)
 
     if glossary is None:
         return call(texts)

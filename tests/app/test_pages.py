@@ -526,3 +526,31 @@ def test_export_offers_xliff12_and_writes_a_valid_file(app_at, project_dir):
     schemas = Path(__file__).resolve().parents[1] / "data" / "schemas"
     schema = etree.XMLSchema(etree.parse(str(schemas / "xliff-core-1.2-strict.xsd")))
     assert schema.validate(etree.parse(str(out))), schema.error_log
+
+
+def test_export_writes_back_into_the_original_cat_tool_file(app_at, project_dir):
+    """An imported Trados file goes back as Trados wrote it, with the reviews in it."""
+    from lxml import etree
+
+    from workbench.io.project import import_file
+
+    trados = Path(__file__).resolve().parents[1] / "data" / "xliff12" / "trados.sdlxliff"
+    with Project(project_dir) as p:
+        import_file(p, trados)
+        seg, version = p.conn.execute(
+            """SELECT s.id, r.version FROM segments s JOIN reviews r ON r.segment_id = s.id
+               WHERE s.text = 'Les négociations reprendront lundi.'""").fetchone()
+        p.save_review(seg, "en", text="Negotiations resume on Monday.", status="approved",
+                      expected_version=version, author="r", origin="reviewer")
+    at = app_at("export")
+    at.selectbox(key="ex_fmt").set_value("xliff12").run()
+    at.checkbox(key="ex_original").check()
+    at.text_input(key="ex_name").input("back-to-trados").run()
+    at.button(key="ex_run").click().run()
+    assert not at.exception and not at.error
+    out = project_dir / "exports" / "back-to-trados" / "trados.sdlxliff"
+    root = etree.parse(str(out)).getroot()
+    sdl = "{http://sdl.com/FileTypes/SdlXliff/1.0}"
+    assert {s.get("id"): s.get("conf") for s in root.iter(sdl + "seg")}["4"] == "ApprovedTranslation"
+    assert "Negotiations resume on Monday." in out.read_text(encoding="utf-8")
+    assert any(b.label == "Download trados.sdlxliff" for b in at.get("download_button"))

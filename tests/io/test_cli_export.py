@@ -106,4 +106,13 @@ def test_xliff12_through_the_cli(tmp_path):
     run = wb("export", "--format", "xliff12", "--out", str(out), "--to", "en",
              "--project", str(tmp_path / "proj"))
     assert run.returncode == 0, run.stderr
-    assert "4 units" in run.stderr and 'sdl:cid="c1a2"' in out.read_text(encoding="utf-8")
+    assert "4 units" in run.stderr
+    # the workbench's own export is strict XLIFF: Trados' sdl:cid is left out of the tag…
+    assert 'mtype="x-sdl-comment"' in out.read_text(encoding="utf-8")
+    assert "sdl:cid" not in out.read_text(encoding="utf-8")
+    # …and the write-back into the Trados file keeps it
+    back = tmp_path / "trados.sdlxliff"
+    run = wb("export", "--format", "xliff12", "--original", "--out", str(back),
+             "--project", str(tmp_path / "proj"))
+    assert run.returncode == 0, run.stderr
+    assert 'sdl:cid="c1a2"' in back.read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from workbench.cli.common import ProjectOpt, console, open_project, plural, prog
 from workbench.errors import InputError
 from workbench.io import FORMATS
 from workbench.io.base import STATUSES
-from workbench.io.project import count_units, export_project, import_file
+from workbench.io.project import count_units, export_originals, export_project, import_file
 from workbench.store import DEFAULT_PROJECT
 
 FormatName = enum.Enum("FormatName", {name: name for name in FORMATS}, type=str)
@@ -51,6 +51,12 @@ def export(
     spreadsheet_safe: Annotated[bool, typer.Option(
         help="TSV/CSV for spreadsheets: cells starting with = + - @ get a leading ' so they "
              "never run as formulas (do not re-import such a file).")] = False,
+    original: Annotated[bool, typer.Option(
+        "--original", help="With --format xliff12: write the reviewed targets and statuses "
+        "back into the foreign XLIFF 1.2 files (Trados, memoQ, Okapi, Weblate…) the documents "
+        "were imported from, their structure, ids and tool data kept, for the CAT tool to "
+        "take back; --out is a folder (or a file name when there is one original); "
+        "--documents selects, the other filters do not apply.")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
     """Export reviewed translations as a parallel corpus (TMX, XLIFF 2 and 1.2, TSV, CSV,
@@ -60,6 +66,9 @@ def export(
     other languages and says how many units of other directions (say an imported
     English → French memory) it left out; --from en --to fr writes those."""
     doc_ids = _ids(documents)
+    if original:
+        _export_originals(fmt.value, out, doc_ids, project)
+        return
     with open_project(project) as proj, progress() as bar:
         task = bar.add_task("export", total=count_units(proj, doc_ids))
         report = export_project(
@@ -67,6 +76,16 @@ def export(
             statuses=_split(status) or None,
             min_confidence=min_confidence, documents=doc_ids, include_empty=include_empty,
             spreadsheet_safe=spreadsheet_safe, on_unit=lambda: bar.advance(task))
+    for line in report.lines():
+        console.print(escape(line), soft_wrap=True)
+
+
+def _export_originals(fmt: str, out: Path, doc_ids: list[int] | None, project: Path) -> None:
+    if fmt != "xliff12":
+        raise InputError(f"--original writes XLIFF 1.2 files back as their tool made them; "
+                         f"use it with --format xliff12, not {fmt}")
+    with open_project(project) as proj:
+        report = export_originals(proj, out, doc_ids)
     for line in report.lines():
         console.print(escape(line), soft_wrap=True)
 

@@ -55,6 +55,7 @@ import re
 from collections.abc import Callable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -178,6 +179,37 @@ def missing(text: str, source: str) -> list[int]:
     return [i for i in indexes(source) if i not in have]
 
 
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+
+@lru_cache(maxsize=4096)
+def strict(xml: str) -> str:
+    """A code's markup without the attributes of other namespaces than its element's
+    (Trados' ``sdl:cid`` on an XLIFF ``<mrk>``): what a strict schema accepts. The
+    workbench's own exports write codes so; a write-back into the tool's file keeps them."""
+    if not xml:
+        return xml
+    elem = etree.fromstring(xml)
+    changed = False
+    for e in elem.iter():
+        own = etree.QName(e).namespace if isinstance(e.tag, str) else None
+        for name in list(e.attrib):
+            ns = etree.QName(name).namespace
+            if ns not in (None, own, _XML_NS):
+                del e.attrib[name]
+                changed = True
+    if not changed:
+        return xml
+    etree.cleanup_namespaces(elem)
+    return etree.tostring(elem, encoding="unicode")
+
+
+def _same(a: Code, b: Code) -> bool:
+    """Whether two codes are one (their markup equal, or equal once made :func:`strict`)."""
+    return (a.role, a.wraps) == (b.role, b.wraps) and (a.xml == b.xml
+                                                       or strict(a.xml) == strict(b.xml))
+
+
 def remap(texts: Sequence[str], codes: Sequence[Code], into: Sequence[Code]
           ) -> tuple[list[str], Codes]:
     """``texts`` written against ``codes`` rewritten against ``into`` (a segment's stored
@@ -196,6 +228,8 @@ def remap(texts: Sequence[str], codes: Sequence[Code], into: Sequence[Code]
         else:
             j = next((k for k, d in enumerate(out)
                       if (d.role, d.xml, d.wraps) == (c.role, c.xml, c.wraps)), None)
+            if j is None:  # the same code, written strict by an export (or by a tool)
+                j = next((k for k, d in enumerate(out) if _same(c, d)), None)
             n = out[j].n if j is not None else numbers.get(
                 c.n, max((d.n for d in out), default=0) + 1)
             numbers[c.n] = n
@@ -362,4 +396,4 @@ def append_text(parent: etree._Element, chunk: str, as_tail: bool) -> None:
 
 __all__ = ["CLOSE", "Code", "CodeReader", "Codes", "ISOLATED", "InlineCodeError", "OPEN",
            "PLACEHOLDER", "append_text", "check_nesting", "display", "dumps", "from_display", "has_codes",
-           "indexes", "loads", "missing", "placeholder", "plain", "remap", "write_inline"]
+           "indexes", "loads", "missing", "placeholder", "plain", "remap", "strict", "write_inline"]

@@ -50,12 +50,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.errors import FormatError, InputError, NotFoundError
 from workbench.io import FORMATS, format_for_path, get_format, inline
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
 from workbench.store import NewParagraph, NewSegment, Project, Row
 from workbench.store.directions import review_directions
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from workbench.io.xliff12_original import Edit, Piece
 
 # -- export --------------------------------------------------------------------
 
@@ -176,6 +182,10 @@ def export_project(
     report.other_directions = {
         (s, t): n for (s, t), n in review_directions(project, documents).items()
         if not (s in langs and t in targets and s != t) and (s in targets or t in targets)}
+    if fmt.suggestions:  # the memory the suggestions come from holds the approvals made so far
+        from workbench.memory.project import sync_reviews
+
+        sync_reviews(project)
     units = _export_units(project, targets, langs, statuses, min_confidence, documents,
                           include_empty, report)
     first = next(units, None)
@@ -341,6 +351,10 @@ def import_file(
                                  report)
             for key, group in groups.items():
                 importer.apply_group(key, iter(group))
+            if importer.foreign and fmt.name == "xliff12":  # to write back into it later
+                from workbench.io.xliff12_original import keep
+
+                keep(project.root, path)
     except OSError as exc:  # unreadable file: the transaction was rolled back
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
     except RecursionError:
@@ -479,6 +493,8 @@ class _Importer:
         self.project, self.path, self.author, self.report = project, path, author, report
         self.default_status = default_status
         self._paths: dict[DocKey, str] = {}
+        #: whether some document of the file is not the project's (added or re-imported)
+        self.foreign = False
 
     def apply_group(self, key: DocKey, units: Iterator[Unit]) -> None:
         doc_id = key[0]
@@ -612,6 +628,7 @@ class _Importer:
         seg_ids = self.project.segment_ids(existing)
         if len(seg_ids) != len(units):
             return False
+        self.foreign = True
         for unit, seg_id in zip(units, seg_ids):
             for t in self._with_codes(seg_id, unit):
                 self._apply_target(seg_id, t, unit.unit_id or f"s{seg_id}", check_version=False)
@@ -622,6 +639,7 @@ class _Importer:
         source_path, content_hash = self._import_key(units, key)
         doc_row_id, new_doc = self._create_document(units, source_path, title or self.path.stem,
                                                     lang, content_hash)
+        self.foreign = True
         self.report.added_documents += 1
         self.report.added_units += len(units)
         beads: dict[str, list[tuple[int, str, float]]] = {}
@@ -666,6 +684,111 @@ class _Importer:
         return doc_id, seg_ids
 
 
+# -- write-back into the original file ------------------------------------------
+
+
+@dataclass
+class OriginalReport:
+    """What a write-back into kept original files did."""
+
+    files: list[Path] = field(default_factory=list)
+    segments: int = 0
+    changed: int = 0
+    notes: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        """Human-readable summary lines."""
+        out = [f"wrote {p}" for p in self.files]
+        out.append(f"{self.segments} segments in {len(self.files)} original file"
+                   f"{'s' if len(self.files) != 1 else ''}: {self.changed} with the project's "
+                   "review written back, the rest as the file had them")
+        out.extend(f"note: {msg} ({n}×)" for msg, n in self.notes.items())
+        return out
+
+
+def export_originals(project: Project, out: Path | str,
+                     documents: Sequence[int] | None = None) -> OriginalReport:
+    """Write the reviewed targets and statuses back into the foreign XLIFF 1.2 files the
+    project's documents came from (see :mod:`workbench.io.xliff12_original`).
+
+    ``out`` is a folder that gets each original under its own name, or, when exactly
+    one original is written, may be a file name. Only originals with a current
+    document among ``documents`` (all when ``None``) are written.
+    """
+    from workbench.io import xliff12_original as back
+
+    out = Path(out)
+    wanted = set(documents) if documents else None
+    jobs = []
+    claimed: set[int] = set()  # a file imported again (back from the tool): the newest wins
+    for path in reversed(back.kept(project.root)):
+        job = _original_edits(project, path, wanted)
+        if job is not None and not job[0] <= claimed:
+            claimed |= job[0]
+            jobs.append((path, *job[1:]))
+    jobs.reverse()
+    if not jobs:
+        raise InputError("nothing to write back: no current document of the project came from "
+                         "a foreign XLIFF 1.2 file (import one with `workbench import`)"
+                         + (" among the documents given" if wanted else ""))
+    as_file = not out.is_dir() and out.suffix.lower() in get_format("xliff12").extensions
+    if as_file and len(jobs) > 1:
+        raise InputError(f"{len(jobs)} original files to write: give a folder for --out")
+    if not as_file and not out.is_dir():
+        raise InputError(f"cannot write into {out}: no such folder (or give a file name "
+                         "ending in .xlf, .xliff, .sdlxliff or .mqxliff)")
+    report = OriginalReport()
+    names: Counter[str] = Counter()
+    for path, tree, pieces, edits in jobs:
+        names[path.name] += 1
+        name = path.name if names[path.name] == 1 else \
+            f"{path.stem}-{path.parent.name[:8]}{path.suffix}"
+        target = out if as_file else out / name
+        try:
+            report.changed += back.write_back(path, tree, pieces, edits, target, report.notes)
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        report.segments += len(pieces)
+        report.files.append(target)
+    return report
+
+
+def _original_edits(project: Project, path: Path, wanted: set[int] | None
+                    ) -> tuple[set[int], etree._ElementTree, list[Piece], dict[int, Edit]] | None:
+    """The document ids, tree, pieces and edits (by piece index) of one kept original,
+    or ``None`` when none of its documents is (still) in the project or among ``wanted``."""
+    from workbench.io.xliff12_original import Edit, read_pieces
+
+    tree, pieces = read_pieces(path)
+    notes: Counter[str] = Counter()
+    units = [language_codes(p.unit, notes) for p in pieces]
+    groups: dict[DocKey, list[int]] = {}
+    for i, unit in enumerate(units):
+        groups.setdefault((unit.document_id, unit.document, unit.source_lang), []).append(i)
+    importer = _Importer(project, path, "approved", "", ImportReport(path, "xliff12"))
+    edits: dict[int, Edit] = {}
+    found: set[int] = set()
+    for key, members in groups.items():
+        doc = project.find_current(*importer._import_key([units[i] for i in members], key))
+        if doc is None:
+            continue
+        seg_ids = project.segment_ids(doc)
+        if len(seg_ids) != len(members) or (wanted is not None and doc not in wanted):
+            continue
+        found.add(doc)
+        for i, seg_id in zip(members, seg_ids):
+            unit = units[i]
+            t = unit.targets[0]
+            row = project.review(seg_id, t.lang)
+            if row is None:
+                continue
+            stored = inline.loads(project.segment_codes(seg_id))
+            (text,), _ = inline.remap([t.text], unit.codes, stored)
+            changed = (row["text"], row["status"]) != (text, t.status)
+            edits[i] = Edit(row["text"], stored, row["status"], changed)
+    return (found, tree, pieces, edits) if found else None
+
+
 def _positions(values: list[int | None], *, strict: bool) -> list[int]:
     """The file's positions when usable (all given, increasing), else 0, 1, 2…
 
@@ -678,5 +801,5 @@ def _positions(values: list[int | None], *, strict: bool) -> list[int]:
     return list(range(len(values)))
 
 
-__all__ = ["Conflict", "ExportReport", "FORMATS", "ImportReport", "count_units",
-           "export_project", "import_file"]
+__all__ = ["Conflict", "ExportReport", "FORMATS", "ImportReport", "OriginalReport",
+           "count_units", "export_originals", "export_project", "import_file"]

@@ -1,6 +1,7 @@
 """What an export for a reviewer's CAT tool carries besides the targets: translation
 memory matches (XLIFF 1.2 ``<alt-trans>``, shown as suggestions) and glossary warnings
-(``<note>``), looked up per document for formats with ``Format.suggestions``."""
+(``<note>``), looked up per document for formats with ``Format.suggestions``; and a
+warning where the target lost inline codes (tags) its source has."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from workbench.io import inline
-from workbench.io.base import Alternative, Unit
+from workbench.io.base import Alternative, Target, Unit
 from workbench.store import Project
 
 
@@ -35,5 +36,15 @@ def with_suggestions(project: Project, units: Iterable[Unit]) -> Iterator[Unit]:
                 notes = tuple(f"glossary: {issue.message}" for issue in check_pair(
                     glossary, inline.plain(unit.source), inline.plain(t.text), "", t.lang)
                 ) if glossary is not None and t.text else ()
-                targets.append(replace(t, alternatives=alts, notes=notes))
+                targets.append(replace(t, alternatives=alts, notes=notes + _lost_tags(unit, t)))
             yield replace(unit, targets=tuple(targets))
+
+
+def _lost_tags(unit: Unit, t: Target) -> tuple[str, ...]:
+    """A QA note when the target lacks tags of the source (the reviewer's tool shows it)."""
+    lost = inline.missing(t.text, unit.source) if t.text and unit.codes else []
+    if not lost:
+        return ()
+    return ("inline codes: the target lacks "
+            + ", ".join(inline.display(inline.placeholder(unit.codes[i].role, i), unit.codes)
+                        for i in lost),)

@@ -29,8 +29,11 @@ language per ``<file>``, so one file holds several). Review status → state:
 ``needs-review-translation``; the ``x-status`` context keeps the exact status
 and wins on import while the state is still the one written for it. Inline
 codes are written back from the segment's code list (:mod:`workbench.io.inline`).
-XML 1.0 cannot hold control characters (XLIFF 1.2 has no ``<cp>``): they are
-removed and counted.
+Attributes of other namespaces on a code (Trados' ``sdl:cid`` on a ``<mrk>``)
+are left out (:func:`workbench.io.inline.strict`), so the file stays valid
+against the strict schema; the write-back into the tool's own file keeps them
+(:mod:`workbench.io.xliff12_original`). XML 1.0 cannot hold control characters
+(XLIFF 1.2 has no ``<cp>``): they are removed and counted.
 
 Import reads any XLIFF 1.2 (and 1.0/1.1 without namespace): ``<group>``
 nesting, several ``<file>`` elements, ``<seg-source>`` whose ``<mrk
@@ -56,6 +59,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
@@ -124,7 +128,8 @@ class _Writer:
         def add(parent: etree._Element, chunk: str, as_tail: bool) -> None:
             inline.append_text(parent, self.clean(chunk), as_tail)
 
-        inline.write_inline(elem, text, codes, add)
+        inline.write_inline(elem, text, tuple(replace(c, xml=inline.strict(c.xml))
+                                              for c in codes), add)
 
     def file(self, units: list[Unit], lang: str) -> etree._Element:
         head = units[0]
@@ -222,7 +227,17 @@ def _version_1(root: etree._Element) -> bool:
 def read_xliff12(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit]:
     """Yield the units of an XLIFF 1.x file (see the module doc): one per trans-unit,
     or per ``<mrk mtype="seg">`` sub-segment where the unit has a ``<seg-source>``."""
+    return (unit for _, _, unit in read_located(path, notes))
+
+
+def read_located(path: Path, notes: Counter[str] | None = None
+                 ) -> Iterator[tuple[int, str | None, Unit]]:
+    """The units of :func:`read_xliff12`, each with where it is: the position of its
+    ``<trans-unit>`` among the file's trans-units and the ``mid`` of its sub-segment
+    (``None``: the whole unit), for writing back into the file
+    (:mod:`workbench.io.xliff12_original`)."""
     notes = Counter() if notes is None else notes
+    ordinal = -1
     root_seen = False
     ns = NS
     file_attrs: dict[str, str] = {}
@@ -251,12 +266,15 @@ def read_xliff12(path: Path, notes: Counter[str] | None = None) -> Iterator[Unit
         if q.localname == "group":
             groups.pop()
         elif q.localname == "trans-unit":
-            yield from _units(elem, path, ns, file_attrs, groups, notes)
+            ordinal += 1
+            yield from ((ordinal, mid, unit)
+                        for mid, unit in _units(elem, path, ns, file_attrs, groups, notes))
             clear(elem)
 
 
 def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
-           groups: list[str | None], notes: Counter[str]) -> Iterator[Unit]:
+           groups: list[str | None], notes: Counter[str]) -> Iterator[tuple[str | None, Unit]]:
+    """The units of one ``<trans-unit>``, each with the ``mid`` of its sub-segment."""
     x = "{%s}" % ns if ns else ""
     uid = tu.get("id", "")
     where = f"{path} trans-unit {uid!r}"
@@ -306,7 +324,7 @@ def _units(tu: etree._Element, path: Path, ns: str, file_attrs: dict[str, str],
             confidence=number(context.get("x-confidence"), float, where),
             mt=_mt(tu, x, reader) if ours else None, engine=context.get("x-engine"),
             model=context.get("x-model"), model_version=context.get("x-model-version"))
-        yield Unit(
+        yield mid, Unit(
             source=text, source_lang=src, targets=(target_obj,),
             document=file_attrs.get("original", ""), document_id=doc_id,
             segment_id=int(m.group(1)) if m and len(pieces) == 1 else None,

@@ -19,8 +19,11 @@ from lxml import etree
 from workbench.errors import FormatError
 
 
-def safe_iterparse(path: Path, events: tuple[str, ...] = ("end",)) -> Iterator[tuple[str, etree._Element]]:
+def safe_iterparse(path: Path, events: tuple[str, ...] = ("end",), *, keep_comments: bool = False
+                   ) -> Iterator[tuple[str, etree._Element]]:
     """Stream ``(event, element)`` pairs of an XML file, refusing entity declarations.
+    Comments and processing instructions are dropped unless ``keep_comments`` (a file
+    written back as it came needs them).
 
     Raises :class:`FormatError` for malformed XML or a DOCTYPE that declares
     entities, before any element is handed out.
@@ -30,7 +33,7 @@ def safe_iterparse(path: Path, events: tuple[str, ...] = ("end",)) -> Iterator[t
         raise FormatError(f"{path}: not a file")
     parser = etree.iterparse(
         str(path), events=("start", "end"), resolve_entities=False, no_network=True,
-        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
+        load_dtd=False, huge_tree=False, remove_comments=not keep_comments, remove_pis=not keep_comments,
     )
     checked = False
     try:
@@ -44,10 +47,10 @@ def safe_iterparse(path: Path, events: tuple[str, ...] = ("end",)) -> Iterator[t
         raise FormatError(f"{path}: not well-formed XML ({exc}); is it really this format?") from None
 
 
-def safe_parse(path: Path) -> etree._ElementTree:
+def safe_parse(path: Path, *, keep_comments: bool = False) -> etree._ElementTree:
     """The whole tree of a small XML file, read through :func:`safe_iterparse`."""
     root = None
-    for _, elem in safe_iterparse(path, events=("start",)):
+    for _, elem in safe_iterparse(path, events=("start",), keep_comments=keep_comments):
         if root is None:
             root = elem
     if root is None:

@@ -532,15 +532,17 @@ def document_matches(project: Project, document_id: int, target_lang: str, *,
                      glossary: Any | None = None) -> dict[int, list[Match]]:
     """Memory matches of every translatable segment of one document, best first, by
     segment id, in one batched lookup (for exports that carry suggestions). The memory is
-    read as it is (no sync: an export writes nothing); a segment's own review is not
-    proposed."""
+    read as it is (``export_project`` syncs the approved reviews into it first, before its
+    cursor opens); a segment's own review is not proposed."""
     ctx = store.segment_contexts(project, [document_id])
     if ctx.is_empty():
         return {}
     index = MemoryIndex(project, ctx["source_lang"][0], target_lang, glossary=glossary,
                         sync=False)
-    queries = [Query(r["text"], r["context_before"], r["context_after"], r["segment_id"])
-               for r in ctx.iter_rows(named=True)]
+    from workbench.io.inline import plain
+
+    queries = [Query(plain(r["text"]), r["context_before"], r["context_after"], r["segment_id"])
+               for r in ctx.iter_rows(named=True)]  # the memory holds text without tags
     found = index.lookup(queries, min_score=min_score, limit=limit)
     return {q.segment_id: m for q, m in zip(queries, found) if m}
 
@@ -572,8 +574,10 @@ def pretranslate(project: Project, src: str, tgt: str, segments: Sequence[tuple[
 
     The fill is stored as a translation of engine ``tm`` whose model is its label
     (``TM context``, ``TM 100%``, ``TM 87%``) and whose meta holds the origin; the
-    review text follows it like a machine translation. Returns the segments that
-    now come from the memory (filled now or on an earlier run) and the counts."""
+    review text follows it like a machine translation. The memory holds text without
+    tags: a segment's inline codes are placed into the fill (meta ``codes_placed``, see
+    :func:`workbench.inline_mt.place`). Returns the segments that now come from the
+    memory (filled now or on an earlier run) and the counts."""
     _check_min(min_score)
     report = Prefill()
     done = store.filled_segments(project, tgt)
@@ -587,16 +591,24 @@ def pretranslate(project: Project, src: str, tgt: str, segments: Sequence[tuple[
     ctx = store.segment_contexts(project)
     around = {r[0]: (r[1], r[2]) for r in ctx.select("segment_id", "context_before",
                                                      "context_after").iter_rows()}
-    queries = [Query(text, *around.get(sid, (None, None)), segment_id=sid) for sid, text in todo]
+    from workbench.inline_mt import place
+    from workbench.io.inline import has_codes, plain
+
+    # the memory holds text without tags: looked up without them, placed in the fill
+    queries = [Query(plain(text), *around.get(sid, (None, None)), segment_id=sid)
+               for sid, text in todo]
     rows: list[tuple[int, str, str, dict]] = []
-    for (sid, _), found in zip(todo, index.lookup(queries, min_score=min_score, limit=1)):
+    for (sid, text), found in zip(todo, index.lookup(queries, min_score=min_score, limit=1)):
         if not found:
             continue
         m = found[0]
-        rows.append((sid, m.target, m.label, {
-            "tm": m.kind, "score": m.score, "origin": m.unit.origin,
-            "origin_ref": m.unit.origin_ref, "author": m.unit.author, "unit_id": m.unit.id,
-            "memory_source": m.source, "replaced": [list(p) for p in m.replaced]}))
+        meta = {"tm": m.kind, "score": m.score, "origin": m.unit.origin,
+                "origin_ref": m.unit.origin_ref, "author": m.unit.author, "unit_id": m.unit.id,
+                "memory_source": m.source, "replaced": [list(p) for p in m.replaced]}
+        target = m.target
+        if has_codes(text):  # the memory holds text: the segment's tags are placed in it
+            target, meta["codes_placed"] = place(text, m.target)
+        rows.append((sid, target, m.label, meta))
         setattr(report, m.kind, getattr(report, m.kind) + 1)
     for start in range(0, len(rows), 500):
         store.save_fills(project, tgt, rows[start:start + 500])

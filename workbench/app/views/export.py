@@ -3,6 +3,9 @@ and format; preview the first units; write the file into the project's ``exports
 and download it. One direction at a time: the documents offered are those translated into
 the chosen language, and the report says how many units of other directions were left out.
 
+With XLIFF 1.2, the targets can instead go back into the original files of documents
+imported from a CAT tool (``export_originals``), into the folder ``exports/<name>``.
+
 The output name is reduced to a plain file name, so whatever is typed the
 file stays inside ``<project>/exports`` (no folders, no ``..``).
 """
@@ -67,6 +70,11 @@ def main() -> None:
                            format_func=lambda f: f"{f} — {FORMATS[f].description}")
         safe = st.checkbox("Spreadsheet-safe (neutralise cells starting with = + - @)",
                            key="ex_safe", disabled=fmt not in ("tsv", "csv"))
+        original = st.checkbox(
+            "Into the original files: the reviewed targets and statuses written back into "
+            "the XLIFF 1.2 files the documents were imported from (Trados, memoQ, Okapi, "
+            "Weblate), for the CAT tool to take back", key="ex_original",
+            disabled=fmt != "xliff12") and fmt == "xliff12"
         stem = st.text_input("File name", value="export", key="ex_name")
 
     with db() as project:
@@ -80,15 +88,26 @@ def main() -> None:
 
     exts = FORMATS[fmt].extensions
     out = project_root() / "exports" / f"{safe_stem(stem)}{exts[0] if exts else ''}"
-    st.caption("Writes " + md_escape(str(out) if exts else f"{out}.<lang> (one file per language)"))
-    if st.button("Export", type="primary", key="ex_run", disabled=preview.is_empty()):
+    if original:  # a folder: each original under its own name
+        out = project_root() / "exports" / safe_stem(stem)
+        st.caption("Writes the original files into " + md_escape(str(out)) + " (statuses and "
+                   "confidence filters do not apply)")
+    else:
+        st.caption("Writes " + md_escape(str(out) if exts else f"{out}.<lang> (one file per language)"))
+    if st.button("Export", type="primary", key="ex_run", disabled=preview.is_empty() and not original):
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
             with db() as project:
-                report = export_project(project, fmt, out, targets=[lang],
-                                        statuses=statuses or None,
-                                        min_confidence=min_conf if use_conf else None,
-                                        documents=doc_ids or None, spreadsheet_safe=safe)
+                if original:
+                    from workbench.io.project import export_originals
+
+                    out.mkdir(exist_ok=True)
+                    report = export_originals(project, out, documents=doc_ids or None)
+                else:
+                    report = export_project(project, fmt, out, targets=[lang],
+                                            statuses=statuses or None,
+                                            min_confidence=min_conf if use_conf else None,
+                                            documents=doc_ids or None, spreadsheet_safe=safe)
         except WorkbenchError as exc:
             show_error(exc)
             return

@@ -159,8 +159,9 @@ def proxy(src, tgt, gold, lex) -> tuple[float, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=Path(os.environ.get("ALIGN_GOLD_DEFR", DEFAULT_GOLD)))
-    ap.add_argument("--books-dir", type=Path, default=Path(os.environ.get("ALIGN_GOLD", DEFAULT_BOOKS)))
+    env = os.environ.get
+    ap.add_argument("--gold", type=Path, default=Path(env("ALIGN_GOLD_DEFR", DEFAULT_GOLD)))
+    ap.add_argument("--books-dir", type=Path, default=Path(env("ALIGN_GOLD", DEFAULT_BOOKS)))
     ap.add_argument("--books", action="store_true", help="also score the six fr–en books")
     ap.add_argument("--only", nargs="*", default=None, help="variant names to run")
     args = ap.parse_args()
@@ -210,7 +211,8 @@ def main() -> int:
         ("second pass: Dice lexicon for unknown words (≥ 0.5, ≥ 2)", {},
          second_pass(lambda s, t, b, lex: (dice_lexicon(s, t, b, lex), ORIG_VECTORS))),
         ("second pass: Dice lexicon for all words (≥ 0.7, ≥ 3)", {},
-         second_pass(lambda s, t, b, lex: (dice_lexicon(s, t, b, lex, 3, 0.7, False), ORIG_VECTORS))),
+         second_pass(lambda s, t, b, lex: (dice_lexicon(s, t, b, lex, 3, 0.7, False),
+                                           ORIG_VECTORS))),
         ("second pass: translations chosen by first-pass usage", {},
          second_pass(lambda s, t, b, lex: (usage_lexicon(s, t, b, lex), ORIG_VECTORS))),
     ]
@@ -238,7 +240,8 @@ def main() -> int:
             top, margin = proxy(src, tgt, gold, lex)
             what = "unknown" if only_unknown else "all"
             print(f"| diagnosis, not a method: Dice lexicon from the gold 1-1 beads ({what} words) "
-                  f"| {f[0]:.4f} | {f[1]:.4f} | {top:.3f} | {margin:.3f} |" + (" – |" if books else ""))
+                  f"| {f[0]:.4f} | {f[1]:.4f} | {top:.3f} | {margin:.3f} |"
+                  + (" – |" if books else ""))
     return 0
 
 

@@ -11,7 +11,8 @@ sentence. This module
 * builds a :class:`Lexicon` for one direction from both directions' dictionaries
   (``deu-fra`` read forwards, ``fra-deu`` inverted), keyed by Snowball stems so that
   inflected forms meet (*Gletschern* / *Gletscher*, *glaciers* / *glacier*), with
-  multiword headwords kept and German / Dutch compounds split when whole words fail;
+  multiword headwords kept and, when whole words fail, German participles looked up by
+  their verbs, hyphenated words by their parts and German / Dutch compounds split;
 * composes ``X→en`` with ``en→Y`` (else ``X→fr→Y``) when no direct dictionary exists,
   with a penalty (:func:`compose`);
 * turns sentences into hashed vectors in the target language's stem space, so that
@@ -256,11 +257,12 @@ def split_compound(word: str, known: Callable[[str], bool], min_part: int = 3,
     return []
 
 
-#: German verb particles that take ``-ge-`` / ``-zu-`` after them (*aus·ge·geben*, *hin·zu·weisen*).
-_DE_PARTICLES = ("", "ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "empor", "fest", "fort",
-                 "her", "herab", "heran", "herauf", "heraus", "herunter", "hin", "hinab", "hinauf",
-                 "hinaus", "hinüber", "los", "mit", "nach", "nieder", "vor", "voran", "voraus",
-                 "vorbei", "weg", "weiter", "wieder", "zu", "zurück", "zusammen")
+#: German verb particles that take ``-ge-`` / ``-zu-`` after them (*aus·ge·geben*,
+#: *hin·zu·weisen*); "" for verbs without one (*ge·sehen*).
+_DE_PARTICLES = ("", "ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "empor", "fest",
+                 "fort", "her", "herab", "heran", "herauf", "heraus", "herunter", "hin", "hinab",
+                 "hinauf", "hinaus", "hinüber", "los", "mit", "nach", "nieder", "vor", "voran",
+                 "voraus", "vorbei", "weg", "weiter", "wieder", "zu", "zurück", "zusammen")
 
 
 def verb_forms(word: str, lang: str) -> list[str]:
@@ -278,7 +280,8 @@ def verb_forms(word: str, lang: str) -> list[str]:
             continue
         rest = word[len(part):]
         for infix in ("ge", "zu"):
-            if not rest.startswith(infix) or len(rest) - len(infix) < 3 or (infix == "zu" and not part):
+            if (not rest.startswith(infix) or len(rest) - len(infix) < 3
+                    or (infix == "zu" and not part)):
                 continue
             core = rest[len(infix):]
             if infix == "zu" or core.endswith("en"):
@@ -423,8 +426,8 @@ def _lookup_src(words: list[str], lex: Lexicon, stem: Stemmer,
         if got is None:
             got = memo.get(w)
             if got is None:
-                got = _parts_of(w, lambda p: stem(p) in entries, lex.src)
-                got = tuple(t for p in got for t in entries[stem(p)])
+                parts = _parts_of(w, lambda p: stem(p) in entries, lex.src)
+                got = tuple(t for p in parts for t in entries[stem(p)])
                 memo[w] = got
         extra: tuple[str, ...] = ()
         for n in range(2, min(lex.max_words, len(words) - k) + 1):

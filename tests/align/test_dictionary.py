@@ -24,6 +24,7 @@ from workbench.align.dictionary import (
     parse_entry,
     read_dictd,
     split_compound,
+    verb_forms,
 )
 from workbench.align.evidence import select_evidence
 from workbench.align.dp import Band
@@ -121,6 +122,31 @@ def test_compounds_are_split_into_known_words(de_fr) -> None:
     assert _cos(vs, vt) > 0.9
 
 
+def test_participles_and_zu_infinitives_find_their_verbs(de_fr) -> None:
+    # Snowball strips endings, not the -ge- / -zu- inside: these forms are no headwords
+    assert verb_forms("ausgegeben", "de")[0] == "ausgeben"
+    assert verb_forms("hinzuweisen", "de") == ["hinweisen"]
+    assert verb_forms("publiziert", "de") == ["publizieren"]
+    assert "messen" in verb_forms("gemessen", "de")
+    # no marker, no guess: nouns in ge- and the adverb "zusammen" stay as they are
+    assert verb_forms("gebirge", "de") == [] and verb_forms("zusammen", "de") == []
+    assert verb_forms("ausgegeben", "fr") == []
+    for de, fr in [("Alles ausgegeben!", "Tout dépensé !"),
+                   ("Sorgfältig gemessen.", "Soigneusement mesuré."),
+                   ("Darauf hinzuweisen.", "Le signaler.")]:
+        vs, vt = lexical_vectors([de], [fr], de_fr)
+        assert _cos(vs, vt) > 0.5, de
+
+
+def test_hyphenated_words_are_looked_up_by_their_parts(de_fr) -> None:
+    vs, vt = lexical_vectors(["Die Gletscher-Expedition."], ["L'expédition du glacier."], de_fr)
+    assert _cos(vs, vt) > 0.9
+    # the parts are compounds themselves, or unknown (a name): the known ones still count
+    vs, vt = lexical_vectors(["Die Schneehütte-Spur am Xylo-Gletscher."],
+                             ["La trace de la cabane de neige au glacier du Xylo."], de_fr)
+    assert _cos(vs, vt) > 0.8
+
+
 def test_both_directions_and_multiword_headwords(de_fr) -> None:
     # "hôtel de ville" comes from the fra-deu dictionary, read backwards
     assert "rathaus" in de_fr.entries and "hôtel" in de_fr.entries["rathaus"]
@@ -190,7 +216,9 @@ def test_evidence_selection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(evidence, "mt_route", lambda s, t, e="auto": None)
     ev = select_evidence("de", "fr")
     assert ev.mt_engine is None and ev.lexicon is not None
-    assert ev.line.startswith("evidence: dictionary de→fr (freedict-deu-fra + freedict-fra-deu)")
+    assert ev.line.startswith("evidence: dictionary de→fr (freedict-deu-fra + freedict-fra-deu; "
+                              "de: stems, compounds, participles; fr: stems; hyphenated words by "
+                              "their parts; cognates and numbers)")
     assert select_evidence("de", "fr", dictionary=False).line.startswith(
         "evidence: length and anchors only")
     # no MT and no dictionary: the line says what to install

@@ -11,7 +11,8 @@ sentence. This module
 * builds a :class:`Lexicon` for one direction from both directions' dictionaries
   (``deu-fra`` read forwards, ``fra-deu`` inverted), keyed by Snowball stems so that
   inflected forms meet (*Gletschern* / *Gletscher*, *glaciers* / *glacier*), with
-  multiword headwords kept and German / Dutch compounds split when whole words fail;
+  multiword headwords kept and, when whole words fail, German participles looked up by
+  their verbs, hyphenated words by their parts and German / Dutch compounds split;
 * composes ``X→en`` with ``en→Y`` (else ``X→fr→Y``) when no direct dictionary exists,
   with a penalty (:func:`compose`);
 * turns sentences into hashed vectors in the target language's stem space, so that
@@ -256,6 +257,75 @@ def split_compound(word: str, known: Callable[[str], bool], min_part: int = 3,
     return []
 
 
+#: German verb particles that take ``-ge-`` / ``-zu-`` after them (*aus·ge·geben*,
+#: *hin·zu·weisen*); "" for verbs without one (*ge·sehen*).
+_DE_PARTICLES = ("", "ab", "an", "auf", "aus", "bei", "dar", "durch", "ein", "empor", "fest",
+                 "fort", "her", "herab", "heran", "herauf", "heraus", "herunter", "hin", "hinab",
+                 "hinauf", "hinaus", "hinüber", "los", "mit", "nach", "nieder", "vor", "voran",
+                 "voraus", "vorbei", "weg", "weiter", "wieder", "zu", "zurück", "zusammen")
+
+
+def verb_forms(word: str, lang: str) -> list[str]:
+    """Infinitives a German participle may come from, for forms Snowball leaves unknown
+    (it strips endings, not the ``ge-`` inside a participle): *gesehen* → *sehen*,
+    *ausgegeben* → *ausgeben*, *eingesetzt* → *einsetzen*, the ``zu``-infinitive
+    *hinzuweisen* → *hinweisen*, and *publiziert* → *publizieren*. Only forms with such a
+    marker: a bare ``-t`` or ``-te`` is as often a noun's end (*Welt*, *Seite*). Other
+    languages: []."""
+    if lang != "de" or len(word) < 5:
+        return []
+    out: list[str] = []
+    for part in _DE_PARTICLES:
+        if not word.startswith(part):
+            continue
+        rest = word[len(part):]
+        for infix in ("ge", "zu"):
+            if (not rest.startswith(infix) or len(rest) - len(infix) < 3
+                    or (infix == "zu" and not part)):
+                continue
+            core = rest[len(infix):]
+            if infix == "zu" or core.endswith("en"):
+                out.append(part + core)                                    # hinzuweisen, gesehen
+            elif core.endswith("t"):
+                out += [part + core[:-1] + "en", part + core[:-1] + "n"]   # gesetzt, geändert
+    if word.endswith("iert"):
+        out.append(word[:-1] + "en")                                       # publiziert
+    return [f for f in dict.fromkeys(out) if f != word]
+
+
+def _parts_of(word: str, known: Callable[[str], bool], lang: str) -> list[str]:
+    """Known forms of a word the lexicon lacks: the pieces of a hyphenated word
+    (*Himalaya-Expedition*), each looked up whole, as a verb form
+    (:func:`verb_forms`) or, in compounding languages, as a compound
+    (:func:`split_compound`); [] when nothing is known."""
+    pieces = [p for p in word.split("-") if p] if "-" in word else [word]
+    out: list[str] = []
+    for p in pieces:
+        if len(pieces) > 1 and known(p):
+            out.append(p)
+            continue
+        form = next((f for f in verb_forms(p, lang) if known(f)), None)
+        if form is not None:
+            out.append(form)
+        elif lang in COMPOUNDING and len(p) >= 6:
+            out += split_compound(p, known)
+    return out
+
+
+def word_handling(src: str, tgt: str) -> str:
+    """How :func:`lexical_vectors` matches the words of ``src`` and ``tgt``, for the
+    evidence line: ``de: stems, compounds, participles; fr: stems; hyphenated words by
+    their parts; cognates and numbers``."""
+    def one(lang: str) -> str:
+        ways = ["stems" if lang in SNOWBALL else "whole words"]
+        if lang in COMPOUNDING:
+            ways.append("compounds")
+        if lang == "de":
+            ways.append("participles")
+        return f"{lang}: " + ", ".join(ways)
+    return f"{one(src)}; {one(tgt)}; hyphenated words by their parts; cognates and numbers"
+
+
 # -- lexicon (pure) ---------------------------------------------------------------------
 
 @dataclass
@@ -284,13 +354,15 @@ class Lexicon:
         return len(self.entries)
 
     def describe(self) -> str:
-        """One line for the user: which dictionaries, and the pivot if any."""
+        """One line for the user: which dictionaries, the pivot if any, and how words
+        are matched (:func:`word_handling`)."""
         what = " + ".join(self.sources) or "given lexicon"
+        how = word_handling(self.src, self.tgt)
         if self.via:
             name = {"en": "English", "fr": "French"}.get(self.via, self.via)
             return (f"dictionary {self.src}→{self.via}→{self.tgt} through {name} ({what}; "
-                    f"pivot penalty {self.trust:g})")
-        return f"dictionary {self.src}→{self.tgt} ({what})"
+                    f"pivot penalty {self.trust:g}; {how})")
+        return f"dictionary {self.src}→{self.tgt} ({what}; {how})"
 
 
 def build_lexicon(src: str, tgt: str, forward: Iterable[tuple[str, list[str]]] = (),
@@ -343,7 +415,7 @@ def compose(first: Lexicon, second: Lexicon, penalty: float = PIVOT_PENALTY,
 
 # -- sentence vectors (pure) ----------------------------------------------------------
 
-def _lookup_src(words: list[str], lex: Lexicon, stem: Stemmer, split: bool,
+def _lookup_src(words: list[str], lex: Lexicon, stem: Stemmer,
                 memo: dict[str, tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Target stems for each source word position (phrases add to their first word)."""
     stems = [stem(w) for w in words]
@@ -354,10 +426,8 @@ def _lookup_src(words: list[str], lex: Lexicon, stem: Stemmer, split: bool,
         if got is None:
             got = memo.get(w)
             if got is None:
-                got = ()
-                if split and len(w) >= 6:
-                    parts = split_compound(w, lambda p: stem(p) in entries)
-                    got = tuple(t for p in parts for t in entries[stem(p)])
+                parts = _parts_of(w, lambda p: stem(p) in entries, lex.src)
+                got = tuple(t for p in parts for t in entries[stem(p)])
                 memo[w] = got
         extra: tuple[str, ...] = ()
         for n in range(2, min(lex.max_words, len(words) - k) + 1):
@@ -393,7 +463,6 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
     from workbench.align.features import SparseRows
 
     ss, ts = get_stemmer(lex.src), get_stemmer(lex.tgt)
-    split_s, split_t = lex.src in COMPOUNDING, lex.tgt in COMPOUNDING
     memo: dict[str, tuple[str, ...]] = {}
 
     def add_cognates(row: dict[str, float], text: str) -> None:
@@ -406,7 +475,7 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
     s_rows: list[dict[str, float]] = []
     for text in src:
         row: dict[str, float] = {}
-        for got in _lookup_src(tokens(text), lex, ss, split_s, memo):
+        for got in _lookup_src(tokens(text), lex, ss, memo):
             if got:
                 w = 1.0 / len(got) ** fanout_power
                 for t in got:
@@ -428,9 +497,7 @@ def lexical_vectors(src: Sequence[str], tgt: Sequence[str], lex: Lexicon, dim_bi
                 continue
             parts = tmemo.get(w)
             if parts is None:
-                parts = ()
-                if split_t and len(w) >= 6:
-                    parts = tuple(ts(p) for p in split_compound(w, lambda p: ts(p) in vocab))
+                parts = tuple(ts(p) for p in _parts_of(w, lambda p: ts(p) in vocab, lex.tgt))
                 tmemo[w] = parts
             for p in parts:
                 row[p] = row.get(p, 0.0) + 1.0

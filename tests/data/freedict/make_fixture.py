@@ -18,7 +18,8 @@ B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 PICK = {
     "direct/freedict-deu-fra": ["abbildung", "berg", "gletscher", "expedition", "gehen", "gipfel",
-                                "schnee", "hütte", "lager", "rathaus", "spur"],
+                                "schnee", "hütte", "lager", "rathaus", "spur", "ausgeben", "messen",
+                                "hinweisen", "publizieren"],
     "direct/freedict-fra-deu": ["hôtel de ville", "montagne", "glacier", "sommet", "neige",
                                 "expédition", "camp", "trace", "ibis"],
     "pivot/freedict-deu-eng": ["gletscher", "berg", "schnee", "gipfel", "verfehlung", "fehler"],

@@ -230,14 +230,18 @@ def project_glossary(project: Project, folder: Path | str | None = None) -> Proj
     """The newest version of every glossary of the project, as one glossary (its ``hash``
     is the provenance of what it normalises and protects), after :func:`sync_folder`."""
     notes = sync_folder(project, folder)
-    versions = tuple(project.newest_glossaries())
-    if not versions:
-        return ProjectGlossary(None, (), tuple(notes))
-    if len(versions) == 1:
-        return ProjectGlossary(glossary_of(versions[0]), versions, tuple(notes))
-    terms = [t for v in versions for t in glossary_of(v).terms()]
-    combined = Glossary.from_terms(terms, ", ".join(f"{v.name}.csv" for v in versions))
-    return ProjectGlossary(combined, versions, tuple(notes))
+    heads = tuple(project.newest_glossaries(content=False))
+    return ProjectGlossary(combine(project, heads), heads, tuple(notes))
+
+
+def combine(project: Project, versions: Sequence[GlossaryVersion]) -> Glossary | None:
+    """The glossaries ``versions`` (read from the project) as one; ``None`` for none."""
+    glossaries = [glossary_of(project.glossary_version(v.name, v.version) or v)
+                  for v in versions]
+    if len(glossaries) <= 1:
+        return glossaries[0] if glossaries else None
+    return Glossary.from_terms([t for g in glossaries for t in g.terms()],
+                               ", ".join(g.source for g in glossaries))
 
 
 def check_name(name: str) -> str:
@@ -305,7 +309,7 @@ def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]
     records = _read_records(folder)
     key = _database_key(project)
     state: dict[str, dict] = records.setdefault(key, {})
-    newest = {v.name: v for v in project.newest_glossaries()}
+    newest = {v.name: v for v in project.newest_glossaries(content=False)}
     notes: list[str] = []
     held: set[str] = set()
     before = json.dumps(records, sort_keys=True)
@@ -333,7 +337,8 @@ def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]
             notes.append(f"{path} is not in the project's glossary: {first}")
             continue
         current, content = newest.get(name), to_csv(glossary)
-        if current is not None and current.content == content:
+        if current is not None and current.digest == glossary.hash and \
+                project.glossary_version(name, current.version).content == content:
             record(name, current.version, data, path)
             continue
         base = rec["version"] if rec else None
@@ -357,9 +362,10 @@ def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]
         path, rec = folder / f"{name}.csv", state.get(name)
         if name in held or (rec and rec["version"] == version.version and path.exists()):
             continue
+        text = version.content or project.glossary_version(name, version.version).content
         try:
-            atomic_write_text(path, version.content)
-            record(name, version.version, version.content.encode("utf-8"), path)
+            atomic_write_text(path, text)
+            record(name, version.version, text.encode("utf-8"), path)
         except OSError as exc:
             notes.append(f"cannot write the copy {path}: {exc.strerror or exc}")
     if json.dumps(records, sort_keys=True) != before:

@@ -44,10 +44,13 @@ class Glossaries(Database):
                                     "AND version = ?", (name, version)).fetchone()
         return None if row is None else GlossaryVersion(*row)
 
-    def newest_glossaries(self) -> list[GlossaryVersion]:
-        """The newest version of every glossary, by name."""
+    def newest_glossaries(self, *, content: bool = True) -> list[GlossaryVersion]:
+        """The newest version of every glossary, by name (``content=False``: without their
+        content, ``''``, to see cheaply whether anything changed)."""
+        cols = [f"g.{c}" if c != "content" or content else "'' AS content"
+                for c in _COLUMNS.split(", ")]
         return [GlossaryVersion(*r) for r in self.conn.execute(
-            f"""SELECT {', '.join('g.' + c for c in _COLUMNS.split(', '))}
+            f"""SELECT {', '.join(cols)}
                 FROM glossary_versions g
                 JOIN (SELECT name, MAX(version) AS newest FROM glossary_versions
                       GROUP BY name) AS n ON n.name = g.name AND n.newest = g.version

@@ -8,6 +8,7 @@ written atomically), messages to stderr.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,6 +23,7 @@ from workbench.glossary.check import check, check_lines
 from workbench.glossary.suggest import SUGGESTION_HEADER
 from workbench.glossary.suggest import accept as accept_suggestions
 from workbench.glossary.suggest import suggest as find_suggestions
+from workbench.glossary.project import sync_folder
 from workbench.glossary.tbx import read_tbx, save_tbx
 from workbench.glossary.textio import ApplyStats, apply_stream, read_lines
 from workbench.io.base import atomic_path
@@ -57,8 +59,7 @@ def use_project_glossary(proj: Project) -> Glossary | None:
     from workbench.glossary.project import project_glossary
 
     found = project_glossary(proj)
-    for note in found.notes:
-        console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
+    _say(found.notes)
     folder = escape(str(proj.glossary_dir))
     if found.glossary is None:
         console.print(f"[dim]no glossary: -g not given and no CSV in {folder}[/]", soft_wrap=True)
@@ -67,6 +68,12 @@ def use_project_glossary(proj: Project) -> Glossary | None:
                       f"sha256:{found.glossary.version}; copies in {folder}; --no-glossary to "
                       "do without)", soft_wrap=True)
     return found.glossary
+
+
+def _say(notes: Sequence[str]) -> None:
+    """Files of the glossary folder not taken in, one line each."""
+    for note in notes:
+        console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
 
 
 def glossary_or_projects(path: Path | None, project: Path) -> Glossary:
@@ -369,16 +376,15 @@ def export_cmd(
     from workbench.glossary.csvio import to_csv
     from workbench.glossary.project import glossary_of, project_glossary
 
+    if name is None and version is not None:
+        raise typer.BadParameter("--version needs the glossary's NAME", param_hint="--version")
     with open_project(project) as proj:
-        if name is None and version is not None:
-            raise typer.BadParameter("--version needs the glossary's NAME", param_hint="--version")
         if name is None:
             found = project_glossary(proj)
-            for note in found.notes:
-                console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
+            _say(found.notes)
             g, said = found.glossary, ", ".join(found.files)
         else:
-            project_glossary(proj)  # a copy edited on disk is taken in first
+            _say(sync_folder(proj))  # a copy edited on disk is taken in first
             stored = proj.glossary_version(name, version)
             g = None if stored is None else glossary_of(stored)
             said = "" if stored is None else f"{name} version {stored.version}"
@@ -404,11 +410,8 @@ def versions_cmd(
 ) -> None:
     """List the versions of the project's glossaries (TSV: name, version, sha256, author,
     saved at), oldest first."""
-    from workbench.glossary.project import project_glossary
-
     with open_project(project) as proj:
-        for note in project_glossary(proj).notes:
-            console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
+        _say(sync_folder(proj))  # a copy edited on disk is a version
         names = [name] if name else proj.glossary_names()
         rows = [v for n in names for v in proj.glossary_history(n)]
     if name and not rows:

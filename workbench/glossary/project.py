@@ -202,8 +202,6 @@ def adopt_glossary(project: Project, source: Path | str) -> GlossaryAdoption:
 
 
 def _digest(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -66,7 +66,8 @@ class Glossaries(Database):
                               expected_version: int | None, author: str = ""
                               ) -> tuple[GlossaryVersion, bool]:
         """Save ``content`` as the next version of glossary ``name``; returns the newest
-        version and whether it was written now (content equal to the newest: nothing new).
+        version and whether it was written now (content equal to the newest, whatever the
+        version the edit started from: nothing new).
 
         ``expected_version`` is the version the edit started from (``None``: a new
         glossary). When another save came in between, :class:`ConflictError` says so in
@@ -76,6 +77,8 @@ class Glossaries(Database):
                                "ORDER BY version DESC LIMIT 1", (name,)).fetchone()
             newest = None if row is None else GlossaryVersion(*row)
             current = None if newest is None else newest.version
+            if newest is not None and newest.content == content:
+                return newest, False  # already so (saved meanwhile with the same content)
             if current != expected_version:
                 based = "a new glossary" if expected_version is None else \
                     f"version {expected_version}"
@@ -84,8 +87,6 @@ class Glossaries(Database):
                 raise ConflictError(
                     f"glossary {name} was changed meanwhile (now version {current}{by}; your "
                     f"edit was based on {based}); nothing was saved: reload it and redo the edit")
-            if newest is not None and newest.content == content:
-                return newest, False
             version = (current or 0) + 1
             conn.execute("INSERT INTO glossary_versions (name, version, content, digest, author)"
                          " VALUES (?, ?, ?, ?, ?)", (name, version, content, digest, author))

@@ -149,6 +149,11 @@ def test_csv_and_tbx_import_and_export_through_the_cli(tmp_path, db_url):
     assert load_tbx(old).hash == seeds_hash
     with Project(tmp_path / "proj", db=db_url, create=False) as p:  # the store holds them
         assert p.glossary_version("names").digest == parse_csv(SMALL).hash
+    text = tmp_path / "a.txt"  # `glossary apply` without -g: the project's newest version
+    text.write_text("Poutine arrive.\n", encoding="utf-8")
+    res = wb("glossary", "apply", "-l", "en", "--in", str(text), "-p", proj, db=db_url)
+    assert res.returncode == 0 and res.stdout == "Putin arrive.\n", res.stderr
+    assert f"sha256:{parse_csv(SMALL).version}" in res.stderr
     bad = wb("glossary", "export", "nope", "-p", proj, db=db_url)
     assert bad.returncode == 1 and "no glossary 'nope'" in bad.stderr
     assert "Traceback" not in bad.stderr

@@ -76,7 +76,7 @@ def _say(notes: Sequence[str]) -> None:
         console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
 
 
-def glossary_or_projects(path: Path | None, project: Path) -> Glossary:
+def given_or_project_glossary(path: Path | None, project: Path) -> Glossary:
     """The glossary file ``path``, else the project's glossary (one clear line when the
     project has none)."""
     if path is not None:
@@ -135,7 +135,7 @@ def apply_cmd(
 
     lang = _lang(lang)
     runner = make_executor(executor, ray_address, workers, gpus_per_worker)
-    g = glossary_or_projects(glossary, project)
+    g = given_or_project_glossary(glossary, project)
     if runner is not None:
         _apply_sharded(g, lang, in_, out, runner)
         return
@@ -217,7 +217,7 @@ def check_cmd(
     Output is TSV: line (or segment id), concept, problem (missing /
     non-preferred), expected, found, source. Without -g: the project's glossary.
     """
-    g = glossary_or_projects(glossary, project)
+    g = given_or_project_glossary(glossary, project)
     if src is not None or tgt is not None:
         if src is None or tgt is None:
             raise typer.BadParameter("give both --src and --tgt (or neither, for the project)")

@@ -420,10 +420,13 @@ def main() -> None:
     if ss.get("gl_file") not in files:
         ss.gl_file = files[0]
     name = st.selectbox("File", files, key="gl_file")
-    glossary, version = _stored(name)
+    from workbench.glossary.project import glossary_of
+
+    with db() as project:
+        newest = project.glossary_version(name.removesuffix(".csv"))
+    glossary, version = glossary_of(newest), newest.version
     if name not in ss.gl_draft and ss.gl_base_version.get(name) not in (None, version):
         _reset(name)  # saved meanwhile (elsewhere too): the table shows the newest
-    newest = versions[files.index(name)]
     st.caption(md_escape(f"Version {version}, saved by {newest.author or 'someone'} at "
                          f"{newest.created_at} (sha256:{newest.digest[:12]})"))
     target = (name, version)

@@ -177,3 +177,24 @@ def test_db_migrate_carries_the_glossaries(tmp_path, pg_url):
             project_glossary(q, folder / "glossaries").glossary.hash
     again = wb("db", "migrate", "--from", str(folder), "--to", pg_url, db=None)
     assert again.returncode == 0 and "nothing to copy" in again.stdout, again.stderr
+
+
+def test_translate_protects_with_the_newest_version_and_records_its_digest(tmp_path, db_url):
+    """``workbench translate --db URL`` without ``-g``: the project's newest glossary version
+    protects the names, and its digest is the glossary recorded with the translations."""
+    with Project(tmp_path / "proj", db=db_url) as p:
+        p.add_document(
+            source_path="a.txt", title="Poutine", lang="fr", lang_confidence=0.9, fmt="text",
+            encoding="utf-8", content_hash="h",
+            paragraphs=[NewParagraph("Poutine arrive.", "text",
+                                     [NewSegment("Poutine arrive.", True)])])
+        one, _ = save_glossary(p, "names", parse_csv(SMALL, "names.csv"), expected_version=None)
+        two, _ = save_glossary(p, "names", add_form(glossary_of(one), "putin", "en", "Poutin"),
+                               expected_version=1)
+    res = wb("translate", "--to", "en", "--engine", "apertium", "-p", str(tmp_path / "proj"),
+             db=db_url)
+    assert res.returncode == 0, res.stderr
+    assert f"sha256:{two.digest[:12]}" in " ".join(res.stderr.split())
+    with Project(tmp_path / "proj", db=db_url, create=False) as p:
+        versions = set(p.translations("en")["model_version"])
+        assert versions and all(f"+glossary:{two.digest[:12]}:" in v for v in versions)

@@ -306,7 +306,11 @@ def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]
     folder = Path(folder or project.glossary_dir)
     records = _read_records(folder)
     key = _database_key(project)
-    state: dict[str, dict] = records.setdefault(key, {})
+    state: dict[str, dict] = {  # a damaged record is no record
+        name: rec for name, rec in (records.get(key) or {}).items()
+        if isinstance(rec, dict) and isinstance(rec.get("version"), int)
+        and isinstance(rec.get("sha256"), str)}
+    records[key] = state
     newest = {v.name: v for v in project.newest_glossaries(content=False)}
     notes: list[str] = []
     held: set[str] = set()
@@ -384,4 +388,5 @@ def _read_records(folder: Path) -> dict[str, dict]:
         data = json.loads((folder / SYNC_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) \
+        else {}

@@ -158,22 +158,37 @@ def target_lang_select(langs: list[str], key: str, label: str = "Target language
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _glossary_from(files: tuple[tuple[str, float], ...]):
-    """All glossary CSVs of the folder as one glossary (re-read when a file changes)."""
-    from workbench.glossary.project import load_folder
+def _glossary_from(versions: tuple):
+    """The project's glossaries ``versions`` (name, version, ...) as one glossary, read once
+    per set of versions."""
+    from workbench.glossary.project import combine
 
-    return load_folder([path for path, _ in files])
+    with db() as project:
+        return combine(project, versions)
+
+
+def project_glossary():
+    """The project's glossary after the glossary folder is synced (:func:`glossary_dir`):
+    ``(glossary or None, the newest versions, notes about files not taken in)``."""
+    from workbench.glossary.project import sync_folder
+
+    folder = glossary_dir()
+    with db() as project:
+        notes = sync_folder(project, folder)
+        versions = tuple(project.newest_glossaries(content=False))
+    return (_glossary_from(versions) if versions else None), versions, notes
 
 
 def load_glossary():
-    """(glossary or None, a line saying which files or why none) for highlighting and checks."""
-    folder = glossary_dir()
-    files = tuple((str(p), p.stat().st_mtime) for p in sorted(folder.glob("*.csv")))
-    if not files:
-        return None, f"no glossary CSV in {folder}"
+    """(glossary or None, a line saying which glossaries or why none) for highlighting and
+    checks."""
     try:
-        return _glossary_from(files), f"glossary: {', '.join(Path(p).name for p, _ in files)}"
+        glossary, versions, notes = project_glossary()
     except WorkbenchError as exc:
         return None, f"glossary not used: {exc}"
     except ImportError:
         return None, "the glossary module is not available in this build"
+    if glossary is None:
+        return None, (f"glossary not used: {notes[0]}" if notes
+                      else f"no glossary CSV in {glossary_dir()}")
+    return glossary, f"glossary: {', '.join(f'{v.name}.csv' for v in versions)}"

@@ -40,7 +40,9 @@ def migrate(
     """Copy a whole project (documents and their versions, translations, alignments,
     reviews with their history, settings, memory, accounts, glossaries) into another
     database, in one transaction, then compare row counts and checksums table by table.
+    The CSVs of the project's glossary folder are taken into its glossary versions first.
     Running it again copies nothing."""
+    from workbench.glossary.project import sync_folder
     from workbench.store import Project
     from workbench.store.backends import SQLITE_FILE, check_url
     from workbench.store.transfer import copy_project
@@ -49,6 +51,8 @@ def migrate(
     src_url = f"sqlite:///{(source / SQLITE_FILE).resolve()}"
     with Project(source, create=False, db=src_url) as src, \
             Project(source, create=True, db=target) as dst:
+        for note in sync_folder(src):  # the folder's copies are versions of the source
+            console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
         report = copy_project(src, dst)
     typer.echo(f"{report.source} → {report.target}")
     typer.echo(f"{'table':<20} {'source rows':>11} {'target rows':>11} {'copied now':>10}  "

@@ -103,12 +103,15 @@ def import_(
     (conflicts are listed, not applied); pairs from elsewhere become new documents
     with reviewed translations. All or nothing; hostile XML is refused.
 
-    A .tbx file becomes the project glossary glossaries/NAME.csv (what the review
-    app highlights and checks against).
+    A .tbx file becomes the newest version of the project's glossary NAME (kept in the
+    project database, copied to glossaries/NAME.csv; what the review app highlights and
+    checks against).
 
     Exit code 1 when any conflict was found (everything else is still applied)."""
     if path.suffix.lower() == ".tbx":
-        _import_glossary(project, path)
+        from workbench.cli.glossary import import_into_project
+
+        import_into_project(project, path)
         return
     with open_project(project) as proj, progress() as bar:
         task = bar.add_task("import", total=None)
@@ -123,19 +126,6 @@ def import_(
         console.print(f"… and {len(report.conflicts) - 50} more conflicts")
     if report.conflicts:
         raise typer.Exit(1)
-
-
-def _import_glossary(project: Path, path: Path) -> None:
-    from workbench.glossary.project import import_tbx
-
-    with open_project(project) as proj:
-        done = import_tbx(proj.glossary_dir, path)
-    for notice in done.notices:
-        console.print(f"note: {escape(str(path))}: {escape(notice)}", soft_wrap=True)
-    verb = "wrote" if done.written else "already there:"
-    console.print(f"{verb} {escape(str(done.path))}: {plural(done.concepts, 'concept')}, "
-                  f"{plural(done.forms, 'form')} "
-                  f"(sha256:{done.version})", soft_wrap=True)
 
 
 export.__doc__ = inspect.cleandoc(export.__doc__ or "") + "\n\n" + "\n\n".join(

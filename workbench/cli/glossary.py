@@ -1,4 +1,5 @@
-"""``workbench glossary``: apply, validate, check, suggest, accept, import-tbx, export-tbx.
+"""``workbench glossary``: apply, validate, check, suggest, accept, import-tbx, export-tbx,
+and the project's versioned glossaries: import, export, versions.
 
 Thin shell over :mod:`workbench.glossary`; results go to stdout (or ``--out``,
 written atomically), messages to stderr.
@@ -7,6 +8,7 @@ written atomically), messages to stderr.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,6 +23,7 @@ from workbench.glossary.check import check, check_lines
 from workbench.glossary.suggest import SUGGESTION_HEADER
 from workbench.glossary.suggest import accept as accept_suggestions
 from workbench.glossary.suggest import suggest as find_suggestions
+from workbench.glossary.project import sync_folder
 from workbench.glossary.tbx import read_tbx, save_tbx
 from workbench.glossary.textio import ApplyStats, apply_stream, read_lines
 from workbench.io.base import atomic_path
@@ -33,6 +36,9 @@ glossary_app = typer.Typer(
 
 GlossaryOpt = Annotated[Path, typer.Option(
     "--glossary", "-g", help="Glossary file: CSV (concept,lang,term,status,note) or .tbx.")]
+ProjectGlossaryOpt = Annotated[Path | None, typer.Option(
+    "--glossary", "-g", help="Glossary file: CSV (concept,lang,term,status,note) or .tbx "
+    "(default: the project's glossary, its newest version).")]
 LangOpt = Annotated[str, typer.Option("--lang", "-l", help="Language of the text (ISO 639-1: fr, en, ...).")]
 
 
@@ -47,17 +53,39 @@ def load_glossary(path: Path) -> Glossary:
 
 
 def use_project_glossary(proj: Project) -> Glossary | None:
-    """The project's glossary (every CSV of its glossary folder) for ``translate`` and ``run``
-    when ``-g`` is not given, saying which files it is; ``None``, said, when there is none."""
+    """The project's glossary (the newest version of each of its glossaries) for
+    ``translate`` and ``run`` when ``-g`` is not given, saying which it is; ``None``, said,
+    when there is none. Files of the glossary folder not taken in are said too."""
     from workbench.glossary.project import project_glossary
 
-    glossary, files = project_glossary(proj)
+    found = project_glossary(proj)
+    _say(found.notes)
     folder = escape(str(proj.glossary_dir))
-    if glossary is None:
+    if found.glossary is None:
         console.print(f"[dim]no glossary: -g not given and no CSV in {folder}[/]", soft_wrap=True)
     else:
-        console.print(f"glossary: {escape(', '.join(f.name for f in files))} (the project's, in "
-                      f"{folder}; --no-glossary to do without)", soft_wrap=True)
+        console.print(f"glossary: {escape(', '.join(found.files))} (the project's, "
+                      f"sha256:{found.glossary.version}; copies in {folder}; --no-glossary to "
+                      "do without)", soft_wrap=True)
+    return found.glossary
+
+
+def _say(notes: Sequence[str]) -> None:
+    """Files of the glossary folder not taken in, one line each."""
+    for note in notes:
+        console.print(f"[yellow]note[/] {escape(note)}", soft_wrap=True)
+
+
+def given_or_project_glossary(path: Path | None, project: Path) -> Glossary:
+    """The glossary file ``path``, else the project's glossary (one clear line when the
+    project has none)."""
+    if path is not None:
+        return load_glossary(path)
+    with open_project(project) as proj:
+        glossary = use_project_glossary(proj)
+    if glossary is None:
+        raise InputError(f"project {project} has no glossary: give -g FILE, or add one with "
+                         "`workbench glossary import FILE`")
     return glossary
 
 
@@ -83,8 +111,8 @@ def _write_text(path: Path | None, text: str) -> None:
 
 @glossary_app.command("apply")
 def apply_cmd(
-    glossary: GlossaryOpt,
     lang: LangOpt,
+    glossary: ProjectGlossaryOpt = None,
     in_: Annotated[Path | None, typer.Option("--in", "-i", help="Input file (default: stdin).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Output file (default: stdout); "
                                                                  "written atomically.")] = None,
@@ -92,6 +120,7 @@ def apply_cmd(
     ray_address: RayAddressOpt = None,
     workers: WorkersOpt = None,
     gpus_per_worker: GpusOpt = 0.0,
+    project: ProjectOpt = DEFAULT_PROJECT,
 ) -> None:
     """Replace every form of a glossary concept by its preferred LANG form, line by line.
 
@@ -106,7 +135,7 @@ def apply_cmd(
 
     lang = _lang(lang)
     runner = make_executor(executor, ray_address, workers, gpus_per_worker)
-    g = load_glossary(glossary)
+    g = given_or_project_glossary(glossary, project)
     if runner is not None:
         _apply_sharded(g, lang, in_, out, runner)
         return
@@ -173,7 +202,7 @@ def validate_cmd(
 
 @glossary_app.command("check")
 def check_cmd(
-    glossary: GlossaryOpt,
+    glossary: ProjectGlossaryOpt = None,
     src: Annotated[Path | None, typer.Option("--src", help="Source text, one segment per line.")] = None,
     tgt: Annotated[Path | None, typer.Option("--tgt", help="Target text, line-aligned with --src.")] = None,
     src_lang: Annotated[str, typer.Option("--src-lang", help="Source language.")] = "fr",
@@ -186,9 +215,9 @@ def check_cmd(
     Files (--src and --tgt, line-aligned) or, without them, the project's
     segments and their current target text (the review text) in --to.
     Output is TSV: line (or segment id), concept, problem (missing /
-    non-preferred), expected, found, source.
+    non-preferred), expected, found, source. Without -g: the project's glossary.
     """
-    g = load_glossary(glossary)
+    g = given_or_project_glossary(glossary, project)
     if src is not None or tgt is not None:
         if src is None or tgt is None:
             raise typer.BadParameter("give both --src and --tgt (or neither, for the project)")
@@ -299,6 +328,96 @@ def export_tbx_cmd(
         return
     save_tbx(g, out)
     console.print(f"wrote {escape(str(out))}: {plural(len(g), 'concept')} (sha256:{g.version})")
+
+
+def import_into_project(project: Path, path: Path, name: str | None = None, *,
+                        create: bool = False) -> None:
+    """``workbench import X.tbx`` and ``workbench glossary import``: a new version."""
+    from workbench.glossary.project import glossary_of, import_glossary
+
+    with open_project(project, create=create) as proj:
+        saved, new, notices = import_glossary(proj, path, name)
+        copy = proj.glossary_dir / f"{saved.name}.csv"
+    for notice in notices:
+        console.print(f"note: {escape(str(path))}: {escape(notice)}", soft_wrap=True)
+    glossary = glossary_of(saved)
+    said = f"glossary {saved.name} version {saved.version}" + ("" if new else " (unchanged)")
+    console.print(f"{escape(said)}, copy in {escape(str(copy))}: "
+                  f"{plural(len(glossary), 'concept')}, {plural(len(glossary.terms()), 'form')} "
+                  f"(sha256:{glossary.version})", soft_wrap=True)
+
+
+@glossary_app.command("import")
+def import_cmd(
+    path: Annotated[Path, typer.Argument(help="Glossary file: CSV or .tbx.", show_default=False)],
+    name: Annotated[str | None, typer.Option(
+        "--name", help="The project glossary it becomes (default: the file name without "
+        "extension).")] = None,
+    project: ProjectOpt = DEFAULT_PROJECT,
+) -> None:
+    """Make a CSV or TBX file the newest version of a project glossary (kept in the project
+    database, --db; earlier versions stay; a new project is made if there is none). Its
+    copy is written to the glossary folder."""
+    import_into_project(project, path, name, create=True)
+
+
+@glossary_app.command("export")
+def export_cmd(
+    name: Annotated[str | None, typer.Argument(
+        help="Which project glossary (default: all of them, as one).", show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="File to write: .tbx for TBX, else CSV (default: CSV on stdout); "
+        "written atomically.")] = None,
+    version: Annotated[int | None, typer.Option(
+        "--version", min=1, help="An earlier version of NAME (default: the newest).")] = None,
+    project: ProjectOpt = DEFAULT_PROJECT,
+) -> None:
+    """Write a project glossary (from the project database, --db) as CSV or TBX."""
+    from workbench.glossary.csvio import to_csv
+    from workbench.glossary.project import glossary_of, project_glossary
+
+    if name is None and version is not None:
+        raise typer.BadParameter("--version needs the glossary's NAME", param_hint="--version")
+    with open_project(project) as proj:
+        if name is None:
+            found = project_glossary(proj)
+            _say(found.notes)
+            g, said = found.glossary, ", ".join(found.files)
+        else:
+            _say(sync_folder(proj))  # a copy edited on disk is taken in first
+            stored = proj.glossary_version(name, version)
+            g = None if stored is None else glossary_of(stored)
+            said = "" if stored is None else f"{name} version {stored.version}"
+    if g is None:
+        what = f"no glossary {name!r}" + (f" version {version}" if version else "") \
+            if name else "no glossary"
+        raise InputError(f"project {project} has {what}; `workbench glossary versions` lists "
+                         "them")
+    if out is not None and out.suffix.lower() == ".tbx":
+        save_tbx(g, out)
+    else:
+        _write_text(out, to_csv(g))
+    if out is not None and str(out) != "-":
+        console.print(f"wrote {escape(str(out))}: {escape(said)}, {plural(len(g), 'concept')} "
+                      f"(sha256:{g.version})", soft_wrap=True)
+
+
+@glossary_app.command("versions")
+def versions_cmd(
+    name: Annotated[str | None, typer.Argument(
+        help="Which project glossary (default: all).", show_default=False)] = None,
+    project: ProjectOpt = DEFAULT_PROJECT,
+) -> None:
+    """List the versions of the project's glossaries (TSV: name, version, sha256, author,
+    saved at), oldest first."""
+    with open_project(project) as proj:
+        _say(sync_folder(proj))  # a copy edited on disk is a version
+        names = [name] if name else proj.glossary_names()
+        rows = [v for n in names for v in proj.glossary_history(n)]
+    if name and not rows:
+        raise InputError(f"project {project} has no glossary {name!r}")
+    sys.stdout.write("name\tversion\tsha256\tauthor\tsaved_at\n" + "".join(
+        f"{v.name}\t{v.version}\t{v.digest}\t{v.author}\t{v.created_at}\n" for v in rows))
 
 
 def register(app: typer.Typer) -> None:

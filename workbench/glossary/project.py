@@ -7,12 +7,20 @@ written with a version check so an edit made meanwhile (in the review app) is
 left alone and counted as a conflict. An approved translation the normaliser
 changes goes back to "to do" unless the caller says ``keep_approved``.
 
-Also: :func:`adopt_glossary` gives a project its own copy of a glossary it is run with,
-and :func:`import_tbx` adds a TBX glossary to a project's glossary folder.
+Also the project's glossaries, kept in its database as versions (the store's
+``glossary_versions``): :func:`project_glossary` reads the newest, :func:`save_glossary`
+and :func:`import_glossary` add one (an edit based on an older version is a conflict),
+:func:`sync_folder` keeps the glossary folder's CSV copies and the database together;
+:func:`adopt_glossary` gives a project its own copy of a glossary it is run with, and
+:func:`import_tbx` adds a TBX glossary to a glossary folder.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +28,11 @@ from typing import Any
 
 import polars as pl
 
-from workbench.errors import ConflictError, InputError
-from workbench.glossary.csvio import atomic_write_text, load_csv, to_csv
+from workbench.errors import ConflictError, InputError, WorkbenchError
+from workbench.glossary.csvio import atomic_write_text, load_csv, parse_csv, to_csv
 from workbench.glossary.model import Glossary
 from workbench.glossary.tbx import read_tbx
-from workbench.store import REVIEW_STATUSES, Project
+from workbench.store import REVIEW_STATUSES, GlossaryVersion, Project
 
 
 #: Review statuses normalised by default: approved text is the reviewer's word.
@@ -163,8 +171,10 @@ def adopt_glossary(project: Project, source: Path | str) -> GlossaryAdoption:
     source = Path(source)
     folder = project.root / PROJECT_GLOSSARIES
     project.set_setting("glossary_dir", str(folder.resolve()))
+    sync_folder(project, folder)  # the copy is the project's newest version
     if source.suffix.lower() == ".tbx":
         done = import_tbx(folder, source)
+        sync_folder(project, folder)
         return GlossaryAdoption(done.path, "copied" if done.written else "unchanged")
     try:
         text = source.read_text(encoding="utf-8-sig")
@@ -186,26 +196,197 @@ def adopt_glossary(project: Project, source: Path | str) -> GlossaryAdoption:
     if action != "unchanged":
         load_csv(source)  # validated before it replaces anything
         atomic_write_text(target, text)
+        sync_folder(project, folder)  # the copy becomes the project's newest version
     project.set_setting(key, given)
     return GlossaryAdoption(target, action)
 
 
 def _digest(text: str) -> str:
-    import hashlib
-
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_folder(paths: Sequence[Path | str]) -> Glossary:
-    """The glossary CSVs ``paths`` as one glossary (the review app and the CLI read a
-    project's glossary folder this way)."""
-    terms = [t for path in paths for t in load_csv(path).terms()]
-    return Glossary.from_terms(terms, ", ".join(Path(p).name for p in paths))
+def glossary_of(version: GlossaryVersion) -> Glossary:
+    """The glossary a stored version holds (named ``NAME.csv``, as its copy on disk)."""
+    return parse_csv(version.content, f"{version.name}.csv")
 
 
-def project_glossary(project: Project) -> tuple[Glossary | None, list[Path]]:
-    """The project's glossary: every CSV of :meth:`Project.glossary_dir` as one glossary,
-    and those files; ``(None, [])`` when the folder has none. A bad file raises
-    :class:`~workbench.errors.GlossaryError` naming it."""
-    files = sorted(project.glossary_dir.glob("*.csv"))
-    return (load_folder(files), files) if files else (None, [])
+@dataclass(frozen=True)
+class ProjectGlossary:
+    """The project's glossary: the newest version of each of its glossaries as one."""
+
+    glossary: Glossary | None  # None: the project has no glossary
+    versions: tuple[GlossaryVersion, ...]  # the newest version of each, by name
+    notes: tuple[str, ...]  # files of the folder not taken in (bad, or edited on both sides)
+
+    @property
+    def files(self) -> list[str]:
+        """The glossaries as their copies in the folder are named (``names.csv``)."""
+        return [f"{v.name}.csv" for v in self.versions]
+
+
+def project_glossary(project: Project, folder: Path | str | None = None) -> ProjectGlossary:
+    """The newest version of every glossary of the project, as one glossary (its ``hash``
+    is the provenance of what it normalises and protects), after :func:`sync_folder`."""
+    notes = sync_folder(project, folder)
+    heads = tuple(project.newest_glossaries(content=False))
+    return ProjectGlossary(combine(project, heads), heads, tuple(notes))
+
+
+def combine(project: Project, versions: Sequence[GlossaryVersion]) -> Glossary | None:
+    """The glossaries ``versions`` (read from the project) as one; ``None`` for none."""
+    glossaries = [glossary_of(project.glossary_version(v.name, v.version) or v)
+                  for v in versions]
+    if len(glossaries) <= 1:
+        return glossaries[0] if glossaries else None
+    return Glossary.from_terms([t for g in glossaries for t in g.terms()],
+                               ", ".join(g.source for g in glossaries))
+
+
+def check_name(name: str) -> str:
+    """A glossary name (also its copy's file name without ``.csv``): letters, digits,
+    ``_ - .``, not starting with a dot; anything else is one :class:`InputError`."""
+    if not re.fullmatch(r"[\w\-][\w\-. ]*", name or "") or name.endswith((".", " ")):
+        raise InputError(f"{name!r} is not a glossary name: use letters, digits, _ - . "
+                         "(e.g. names)")
+    return name
+
+
+def save_glossary(project: Project, name: str, glossary: Glossary, *,
+                  expected_version: int | None, author: str | None = None,
+                  folder: Path | str | None = None) -> tuple[GlossaryVersion, bool]:
+    """Save ``glossary`` as the next version of ``name`` (the edit started from
+    ``expected_version``; :class:`ConflictError` when another save came in between), then
+    refresh its copy in the glossary folder. Returns the newest version and whether it is
+    new (an unchanged glossary adds none)."""
+    from workbench.store import os_user
+
+    saved, new = project.save_glossary_version(
+        check_name(name), to_csv(glossary), glossary.hash, expected_version=expected_version,
+        author=author or os_user())
+    sync_folder(project, folder)
+    return saved, new
+
+
+def import_glossary(project: Project, path: Path | str, name: str | None = None,
+                    author: str | None = None) -> tuple[GlossaryVersion, bool, list[str]]:
+    """A CSV or TBX file as the newest version of glossary ``name`` (default: the file's
+    name without extension); the versions before stay. Returns the version, whether it is
+    new, and the TBX reader's notices."""
+    path = Path(path)
+    if path.suffix.lower() == ".tbx":
+        glossary, notices = read_tbx(path)
+    else:
+        glossary, notices = load_csv(path), []
+    name = check_name(name or path.stem)
+    sync_folder(project)  # a copy edited on disk is a version before this one
+    newest = project.glossary_version(name)
+    saved, new = save_glossary(project, name, glossary, author=author,
+                               expected_version=None if newest is None else newest.version)
+    return saved, new, notices
+
+
+#: In the glossary folder: for each project database, which version each copy was last
+#: written from or read into, and the file's digest, size and time then.
+SYNC_RECORD = ".workbench-glossaries.json"
+
+
+def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]:
+    """Bring the glossary folder (``folder``, default :attr:`Project.glossary_dir`) and the
+    database together; returns a line per file left out.
+
+    The database is where glossaries live; the folder holds a copy of each
+    (``NAME.csv``) and is also a way in: a copy edited on disk since it was written
+    becomes the next version (author: the OS user), a new CSV a new glossary. A copy
+    edited on disk while the database moved on too is left as it is, said, and not
+    taken in (no edit is lost: the file stays for ``workbench glossary import``); a file
+    that is not a valid glossary is said and left out."""
+    from workbench.errors import GlossaryError
+    from workbench.store import os_user
+
+    folder = Path(folder or project.glossary_dir)
+    records = _read_records(folder)
+    key = _database_key(project)
+    state: dict[str, dict] = {  # a damaged record is no record
+        name: rec for name, rec in (records.get(key) or {}).items()
+        if isinstance(rec, dict) and isinstance(rec.get("version"), int)
+        and isinstance(rec.get("sha256"), str)}
+    records[key] = state
+    newest = {v.name: v for v in project.newest_glossaries(content=False)}
+    notes: list[str] = []
+    held: set[str] = set()
+    before = json.dumps(records, sort_keys=True)
+
+    def record(name: str, version: int, data: bytes, path: Path) -> None:
+        st = path.stat()
+        state[name] = {"version": version, "sha256": hashlib.sha256(data).hexdigest(),
+                       "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+    for path in sorted(folder.glob("*.csv")) if folder.is_dir() else []:
+        name, rec = path.stem, state.get(path.stem)
+        try:
+            st = path.stat()
+            if rec and (rec.get("size"), rec.get("mtime_ns")) == (st.st_size, st.st_mtime_ns):
+                continue  # not touched since it was written or read
+            data = path.read_bytes()
+            if rec and rec["sha256"] == hashlib.sha256(data).hexdigest():
+                record(name, rec["version"], data, path)
+                continue
+            check_name(name)
+            glossary = load_csv(path)
+        except (OSError, WorkbenchError) as exc:
+            held.add(name)
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            notes.append(f"{path} is not in the project's glossary: {first}")
+            continue
+        current, content = newest.get(name), to_csv(glossary)
+        if current is not None and current.digest == glossary.hash and \
+                project.glossary_version(name, current.version).content == content:
+            record(name, current.version, data, path)
+            continue
+        base = rec["version"] if rec else None
+        try:
+            if current is not None and base != current.version:
+                raise ConflictError(
+                    f"edited on disk while the project's glossary {name} changed too (now "
+                    f"version {current.version} by {current.author or 'someone'}); the "
+                    f"project's version is used: `workbench glossary import {path}` makes "
+                    "the file the newest version, deleting the file brings the project's back")
+            saved, _ = project.save_glossary_version(name, content, glossary.hash,
+                                                     expected_version=base if current else None,
+                                                     author=os_user())
+        except (ConflictError, GlossaryError) as exc:
+            held.add(name)
+            notes.append(f"{path}: {exc}")
+            continue
+        newest[name] = saved
+        record(name, saved.version, data, path)
+    for name, version in newest.items():
+        path, rec = folder / f"{name}.csv", state.get(name)
+        if name in held or (rec and rec["version"] == version.version and path.exists()):
+            continue
+        text = version.content or project.glossary_version(name, version.version).content
+        try:
+            atomic_write_text(path, text)
+            record(name, version.version, text.encode("utf-8"), path)
+        except OSError as exc:
+            notes.append(f"cannot write the copy {path}: {exc.strerror or exc}")
+    if json.dumps(records, sort_keys=True) != before:
+        with contextlib.suppress(OSError):
+            atomic_write_text(folder / SYNC_RECORD, json.dumps(records, indent=1, sort_keys=True))
+    return notes
+
+
+def _database_key(project: Project) -> str:
+    """Which database a record of the folder is about (a folder may serve several)."""
+    if project.dialect == "sqlite":
+        return str(Path(project.db_path).resolve())
+    return str(project.db_path)
+
+
+def _read_records(folder: Path) -> dict[str, dict]:
+    try:
+        data = json.loads((folder / SYNC_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, dict)} if isinstance(data, dict) \
+        else {}

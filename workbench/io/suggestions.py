@@ -22,7 +22,7 @@ def with_suggestions(project: Project, units: Iterable[Unit]) -> Iterator[Unit]:
     from workbench.glossary.project import project_glossary
     from workbench.memory.project import document_matches
 
-    glossary, _files = project_glossary(project)
+    glossary = project_glossary(project).glossary
     for doc_id, doc in itertools.groupby(units, key=lambda u: u.document_id):
         matches: dict[str, dict[int, list]] = {}
         for unit in doc:

@@ -5,8 +5,8 @@ they keep: ``db`` (connection, migrations, transactions), ``documents``
 (documents, paragraphs, segments), ``translations`` (machine translations and
 the engines' memory), ``reviews`` (final texts and their edit history),
 ``alignments`` (alignments and beads), ``codes`` (segments' inline codes),
-``settings``, ``reports`` (read-only views for the CLI, the app and the
-exports), ``directions`` (language directions of the review units) and
+``settings``, ``glossaries`` (versioned glossaries), ``reports`` (read-only
+views for the CLI, the app and the exports), ``directions`` (language directions of the review units) and
 ``memory`` (the translation memory). Bulk reads come out as polars frames,
 small ones as named tuples and dataclasses.
 """
@@ -19,6 +19,7 @@ from workbench.store.db import (
     BUSY_TIMEOUT_MS, DB_NAME, DEFAULT_PROJECT, DatabaseError, IntegrityError, Row, os_user,
 )
 from workbench.store.documents import Documents, NewParagraph, NewSegment, SegmentRef
+from workbench.store.glossaries import Glossaries, GlossaryVersion
 from workbench.store.reports import ExportRow, Reports, TargetProgress
 from workbench.store.reviews import (
     EDIT_ORIGINS, REVIEW_STATUSES, Reviews, ReviewText, follow_untouched_review, seed_review,
@@ -27,13 +28,15 @@ from workbench.store.settings import Settings
 from workbench.store.translations import Translations
 
 
-class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, Codes):
+class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, Codes,
+              Glossaries):
     """An open project database. Use as a context manager or call :meth:`close`."""
 
 
 __all__ = [
     "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
-    "EDIT_ORIGINS", "ExportRow", "IndexedBead", "IntegrityError", "NewParagraph", "NewSegment",
+    "EDIT_ORIGINS", "ExportRow", "GlossaryVersion", "IndexedBead", "IntegrityError",
+    "NewParagraph", "NewSegment",
     "Project", "REVIEW_STATUSES", "ReviewText", "Row", "SegmentRef", "StoredBead",
     "TargetProgress", "follow_untouched_review", "os_user", "seed_review",
 ]

@@ -208,6 +208,11 @@ MIGRATIONS: list[str] = [
         UNIQUE (name, version)
     );
     """,
+    # 6 -> 7: each glossary version's digest (the glossary's sha256, as in the provenance of
+    # the translations made with it), so versions are told apart without parsing them.
+    """
+    ALTER TABLE glossary_versions ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -237,4 +237,8 @@ PG_MIGRATIONS: list[str] = [
         UNIQUE (name, version)
     );
     """,
+    # 6 -> 7: each glossary version's digest.
+    """
+    ALTER TABLE glossary_versions ADD COLUMN digest TEXT NOT NULL DEFAULT '';
+    """,
 ]

@@ -152,7 +152,8 @@ def main() -> None:
         st.info("No documents yet: upload articles above or run `workbench ingest`.")
         return
     table = docs.select("id", "title", "lang", "segments", "translatable",
-                        "translated_share", "reviewed_share", "approved", "ingested_at",
+                        "translated_share", "reviewed_share", "approved", "version",
+                        "author", "ingested_at",
                         *(["assigned"] if "assigned" in docs.columns else []))
     event = st.dataframe(
         table, hide_index=True, width="stretch", key="doc_table",
@@ -164,6 +165,10 @@ def main() -> None:
                 f"Translated ({target})", min_value=0.0, max_value=1.0, format="percent"),
             "reviewed_share": st.column_config.ProgressColumn(
                 "Reviewed", min_value=0.0, max_value=1.0, format="percent"),
+            "version": st.column_config.NumberColumn("Version", width="small"),
+            "author": st.column_config.TextColumn(
+                "Version by", help="Who ingested this version: the account, or the OS user "
+                                   "for command-line work"),
             "ingested_at": st.column_config.TextColumn("Ingested"),
         },
     )

@@ -101,9 +101,13 @@ def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
         st.warning(md_escape(f"No glossary to normalise with ({note})."))
         return
     statuses = (*UNREVIEWED, "approved") if include_approved else UNREVIEWED
-    with st.spinner("normalising…"), long_work() as project:
-        done = normalise_project(project, glossary, target, statuses=statuses,
-                                 document_ids=doc_ids, author=reviewer())
+    try:
+        with st.spinner("normalising…"), long_work() as project:
+            done = normalise_project(project, glossary, target, statuses=statuses,
+                                     document_ids=doc_ids, author=reviewer())
+    except WorkbenchError as exc:  # e.g. a document given to another reviewer meanwhile
+        show_error(exc)
+        return
     st.success(f"{done.changed} of {done.checked} final translations normalised"
                + (f"; {done.conflicts} edited meanwhile, left alone" if done.conflicts else ""))
 

@@ -6,9 +6,10 @@ they keep: ``db`` (connection, migrations, transactions), ``documents``
 the engines' memory), ``reviews`` (final texts and their edit history),
 ``alignments`` (alignments and beads), ``codes`` (segments' inline codes),
 ``settings``, ``reports`` (read-only views for the CLI, the app and the
-exports), ``directions`` (language directions of the review units) and
-``memory`` (the translation memory). Bulk reads come out as polars frames,
-small ones as named tuples and dataclasses.
+exports), ``directions`` (language directions of the review units),
+``memory`` (the translation memory), ``accounts`` (accounts and assignments)
+and ``policy`` (who may do what: the role checks the writes call). Bulk reads
+come out as polars frames, small ones as named tuples and dataclasses.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from workbench.store.db import (
     BUSY_TIMEOUT_MS, DB_NAME, DEFAULT_PROJECT, DatabaseError, IntegrityError, Row, os_user,
 )
 from workbench.store.documents import Documents, NewParagraph, NewSegment, SegmentRef
+from workbench.store.policy import Actor
 from workbench.store.reports import ExportRow, Reports, TargetProgress
 from workbench.store.reviews import (
     EDIT_ORIGINS, REVIEW_STATUSES, Reviews, ReviewText, follow_untouched_review, seed_review,
@@ -32,7 +34,7 @@ class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, C
 
 
 __all__ = [
-    "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
+    "Actor", "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
     "EDIT_ORIGINS", "ExportRow", "IndexedBead", "IntegrityError", "NewParagraph", "NewSegment",
     "Project", "REVIEW_STATUSES", "ReviewText", "Row", "SegmentRef", "StoredBead",
     "TargetProgress", "follow_untouched_review", "os_user", "seed_review",

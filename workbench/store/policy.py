@@ -67,8 +67,9 @@ def check(conn: sqlite3.Connection, actor: Actor, action: str,
     if actor.role is None:
         return
     if not may(actor.role, action):
+        who = "an admin" if action == "accounts" else "a lead"
         raise NotAllowedError(f"{actor.name} ({actor.role}) may not "
-                              f"{_ACTIONS.get(action, action)}; ask a lead")
+                              f"{_ACTIONS.get(action, action)}; ask {who}")
     if action != "review" or actor.role != "reviewer":
         return
     wanted = set(document_ids)

@@ -121,7 +121,7 @@ def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expect
     assert report.changed == (status == "todo")
     from workbench.store import os_user
 
-    assert history["author"].to_list()[-1] == (os_user() if status == "todo" else "")
+    assert history["author"].to_list()[-1] == os_user()  # command-line work: the OS user
     assert history["origin"].to_list()[-1] == ("normaliser" if status == "todo" else "reviewer")
 
 

@@ -3,7 +3,8 @@ the review app leaves this machine only with accounts to log in with.
 
 Roles: ``reviewer`` edits and approves the documents assigned to them (all of them when
 the lead assigned none); ``lead`` also assigns documents, edits the glossary and exports;
-``admin`` also manages accounts.
+``admin`` also manages accounts. The store enforces them (:mod:`workbench.store.policy`)
+for a project opened for an account.
 """
 
 from __future__ import annotations
@@ -14,14 +15,8 @@ import socket
 from workbench.errors import InputError, NotFoundError
 from workbench.store import Project
 from workbench.store import accounts as store
+from workbench.store.policy import PERMISSIONS, ROLES, may  # noqa: F401 (re-exported)
 
-ROLES = ("reviewer", "lead", "admin")
-#: What each role may do (a role may do what the roles before it may).
-PERMISSIONS = {
-    "reviewer": frozenset({"review"}),
-    "lead": frozenset({"review", "assign", "glossary", "export"}),
-    "admin": frozenset({"review", "assign", "glossary", "export", "accounts"}),
-}
 MIN_PASSWORD = 8
 MAX_NAME = 64
 
@@ -71,10 +66,6 @@ def disable_user(project: Project, name: str) -> None:
     if store.account(project, name) is None:
         raise NotFoundError(f"no account named {name!r}")
     store.set_disabled(project, name, True)
-
-
-def may(role: str, action: str) -> bool:
-    return action in PERMISSIONS.get(role, frozenset())
 
 
 def is_loopback(host: str) -> bool:

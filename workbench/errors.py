@@ -64,3 +64,8 @@ class GlossaryError(InputError):
 
 class FormatError(InputError):
     """An import/export file is malformed or unsafe."""
+
+
+class NotAllowedError(WorkbenchError):
+    """The logged-in account's role does not allow the action (or the document is not
+    assigned to the reviewer)."""

@@ -8,7 +8,7 @@ import polars as pl
 from projects import add_translated_document
 
 from workbench.app.text import unescape
-from workbench.store import Project
+from workbench.store import Project, os_user
 
 GLOSSARY = """concept,lang,term,status,note
 putin,fr,Poutine,preferred,
@@ -415,8 +415,9 @@ def test_quality_shows_post_edit_effort_term_accuracy_and_charts(app_at, project
     assert metrics["Term accuracy (final text)"] == "50.0%"  # Putin right once, Poutin once
     table = at.dataframe[0].value
     assert table["term_accuracy"].tolist() == [0.5]
-    people = at.dataframe[1].value  # per reviewer (issue 16): these edits gave no name
-    assert people["reviewer"].tolist() == ["(no name)"] and people["edits"].tolist() == [3]
+    people = at.dataframe[1].value  # per reviewer (issue 16): edits made without an account
+    assert people["reviewer"].tolist() == [os_user()]  # are the OS user's
+    assert people["edits"].tolist() == [3]
     assert people["approvals"].tolist() == [2]
     charts = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
     assert len(charts) == 4  # reviewed share, TER, term accuracy, confidence histogram

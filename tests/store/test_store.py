@@ -68,8 +68,10 @@ def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
         conn.execute("DROP TABLE segment_codes")  # schema 5
         for table in ("glossary_versions", "assignments", "accounts"):  # schema 6
             conn.execute(f"DROP TABLE {table}")
+        for table in ("documents", "translations", "alignments"):  # schema 8
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN author")
     with Project(db.parent) as p:
-        assert p.schema_version == SCHEMA_VERSION == 7
+        assert p.schema_version == SCHEMA_VERSION == 8
         assert p.segments(doc)["text"].to_list()[1] == "Kim voyage rarement."
         assert p.setting("glossary_dir") is None
 

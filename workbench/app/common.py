@@ -21,6 +21,7 @@ import streamlit as st
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 from workbench.store import DEFAULT_PROJECT, Project
+from workbench.store.policy import Actor
 
 #: The author of app changes when the reviewer has not given a name.
 UNNAMED = "reviewer (no name given)"
@@ -72,21 +73,31 @@ def _shared(root: str) -> SharedProject:
     return SharedProject(Path(root))
 
 
+def actor() -> Actor:
+    """Who this browser session works as: the logged-in account (the store enforces its
+    role), else the reviewer's name, unrestricted like command-line work."""
+    account = st.session_state.get("account")
+    if account:
+        return Actor(account["name"], account["role"])
+    return Actor(reviewer())
+
+
 @contextlib.contextmanager
 def db() -> Iterator[Project]:
-    """The open project, held under the shared lock for the ``with`` block."""
+    """The open project, held under the shared lock for the ``with`` block and acting as
+    this session's :func:`actor`."""
     shared = _shared(str(project_root()))
-    with shared.lock:
+    with shared.lock, shared.project.acting_as(actor()):
         yield shared.project
 
 
 @contextlib.contextmanager
 def long_work() -> Iterator[Project]:
     """A connection of its own for long work (ingesting uploads, translating, aligning,
-    normalising), opened for the ``with`` block: other browser sessions keep using the
-    shared connection meanwhile instead of waiting for the lock (SQLite serialises the
-    writes; each step commits on its own)."""
-    with Project(project_root(), create=False) as project:
+    normalising), opened for the ``with`` block as this session's :func:`actor`: other
+    browser sessions keep using the shared connection meanwhile instead of waiting for
+    the lock (SQLite serialises the writes; each step commits on its own)."""
+    with Project(project_root(), create=False, actor=actor()) as project:
         yield project
 
 

@@ -13,7 +13,7 @@ import polars as pl
 import streamlit as st
 
 from workbench.accounts import LoginThrottle, login_required, may, session_seconds, verify
-from workbench.app.common import db
+from workbench.app.common import db, show_error
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
 
@@ -175,7 +175,11 @@ def assign_section(docs: pl.DataFrame, selected: list[int]) -> None:
                            format_func=lambda d: f"{d} · {titles.get(d, '')[:60]}")
     who = st.multiselect("Reviewers", names, key="doc_assign_to")
     if st.button("Assign", disabled=not (which and who), key="doc_assign"):
-        with db() as project:
-            added = assign(project, which, who, assigned_by=account["name"])
+        try:
+            with db() as project:
+                added = assign(project, which, who)
+        except WorkbenchError as exc:
+            show_error(exc)
+            return
         st.success(md_escape(f"assigned {len(which)} document(s) to {', '.join(who)} "
                              f"({added} new)"))

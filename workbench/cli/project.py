@@ -55,10 +55,14 @@ def ingest(
 def status(
     project: ProjectOpt = DEFAULT_PROJECT,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    all_versions: Annotated[bool, typer.Option(
+        "--all-versions", help="List every version of each document, not only the current.")
+    ] = False,
 ) -> None:
-    """List the project's current documents with segment, translation and review counts."""
+    """List the project's current documents (version and who made it) with segment,
+    translation and review counts."""
     with open_project(project) as proj:
-        docs = proj.documents()
+        docs = proj.documents(current_only=not all_versions)
         glossaries = proj.glossary_dir
         progress = proj.target_progress()
     per_doc: dict[int, dict[str, dict[str, int]]] = {}
@@ -71,13 +75,14 @@ def status(
         return
     table = Table(title=f"{len(docs)} documents in {escape(str(project))}",
                   caption=f"glossaries: {escape(str(glossaries))}")
-    for col in ("id", "lang", "ver", "title", "paragraphs", "segments", "translatable",
+    for col in ("id", "lang", "ver", "by", "title", "paragraphs", "segments", "translatable",
                 "translated / approved"):
-        table.add_column(col, justify="right" if col not in ("title", "lang") else "left")
+        table.add_column(col, justify="right" if col not in ("title", "lang", "by") else "left")
     for d in docs.iter_rows(named=True):
         targets = per_doc.get(d["id"], {})
         tr = ", ".join(f"{lang}: {v['translated']}/{v['approved']}" for lang, v in targets.items())
-        table.add_row(str(d["id"]), d["lang"], str(d["version"]), escape(d["title"][:60]),
+        table.add_row(str(d["id"]), d["lang"], str(d["version"]), escape(d["author"] or "-"),
+                      escape(d["title"][:60]),
                       str(d["paragraphs"]), str(d["segments"]), str(d["translatable"]), tr or "-")
     Console(highlight=False, width=160).print(table)
 

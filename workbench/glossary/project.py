@@ -258,11 +258,9 @@ def save_glossary(project: Project, name: str, glossary: Glossary, *,
     ``expected_version``; :class:`ConflictError` when another save came in between), then
     refresh its copy in the glossary folder. Returns the newest version and whether it is
     new (an unchanged glossary adds none)."""
-    from workbench.store import os_user
-
     saved, new = project.save_glossary_version(
         check_name(name), to_csv(glossary), glossary.hash, expected_version=expected_version,
-        author=author or os_user())
+        author=author or "")
     sync_folder(project, folder)
     return saved, new
 
@@ -300,7 +298,7 @@ def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]
     edited on disk while the database moved on too is left as it is, said, and not
     taken in (no edit is lost: the file stays for ``workbench glossary import``); a file
     that is not a valid glossary is said and left out."""
-    from workbench.errors import GlossaryError
+    from workbench.errors import GlossaryError, NotAllowedError
     from workbench.store import os_user
 
     folder = Path(folder or project.glossary_dir)
@@ -354,7 +352,7 @@ def sync_folder(project: Project, folder: Path | str | None = None) -> list[str]
             saved, _ = project.save_glossary_version(name, content, glossary.hash,
                                                      expected_version=base if current else None,
                                                      author=os_user())
-        except (ConflictError, GlossaryError) as exc:
+        except (ConflictError, GlossaryError, NotAllowedError) as exc:
             held.add(name)
             notes.append(f"{path}: {exc}")
             continue

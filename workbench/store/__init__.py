@@ -6,9 +6,11 @@ they keep: ``db`` (connection, migrations, transactions), ``documents``
 the engines' memory), ``reviews`` (final texts and their edit history),
 ``alignments`` (alignments and beads), ``codes`` (segments' inline codes),
 ``settings``, ``glossaries`` (versioned glossaries), ``reports`` (read-only
-views for the CLI, the app and the exports), ``directions`` (language directions of the review units) and
-``memory`` (the translation memory). Bulk reads come out as polars frames,
-small ones as named tuples and dataclasses.
+views for the CLI, the app and the exports), ``directions`` (language
+directions of the review units), ``memory`` (the translation memory),
+``accounts`` (accounts and assignments) and ``policy`` (who may do what: the
+role checks the writes call). Bulk reads come out as polars frames, small ones
+as named tuples and dataclasses.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from workbench.store.db import (
 )
 from workbench.store.documents import Documents, NewParagraph, NewSegment, SegmentRef
 from workbench.store.glossaries import Glossaries, GlossaryVersion
+from workbench.store.policy import Actor
 from workbench.store.reports import ExportRow, Reports, TargetProgress
 from workbench.store.reviews import (
     EDIT_ORIGINS, REVIEW_STATUSES, Reviews, ReviewText, follow_untouched_review, seed_review,
@@ -34,7 +37,7 @@ class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, C
 
 
 __all__ = [
-    "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
+    "Actor", "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
     "EDIT_ORIGINS", "ExportRow", "GlossaryVersion", "IndexedBead", "IntegrityError",
     "NewParagraph", "NewSegment",
     "Project", "REVIEW_STATUSES", "ReviewText", "Row", "SegmentRef", "StoredBead",

@@ -1,5 +1,6 @@
 """Accounts and document assignments (tables of schema 6): the SQL only; password
-hashing and the rules live in :mod:`workbench.accounts`."""
+hashing lives in :mod:`workbench.accounts`, who may do what in
+:mod:`workbench.store.policy` (checked here: managing accounts, assigning)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import polars as pl
 
 from workbench.errors import InputError, NotFoundError
 from workbench.store import Project
+from workbench.store.policy import assigned_documents as _assigned
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ _COLUMNS = "id, name, role, disabled, created_at, password_hash"
 
 def add_account(project: Project, name: str, role: str, password_hash: str) -> int:
     """A new account; :class:`InputError` when the name is taken."""
+    project.require("accounts")
     with project.transaction() as conn:
         if conn.execute("SELECT 1 FROM accounts WHERE name = ?", (name,)).fetchone():
             raise InputError(f"an account named {name!r} exists already")
@@ -58,6 +61,7 @@ def active_accounts(project: Project) -> int:
 
 
 def set_disabled(project: Project, name: str, disabled: bool = True) -> None:
+    project.require("accounts")
     with project.transaction() as conn:
         cur = conn.execute("UPDATE accounts SET disabled = ? WHERE name = ?",
                            (int(disabled), name))
@@ -76,8 +80,11 @@ def set_password_hash(project: Project, name: str, password_hash: str) -> None:
 
 
 def assign(project: Project, document_ids: Sequence[int], names: Sequence[str],
-           assigned_by: str) -> int:
-    """Assign each document to each named account (again: no change); returns rows added."""
+           assigned_by: str | None = None) -> int:
+    """Assign each document to each named account (again: no change); returns rows added.
+    ``assigned_by``: default the project's actor, who needs the ``assign`` permission."""
+    project.require("assign")
+    assigned_by = project.author if assigned_by is None else assigned_by
     with project.transaction() as conn:
         ids = []
         for name in names:
@@ -98,6 +105,7 @@ def assign(project: Project, document_ids: Sequence[int], names: Sequence[str],
 
 
 def unassign(project: Project, document_ids: Sequence[int], names: Sequence[str]) -> int:
+    project.require("assign")
     with project.transaction() as conn:
         removed = 0
         for doc in document_ids:
@@ -119,11 +127,7 @@ def assignments(project: Project) -> pl.DataFrame:
 def assigned_documents(project: Project, name: str) -> set[int] | None:
     """The documents assigned to ``name``; ``None`` when the lead assigned none to anyone
     (then every reviewer sees every document)."""
-    if project.conn.execute("SELECT 1 FROM assignments LIMIT 1").fetchone() is None:
-        return None
-    return {r[0] for r in project.conn.execute(
-        "SELECT a.document_id FROM assignments a JOIN accounts c ON c.id = a.account_id "
-        "WHERE c.name = ?", (name,))}
+    return _assigned(project.conn, name)
 
 
 # -- who did what ----------------------------------------------------------------------------

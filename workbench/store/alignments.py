@@ -51,6 +51,7 @@ class AlignmentInfo:
     target_ref: str
     created_at: str
     beads: int = 0
+    author: str = ""
 
 
 def _json_dict(text: str | None) -> dict:
@@ -63,7 +64,8 @@ def _json_dict(text: str | None) -> dict:
 
 
 _INFO = """SELECT a.id, a.document_id, a.target_lang, a.target_kind, a.target_ref, a.created_at,
-                  (SELECT COUNT(*) FROM beads b WHERE b.alignment_id = a.id) AS beads
+                  (SELECT COUNT(*) FROM beads b WHERE b.alignment_id = a.id) AS beads,
+                  a.author
            FROM alignments a"""
 
 
@@ -74,18 +76,19 @@ class Alignments(Database):
                         target_ref: str, provenance: dict,
                         beads: Sequence[tuple[Sequence[int], Sequence[int], str, float]]) -> int:
         """Store (or replace) one alignment and its ``(src ids, tgt ids, tgt text,
-        confidence)`` beads in one transaction; returns the alignment id."""
+        confidence)`` beads in one transaction, by the project's actor (its ``author``);
+        returns the alignment id."""
         if target_kind not in TARGET_KINDS:
             raise ValueError(f"target_kind must be 'mt' or 'document', not {target_kind!r}")
         prov = json.dumps(provenance, ensure_ascii=False, sort_keys=True, default=str)
         with self.transaction() as conn:
             conn.execute(
                 """INSERT INTO alignments (document_id, target_lang, target_kind, target_ref,
-                       provenance) VALUES (?, ?, ?, ?, ?)
+                       provenance, author) VALUES (?, ?, ?, ?, ?, ?)
                    ON CONFLICT (document_id, target_lang, target_kind, target_ref) DO UPDATE SET
-                       provenance = excluded.provenance,
+                       provenance = excluded.provenance, author = excluded.author,
                        created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
-                (document_id, target_lang, target_kind, target_ref, prov),
+                (document_id, target_lang, target_kind, target_ref, prov, self.author),
             )
             aid = conn.execute(
                 """SELECT id FROM alignments WHERE document_id = ? AND target_lang = ?
@@ -173,8 +176,11 @@ class Alignments(Database):
         tgt_ids)``) are unchanged (else :class:`ConflictError`, nothing written), replace
         beads ``first``..``last`` by ``new``, renumber the rest, and let ``note`` record
         the change in the provenance dict, given the replaced beads as
-        ``[src_ids, tgt_ids, tgt_text, confidence]`` lists."""
+        ``[src_ids, tgt_ids, tgt_text, confidence]`` lists. An account may change the
+        beads of the documents it may review only."""
         with self.transaction() as conn:
+            if self.actor.role is not None:
+                self.require("review", (self.alignment(alignment_id).document_id,))
             current = {b.idx: (b.src_ids, b.tgt_ids) for b in self.indexed_beads(alignment_id)}
             for idx, ids in expected.items():
                 if current.get(idx) != ids:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from workbench.errors import NotFoundError, StoreError
+from workbench.store.policy import Actor, check
 from workbench.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 DB_NAME = "workbench.sqlite"
@@ -53,13 +54,16 @@ class Database:
     """An open project database. Use as a context manager or call :meth:`close`."""
 
     def __init__(self, root: Path | str = DEFAULT_PROJECT, *, create: bool = True,
-                 db: str | None = None) -> None:
+                 db: str | None = None, actor: Actor | None = None) -> None:
         """``root``: the folder for files (exports, uploads, glossaries). ``db``: the
         database URL (``sqlite:///PATH`` or ``postgresql://...``), else ``WORKBENCH_DB``,
-        else ``root/workbench.sqlite``."""
+        else ``root/workbench.sqlite``. ``actor``: who works on it (the author of what it
+        writes; an account's role limits what it may write); default: the OS user,
+        unrestricted."""
         from workbench.store.backends import open_backend
 
         self.root = Path(root)
+        self.actor = actor or Actor(os_user())
         self._depth = 0  # nesting of transaction() blocks
         self.backend = open_backend(db, self.root)
         #: ``sqlite`` or ``postgresql``: the dialect of :attr:`conn`.
@@ -123,6 +127,28 @@ class Database:
                 f"{self.db_path} is an SQLite database of another program (tables: "
                 f"{', '.join(sorted(tables)[:5]) or 'none'}), not a workbench project; it was "
                 "left unchanged: pass another --project folder")
+
+    # -- who is working ----------------------------------------------------
+
+    @property
+    def author(self) -> str:
+        """The author recorded with the versions written now: the actor's name."""
+        return self.actor.name
+
+    @contextlib.contextmanager
+    def acting_as(self, actor: Actor) -> Iterator[Database]:
+        """Work as ``actor`` for the ``with`` block (one connection shared by the app's
+        sessions, each under the shared lock), then as before."""
+        before, self.actor = self.actor, actor
+        try:
+            yield self
+        finally:
+            self.actor = before
+
+    def require(self, action: str, document_ids: Iterable[int] = ()) -> None:
+        """:class:`~workbench.errors.NotAllowedError` unless the actor may ``action``
+        (see :mod:`workbench.store.policy`)."""
+        check(self.conn, self.actor, action, document_ids)
 
     # -- lifecycle ---------------------------------------------------------
 

@@ -44,12 +44,13 @@ class Documents(Database):
     """Queries of the tables ``documents``, ``paragraphs`` and ``segments``."""
 
     def documents(self, *, current_only: bool = True) -> pl.DataFrame:
-        """Documents with their segment counts, oldest first."""
+        """Documents with their segment counts and the ``author`` of each version, oldest
+        first."""
         where = "WHERE d.is_current = 1" if current_only else ""
         return self.frame(
             f"""
             SELECT d.id, d.title, d.lang, d.source_path, d.version, d.format, d.encoding,
-                   d.content_hash, d.ingested_at,
+                   d.content_hash, d.ingested_at, d.author,
                    (SELECT COUNT(*) FROM paragraphs p WHERE p.document_id = d.id) AS paragraphs,
                    (SELECT COUNT(*) FROM segments s WHERE s.document_id = d.id) AS segments,
                    (SELECT COUNT(*) FROM segments s
@@ -114,9 +115,10 @@ class Documents(Database):
         content_hash: str,
         paragraphs: Sequence[NewParagraph],
     ) -> int:
-        """Store a document (a new version if the path is known) in one transaction."""
+        """Store a document (a new version if the path is known) in one transaction; its
+        author is the project's actor."""
         with self.transaction() as conn:
-            return self._insert_document(conn, source_path, title, lang, lang_confidence, fmt,
+            return self._insert_document(conn, self.author, source_path, title, lang, lang_confidence, fmt,
                                          encoding, content_hash, paragraphs)
 
     def add_document_once(
@@ -140,14 +142,15 @@ class Documents(Database):
             known = self.find_by_hash(content_hash)  # inside the transaction: no race
             if known is not None:
                 return int(known["id"]), int(known["version"]), known
-            doc_id = self._insert_document(conn, source_path, title, lang, lang_confidence, fmt,
+            doc_id = self._insert_document(conn, self.author, source_path, title, lang, lang_confidence, fmt,
                                            encoding, content_hash, paragraphs)
             version = conn.execute("SELECT version FROM documents WHERE id = ?",
                                    (doc_id,)).fetchone()[0]
             return doc_id, int(version), None
 
     @staticmethod
-    def _insert_document(conn: sqlite3.Connection, source_path: str, title: str, lang: str,
+    def _insert_document(conn: sqlite3.Connection, author: str, source_path: str, title: str,
+                         lang: str,
                          lang_confidence: float | None, fmt: str, encoding: str,
                          content_hash: str, paragraphs: Sequence[NewParagraph]) -> int:
         prev = conn.execute(
@@ -159,9 +162,10 @@ class Documents(Database):
         )
         doc_id = conn.execute(
             """INSERT INTO documents (source_path, title, lang, lang_confidence, format,
-                   encoding, content_hash, version, is_current)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)""",
-            (source_path, title, lang, lang_confidence, fmt, encoding, content_hash, version),
+                   encoding, content_hash, version, is_current, author)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)""",
+            (source_path, title, lang, lang_confidence, fmt, encoding, content_hash, version,
+             author),
         ).lastrowid
         seg_idx = 0
         for p_idx, para in enumerate(paragraphs):

@@ -71,7 +71,10 @@ class Glossaries(Database):
 
         ``expected_version`` is the version the edit started from (``None``: a new
         glossary). When another save came in between, :class:`ConflictError` says so in
-        one line and nothing is written."""
+        one line and nothing is written; an account whose role may not edit the glossary
+        gets :class:`~workbench.errors.NotAllowedError`. ``author`` defaults to the actor."""
+        self.require("glossary")
+        author = author or self.author
         with self.transaction() as conn:  # writers take turns: read, check, write
             row = conn.execute(f"SELECT {_COLUMNS} FROM glossary_versions WHERE name = ? "
                                "ORDER BY version DESC LIMIT 1", (name,)).fetchone()

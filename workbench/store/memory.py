@@ -418,18 +418,20 @@ def save_fills(project: Project, target_lang: str,
 
     The review text follows them as it follows machine translation: a new review
     row is seeded, and an untouched ``todo`` review (no edits, still an earlier
-    translation) is updated; reviewers' text never moves."""
+    translation) is updated; reviewers' text never moves. The project's actor is their
+    ``author``."""
     with project.transaction() as conn:
         for seg_id, target, model, meta in rows:
             meta_json = json.dumps(meta, ensure_ascii=False, sort_keys=True)
             follow_untouched_review(conn, seg_id, target_lang, target)
             conn.execute(
                 """INSERT INTO translations (segment_id, target_lang, engine, model,
-                       model_version, text, meta) VALUES (?, ?, ?, ?, '', ?, ?)
+                       model_version, text, meta, author) VALUES (?, ?, ?, ?, '', ?, ?, ?)
                    ON CONFLICT (segment_id, target_lang, engine) DO UPDATE SET
                        model = excluded.model, text = excluded.text, meta = excluded.meta,
+                       author = excluded.author,
                        created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
-                (seg_id, target_lang, MEMORY_ENGINE, model, target, meta_json),
+                (seg_id, target_lang, MEMORY_ENGINE, model, target, meta_json, project.author),
             )
             seed_review(conn, seg_id, target_lang, target)
 

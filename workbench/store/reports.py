@@ -133,12 +133,12 @@ class Reports(Alignments, Codes):
             "ORDER BY n DESC, target_lang")]
 
     def document_progress(self, target_lang: str) -> pl.DataFrame:
-        """Current documents with counts of segments, translatable segments, and those
-        ``translated`` (a machine translation into ``target_lang``), ``reviewed`` (status
-        no longer todo) and ``approved``."""
+        """Current documents (with the ``version`` and its ``author``) with counts of
+        segments, translatable segments, and those ``translated`` (a machine translation
+        into ``target_lang``), ``reviewed`` (status no longer todo) and ``approved``."""
         return self.frame(
             """
-            SELECT d.id, d.title, d.lang, d.format, d.version, d.ingested_at,
+            SELECT d.id, d.title, d.lang, d.format, d.version, d.ingested_at, d.author,
                    COUNT(s.id) AS segments,
                    COALESCE(SUM(s.translatable), 0) AS translatable,
                    COALESCE(SUM(CASE WHEN s.translatable = 1 AND EXISTS (
@@ -152,7 +152,8 @@ class Reports(Alignments, Codes):
                         AND r.status = 'approved') THEN 1 ELSE 0 END), 0) AS approved
             FROM documents d LEFT JOIN segments s ON s.document_id = d.id
             WHERE d.is_current = 1
-            GROUP BY d.id, d.title, d.lang, d.format, d.version, d.ingested_at ORDER BY d.id
+            GROUP BY d.id, d.title, d.lang, d.format, d.version, d.ingested_at, d.author
+            ORDER BY d.id
             """,
             (target_lang, target_lang, target_lang),
         )
@@ -215,7 +216,14 @@ class Reports(Alignments, Codes):
         ``target_langs`` and the newest machine translation of each, streamed in document
         order (rows of one segment together, by target language). ``include_empty`` adds
         translatable segments without a review (target fields None) and keeps reviewed
-        untranslatable ones."""
+        untranslatable ones. Exporting needs the ``export`` permission
+        (:class:`~workbench.errors.NotAllowedError`, raised here, before any row)."""
+        self.require("export")
+        return self._export_rows(target_langs, source_langs, document_ids, include_empty, chunk)
+
+    def _export_rows(self, target_langs: Sequence[str], source_langs: Sequence[str],
+                     document_ids: Sequence[int] | None, include_empty: bool,
+                     chunk: int) -> Iterator[ExportRow]:
         params: list[object] = [*target_langs, *source_langs]
         where = ["d.is_current = 1", f"d.lang IN ({marks(source_langs)})"]
         if include_empty:

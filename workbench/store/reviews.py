@@ -79,7 +79,7 @@ class Reviews(Database):
         text: str | None = None,
         status: str | None = None,
         expected_version: int | None = None,
-        author: str = "",
+        author: str | None = None,
         origin: str = "reviewer",
     ) -> int:
         """Change the final text and/or status of a segment; returns the new version.
@@ -87,13 +87,22 @@ class Reviews(Database):
         ``expected_version`` is the version the editor started from. If the row
         moved on since, :class:`ConflictError` is raised and nothing is written,
         so a later save never silently overwrites an earlier one. Each save is
-        one row of the edit history with its ``author`` and ``origin``.
+        one row of the edit history with its ``author`` (default: the project's actor)
+        and ``origin``. An account may save only what its role allows
+        (:class:`~workbench.errors.NotAllowedError`; a reviewer: the documents assigned
+        to them).
         """
         if status is not None and status not in REVIEW_STATUSES:
             raise ValueError(f"unknown review status {status!r}; use one of {REVIEW_STATUSES}")
         if origin not in EDIT_ORIGINS:
             raise ValueError(f"unknown edit origin {origin!r}; use one of {EDIT_ORIGINS}")
+        if author is None:
+            author = self.author
         with self.transaction() as conn:
+            if self.actor.role is not None:
+                doc = conn.execute("SELECT document_id FROM segments WHERE id = ?",
+                                   (segment_id,)).fetchone()
+                self.require("review", () if doc is None else (doc[0],))
             row = conn.execute(
                 "SELECT text, status, version FROM reviews WHERE segment_id = ? AND target_lang = ?",
                 (segment_id, target_lang),
@@ -161,7 +170,7 @@ class Reviews(Database):
             stack.pop()
         return stack[-1] if stack else None
 
-    def undo_last_edit(self, segment_id: int, target_lang: str, author: str = "",
+    def undo_last_edit(self, segment_id: int, target_lang: str, author: str | None = None,
                        expected_version: int | None = None) -> int:
         """Restore the text and status from before the newest edit not undone yet
         (recorded as a new edit of origin ``undo``); repeated, it walks back one version at

@@ -213,6 +213,14 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE glossary_versions ADD COLUMN digest TEXT NOT NULL DEFAULT '';
     """,
+    # 7 -> 8: the author of each version of a document, of each machine translation and
+    # of each alignment (the account in the app, the OS user for command-line work; ''
+    # for rows written before). Reviews already record theirs in ``edits.author``.
+    """
+    ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE translations ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE alignments ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

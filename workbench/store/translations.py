@@ -47,7 +47,8 @@ class Translations(Database):
         """Store ``(segment_id, source_text, target_text, meta)`` rows and their TM entries.
 
         One transaction per call: callers translate in batches and save each
-        batch, so a killed run keeps every finished batch and resumes after it.
+        batch, so a killed run keeps every finished batch and resumes after it. The
+        project's actor is recorded as the ``author`` of each translation.
         """
         with self.transaction() as conn:
             for seg_id, source, target, meta in rows:
@@ -63,13 +64,15 @@ class Translations(Database):
                 )
                 conn.execute(
                     """INSERT INTO translations (segment_id, target_lang, engine, model,
-                           model_version, text, meta)
-                       VALUES (?, ?, ?, ?, ?, ?, ?)
+                           model_version, text, meta, author)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                        ON CONFLICT (segment_id, target_lang, engine) DO UPDATE SET
                            model = excluded.model, model_version = excluded.model_version,
                            text = excluded.text, meta = excluded.meta,
+                           author = excluded.author,
                            created_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')""",
-                    (seg_id, target_lang, engine, model, model_version, target, meta_json),
+                    (seg_id, target_lang, engine, model, model_version, target, meta_json,
+                     self.author),
                 )
                 seed_review(conn, seg_id, target_lang, target)
 
@@ -80,7 +83,7 @@ class Translations(Database):
         return self.frame(
             f"""
             SELECT s.document_id, s.id AS segment_id, s.idx, s.text AS source, t.text AS target,
-                   t.engine, t.model, t.model_version, t.meta
+                   t.engine, t.model, t.model_version, t.meta, t.author
             FROM translations t JOIN segments s ON s.id = t.segment_id
             WHERE t.target_lang = ? {where}
             ORDER BY s.document_id, s.idx, t.engine
@@ -118,6 +121,6 @@ class Translations(Database):
         with self.transaction() as conn:
             conn.execute(
                 """INSERT INTO translations (segment_id, target_lang, engine, model,
-                       model_version, text, meta) VALUES (?, ?, ?, ?, ?, ?, ?)""",
+                       model_version, text, meta, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
                 (segment_id, target_lang, engine, model, model_version, text,
-                 json.dumps(meta, ensure_ascii=False, sort_keys=True)))
+                 json.dumps(meta, ensure_ascii=False, sort_keys=True), self.author))

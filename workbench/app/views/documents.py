@@ -101,9 +101,13 @@ def _normalise(doc_ids: list[int], target: str, include_approved: bool) -> None:
         st.warning(md_escape(f"No glossary to normalise with ({note})."))
         return
     statuses = (*UNREVIEWED, "approved") if include_approved else UNREVIEWED
-    with st.spinner("normalising…"), long_work() as project:
-        done = normalise_project(project, glossary, target, statuses=statuses,
-                                 document_ids=doc_ids, author=reviewer())
+    try:
+        with st.spinner("normalising…"), long_work() as project:
+            done = normalise_project(project, glossary, target, statuses=statuses,
+                                     document_ids=doc_ids, author=reviewer())
+    except WorkbenchError as exc:  # e.g. a document given to another reviewer meanwhile
+        show_error(exc)
+        return
     st.success(f"{done.changed} of {done.checked} final translations normalised"
                + (f"; {done.conflicts} edited meanwhile, left alone" if done.conflicts else ""))
 
@@ -152,7 +156,8 @@ def main() -> None:
         st.info("No documents yet: upload articles above or run `workbench ingest`.")
         return
     table = docs.select("id", "title", "lang", "segments", "translatable",
-                        "translated_share", "reviewed_share", "approved", "ingested_at",
+                        "translated_share", "reviewed_share", "approved", "version",
+                        "author", "ingested_at",
                         *(["assigned"] if "assigned" in docs.columns else []))
     event = st.dataframe(
         table, hide_index=True, width="stretch", key="doc_table",
@@ -164,6 +169,10 @@ def main() -> None:
                 f"Translated ({target})", min_value=0.0, max_value=1.0, format="percent"),
             "reviewed_share": st.column_config.ProgressColumn(
                 "Reviewed", min_value=0.0, max_value=1.0, format="percent"),
+            "version": st.column_config.NumberColumn("Version", width="small"),
+            "author": st.column_config.TextColumn(
+                "Version by", help="Who ingested this version: the account, or the OS user "
+                                   "for command-line work"),
             "ingested_at": st.column_config.TextColumn("Ingested"),
         },
     )

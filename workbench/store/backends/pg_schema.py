@@ -241,4 +241,10 @@ PG_MIGRATIONS: list[str] = [
     """
     ALTER TABLE glossary_versions ADD COLUMN digest TEXT NOT NULL DEFAULT '';
     """,
+    # 7 -> 8: the author of each document version, machine translation and alignment.
+    """
+    ALTER TABLE documents ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE translations ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE alignments ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    """,
 ]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.align import DEFAULT_REVIEW_THRESHOLD
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 DEFAULT_SHARD_SIZE = 1024  # texts per shard, rounded up to whole batches
 DOCUMENTS_PER_SHARD = 8  # documents per alignment shard
 TEXTS_PER_SHARD = 2048  # final texts per normalisation shard
+PAGE = 10_000  # rows read from the project at a time
 
 
 def _shards(items: Iterable[Any], size: int) -> Iterator[Shard]:
@@ -44,10 +45,9 @@ def _shards(items: Iterable[Any], size: int) -> Iterator[Shard]:
         yield Shard(index, chunk)
 
 
-def translate_unique(
+def translate_on(
     executor: Executor,
-    texts: list[str],
-    segment_ids: dict[str, list[int]],
+    pages: Iterable[dict[str, list[int]]],
     engine: Engine,
     src: str,
     tgt: str,
@@ -60,7 +60,13 @@ def translate_unique(
     cost: Cost | None = None,
 ) -> Iterator[list[tuple[int, str, str, dict]]]:
     """Yield ``(segment_id, source, target, meta)`` rows, one list per finished shard,
-    for every segment of ``segment_ids[text]`` of each of ``texts``."""
+    for the texts to translate of each page (``text -> segment ids``).
+
+    Pages are read only as the executor asks for shards, and a shard's texts are
+    held only while it is out, so the driver holds a page and the shards in flight,
+    however large the project. A text repeated within the texts not sent yet goes
+    out once; one repeated after its first shard left is translated again (the same
+    result) rather than remembered."""
     import json
 
     from workbench.executors.tasks import TranslateTask
@@ -68,14 +74,29 @@ def translate_unique(
     per = max(batch_size, -(-shard_size // batch_size) * batch_size)
     task = TranslateTask(engine.name, src, tgt, kind="segments", device=device, glossary=glossary,
                          batch_size=batch_size, expect_version=prov.model_version)
-    shards = (Shard(i, texts[start:start + per]) for i, start in enumerate(range(0, len(texts), per)))
-    for result in executor.map(task, shards):
+    held: dict[int, dict[str, list[int]]] = {}  # shard index -> its texts' segment ids
+
+    def shards() -> Iterator[Shard]:
+        waiting: dict[str, list[int]] = {}
+        index = 0
+        for page in itertools.chain(pages, [None]):
+            if page is not None:
+                for text, ids in page.items():
+                    waiting.setdefault(text, []).extend(ids)
+            while len(waiting) >= per or (page is None and waiting):
+                texts = list(itertools.islice(waiting, per))
+                held[index] = {text: waiting.pop(text) for text in texts}
+                yield Shard(index, texts)
+                index += 1
+
+    for result in executor.map(task, shards()):
         if cost is not None:
             cost.add(result)
-        chunk = texts[result.index * per:(result.index + 1) * per]
+        ids = held.pop(result.index)
         yield [(sid, text, target, json.loads(meta))
-               for text, target, meta in zip(chunk, result.columns["target"], result.columns["meta"])
-               for sid in segment_ids[text]]
+               for (text, sids), target, meta in zip(ids.items(), result.columns["target"],
+                                                     result.columns["meta"])
+               for sid in sids]
 
 
 def align_on(
@@ -115,7 +136,7 @@ def align_on(
 
 def normalise_shards(
     executor: Executor,
-    rows: Sequence[tuple[int, str, int, str]],
+    rows: Iterable[tuple[int, str, int, str]],
     glossary: Any,
     lang: str,
     *,
@@ -124,23 +145,58 @@ def normalise_shards(
 ) -> Iterator[Any]:
     """For ``(segment_id, text, version, status)`` rows, yield per finished shard the
     rows the glossary changes, as :func:`workbench.glossary.project.normalise_preview`'s
-    frame (``segment_id, version, status, target, normalised``)."""
+    frame (``segment_id, version, status, target, normalised``). ``rows`` are drawn as
+    the executor asks for shards; a shard's rows are held while it is out."""
     import polars as pl
 
     from workbench.executors.tasks import NormaliseTask
 
     schema = {"segment_id": pl.Int64, "version": pl.Int64, "status": pl.String,
               "target": pl.String, "normalised": pl.String}
-    per = max(1, texts_per_shard)
-    shards = (Shard(i, [r[1] for r in rows[start:start + per]])
-              for i, start in enumerate(range(0, len(rows), per)))
+    held: dict[int, list[Any]] = {}
+
+    def shards() -> Iterator[Shard]:
+        for shard in _shards(rows, max(1, texts_per_shard)):
+            held[shard.index] = shard.items
+            yield Shard(shard.index, [r[1] for r in shard.items])
     start = time.perf_counter()
-    for result in executor.map(NormaliseTask(glossary, lang, kind="texts"), shards):
+    for result in executor.map(NormaliseTask(glossary, lang, kind="texts"), shards()):
         if cost is not None:
             cost.add(result)
             cost.wall_s = time.perf_counter() - start
-        chunk = rows[result.index * per:(result.index + 1) * per]
         changed = [(seg, version, status, text, new)
-                   for (seg, text, version, status), new in zip(chunk, result.columns["text"])
+                   for (seg, text, version, status), new in zip(held.pop(result.index),
+                                                                result.columns["text"])
                    if new != text]
         yield pl.DataFrame(changed, schema=schema, orient="row")
+
+
+def normalise_on(
+    executor: Executor,
+    project: Project,
+    glossary: Any,
+    lang: str,
+    *,
+    page: int = PAGE,
+    cost: Cost | None = None,
+) -> Any:
+    """:func:`workbench.glossary.project.normalise_project` (all documents, texts not
+    approved yet) on ``executor``: the final texts are read from the project ``page``
+    at a time and each shard's changes saved as it comes back. Returns its
+    ``NormaliseReport``."""
+    from workbench.glossary.project import UNREVIEWED, NormaliseReport, apply_normalisation
+
+    checked = 0
+
+    def rows() -> Iterator[Any]:
+        nonlocal checked
+        after = 0
+        while batch := project.review_texts_after(lang, after, page):
+            after = batch[-1].segment_id
+            checked += len(batch)
+            yield from (r for r in batch if r.status in UNREVIEWED)
+    saved = conflicts = 0
+    for changes in normalise_shards(executor, rows(), glossary, lang, cost=cost):
+        done, clashed = apply_normalisation(project, changes, lang)
+        saved, conflicts = saved + done, conflicts + clashed
+    return NormaliseReport(lang, checked, saved, conflicts, glossary.version)

@@ -176,15 +176,15 @@ def check_inputs(paths: Sequence[Path]) -> None:
         raise InputError(f"no such file or folder: {', '.join(missing)}; nothing was run")
 
 
-def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str,
-                   page: int = 10_000) -> TermAccuracy:
+def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> TermAccuracy:
     """Term accuracy of the final ``tgt`` texts of the project's current documents, read
-    ``page`` at a time (an archive's texts are never all held)."""
+    a page at a time (an archive's texts are never all held)."""
+    from workbench.executors.project import PAGE_ROWS
     from workbench.glossary.protect import TermAccuracy, term_accuracy
 
     total = TermAccuracy(glossary=glossary.hash)
     after = seen = 0
-    while rows := project.final_texts_after(tgt, after, page):
+    while rows := project.final_texts_after(tgt, after, PAGE_ROWS):
         after = rows[-1][0]
         acc = term_accuracy([r[1] for r in rows], [r[2] for r in rows], glossary, src, tgt)
         total.mentions += acc.mentions

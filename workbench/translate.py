@@ -13,6 +13,7 @@ Glossary term protection plugs in through the ``glossary`` parameter (see
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -281,24 +282,23 @@ def translate_project(
                        for rows in _local_rows(concrete, list(misses), misses, src, tgt, hook,
                                                batch_size))
         started = time.perf_counter()
-        for rows in batches:  # each batch (or shard) saved in its own transaction
-            project.save_translations(
-                engine=prov.engine, model=prov.model, model_version=prov.model_version,
-                source_lang=src, target_lang=tgt, rows=rows,
-            )
-            pr.translated += len(rows)
-            pr.batches += 1
-            if pr.cost is not None:
-                pr.cost.wall_s = time.perf_counter() - started
-            advance(len(rows))
+        # closed however the loop ends: an executor's workers stop with it, now
+        with contextlib.closing(batches):
+            for rows in batches:  # each batch (or shard) saved in its own transaction
+                project.save_translations(
+                    engine=prov.engine, model=prov.model, model_version=prov.model_version,
+                    source_lang=src, target_lang=tgt, rows=rows,
+                )
+                pr.translated += len(rows)
+                pr.batches += 1
+                if pr.cost is not None:
+                    pr.cost.wall_s = time.perf_counter() - started
+                advance(len(rows))
     return report
 
 
 #: Segments of one source language, page by page: ``(segment_id, text)`` lists.
 SegmentPages = Callable[[], Iterator[list[tuple[int, str]]]]
-
-#: Segments read from the store at a time by a run on an executor.
-SEGMENT_PAGE = 10_000
 
 
 def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, SegmentPages]:
@@ -313,14 +313,15 @@ def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, Seg
     return {src: (lambda segs=segs: iter([segs])) for src, segs in by_src.items()}
 
 
-def _segment_pages(project: Project, lang: str, documents: set[int] | None,
-                   page: int | None = None) -> SegmentPages:
+def _segment_pages(project: Project, lang: str, documents: set[int] | None) -> SegmentPages:
     """The translatable segments of the current ``lang`` documents (of ``documents``
-    when given), :data:`SEGMENT_PAGE` at a time, by id."""
+    when given), :data:`workbench.executors.project.PAGE_ROWS` at a time, by id."""
     def pages() -> Iterator[list[tuple[int, str]]]:
+        from workbench.executors import project as on_executor
+
         after = 0
         while True:
-            rows = project.translatable_segments_after(lang, after, page or SEGMENT_PAGE)
+            rows = project.translatable_segments_after(lang, after, on_executor.PAGE_ROWS)
             if not rows:
                 return
             after = rows[-1][0]

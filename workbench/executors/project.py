@@ -17,6 +17,7 @@ The workers run the same functions as the local path, so results are identical.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 DEFAULT_SHARD_SIZE = 1024  # texts per shard, rounded up to whole batches
 DOCUMENTS_PER_SHARD = 8  # documents per alignment shard
 TEXTS_PER_SHARD = 2048  # final texts per normalisation shard
-PAGE = 10_000  # rows read from the project at a time
+#: Rows (segments, final texts) the driver reads from the project at a time on an
+#: executor: what it holds of an archive, besides the shards in flight.
+PAGE_ROWS = 10_000
 
 
 def _shards(items: Iterable[Any], size: int) -> Iterator[Shard]:
@@ -56,11 +59,12 @@ def translate_on(
     glossary: Any = None,
     device: str = "auto",
     batch_size: int = 32,
-    shard_size: int = DEFAULT_SHARD_SIZE,
+    shard_size: int | None = None,
     cost: Cost | None = None,
 ) -> Iterator[list[tuple[int, str, str, dict]]]:
-    """Yield ``(segment_id, source, target, meta)`` rows, one list per finished shard,
-    for the texts to translate of each page (``text -> segment ids``).
+    """Yield ``(segment_id, source, target, meta)`` rows, one list per finished shard
+    (``shard_size`` texts, default :data:`DEFAULT_SHARD_SIZE`, rounded up to whole
+    batches), for the texts to translate of each page (``text -> segment ids``).
 
     Pages are read only as the executor asks for shards, and a shard's texts are
     held only while it is out, so the driver holds a page and the shards in flight,
@@ -71,7 +75,8 @@ def translate_on(
 
     from workbench.executors.tasks import TranslateTask
 
-    per = max(batch_size, -(-shard_size // batch_size) * batch_size)
+    size = shard_size or DEFAULT_SHARD_SIZE
+    per = max(batch_size, -(-size // batch_size) * batch_size)
     task = TranslateTask(engine.name, src, tgt, kind="segments", device=device, glossary=glossary,
                          batch_size=batch_size, expect_version=prov.model_version)
     held: dict[int, dict[str, list[int]]] = {}  # shard index -> its texts' segment ids
@@ -89,14 +94,15 @@ def translate_on(
                 yield Shard(index, texts)
                 index += 1
 
-    for result in executor.map(task, shards()):
-        if cost is not None:
-            cost.add(result)
-        ids = held.pop(result.index)
-        yield [(sid, text, target, json.loads(meta))
-               for (text, sids), target, meta in zip(ids.items(), result.columns["target"],
-                                                     result.columns["meta"])
-               for sid in sids]
+    with contextlib.closing(executor.map(task, shards())) as results:
+        for result in results:
+            if cost is not None:
+                cost.add(result)
+            ids = held.pop(result.index)
+            yield [(sid, text, target, json.loads(meta))
+                   for (text, sids), target, meta in zip(ids.items(), result.columns["target"],
+                                                         result.columns["meta"])
+                   for sid in sids]
 
 
 def align_on(
@@ -123,14 +129,15 @@ def align_on(
             held[shard.index] = shard.items
             yield shard
     start = time.perf_counter()
-    for result in executor.map(AlignTask(concepts), shards()):
-        if cost is not None:
-            cost.add(result)
-            cost.wall_s = time.perf_counter() - start
-        items = held.pop(result.index)
-        for k, (item, alignment) in enumerate(zip(items, result.columns["alignment"])):
-            results[(result.index, k)] = store_machine_alignment(
-                project, item, alignment, tgt_lang, review_threshold)
+    with contextlib.closing(executor.map(AlignTask(concepts), shards())) as done:
+        for result in done:
+            if cost is not None:
+                cost.add(result)
+                cost.wall_s = time.perf_counter() - start
+            items = held.pop(result.index)
+            for k, (item, alignment) in enumerate(zip(items, result.columns["alignment"])):
+                results[(result.index, k)] = store_machine_alignment(
+                    project, item, alignment, tgt_lang, review_threshold)
     return [results[key] for key in sorted(results)]
 
 
@@ -160,15 +167,17 @@ def normalise_shards(
             held[shard.index] = shard.items
             yield Shard(shard.index, [r[1] for r in shard.items])
     start = time.perf_counter()
-    for result in executor.map(NormaliseTask(glossary, lang, kind="texts"), shards()):
-        if cost is not None:
-            cost.add(result)
-            cost.wall_s = time.perf_counter() - start
-        changed = [(seg, version, status, text, new)
-                   for (seg, text, version, status), new in zip(held.pop(result.index),
-                                                                result.columns["text"])
-                   if new != text]
-        yield pl.DataFrame(changed, schema=schema, orient="row")
+    with contextlib.closing(executor.map(NormaliseTask(glossary, lang, kind="texts"),
+                                         shards())) as results:
+        for result in results:
+            if cost is not None:
+                cost.add(result)
+                cost.wall_s = time.perf_counter() - start
+            changed = [(seg, version, status, text, new)
+                       for (seg, text, version, status), new in zip(held.pop(result.index),
+                                                                    result.columns["text"])
+                       if new != text]
+            yield pl.DataFrame(changed, schema=schema, orient="row")
 
 
 def normalise_on(
@@ -177,12 +186,11 @@ def normalise_on(
     glossary: Any,
     lang: str,
     *,
-    page: int = PAGE,
     cost: Cost | None = None,
 ) -> Any:
     """:func:`workbench.glossary.project.normalise_project` (all documents, texts not
-    approved yet) on ``executor``: the final texts are read from the project ``page``
-    at a time and each shard's changes saved as it comes back. Returns its
+    approved yet) on ``executor``: the final texts are read from the project
+    :data:`PAGE_ROWS` at a time and each shard's changes saved as it comes back. Returns its
     ``NormaliseReport``."""
     from workbench.glossary.project import UNREVIEWED, NormaliseReport, apply_normalisation
 
@@ -191,12 +199,13 @@ def normalise_on(
     def rows() -> Iterator[Any]:
         nonlocal checked
         after = 0
-        while batch := project.review_texts_after(lang, after, page):
+        while batch := project.review_texts_after(lang, after, PAGE_ROWS):
             after = batch[-1].segment_id
             checked += len(batch)
             yield from (r for r in batch if r.status in UNREVIEWED)
     saved = conflicts = 0
-    for changes in normalise_shards(executor, rows(), glossary, lang, cost=cost):
-        done, clashed = apply_normalisation(project, changes, lang)
-        saved, conflicts = saved + done, conflicts + clashed
+    with contextlib.closing(normalise_shards(executor, rows(), glossary, lang, cost=cost)) as batches:
+        for changes in batches:
+            done, clashed = apply_normalisation(project, changes, lang)
+            saved, conflicts = saved + done, conflicts + clashed
     return NormaliseReport(lang, checked, saved, conflicts, glossary.version)

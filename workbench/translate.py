@@ -194,16 +194,19 @@ def translate_project(
         raise EmptyInputError(f"project {project.root} has no documents; run `workbench ingest` first")
     if document_ids is not None:
         docs = docs.filter(pl.col("id").is_in(list(document_ids)))
-    if executor is None:
-        by_src = _segments_by_language(project, docs)
+    by_src: dict[str, SegmentPages] = {}
+    if executor is None:  # one page: all the segments, read at once
+        held = _segments_by_language(project, docs)
+        counts = {src: len(segs) for src, segs in held.items()}
+        by_src = {src: (lambda segs=segs: iter([segs])) for src, segs in held.items()}
     else:  # an archive: its segments are read from the store page by page, never all at once
-        by_src = {lang: _segment_pages(project, lang, set(docs["id"].to_list())
-                                       if document_ids is not None else None)
-                  for lang in sorted(set(docs.filter(pl.col("translatable") > 0)["lang"].to_list()))}
+        counts = dict(docs.filter(pl.col("translatable") > 0).group_by("lang")
+                      .agg(pl.col("translatable").sum()).iter_rows())
+        only = set(docs["id"].to_list()) if document_ids is not None else None
+        by_src = {src: _segment_pages(project, src, only) for src in counts}
     if not by_src:
         where = "the selected documents have" if document_ids is not None else f"project {project.root} has"
         raise EmptyInputError(f"{where} no translatable segments")
-    counts = dict(docs.group_by("lang").agg(pl.col("translatable").sum()).iter_rows())
 
     report = TranslateReport()
     plan: list[tuple[str, str, Engine, TermProtection | None, Provenance, SegmentPages]] = []
@@ -222,10 +225,10 @@ def translate_project(
         total = counts.get(src, 0)
         finished = 0
 
-        def advance(n: int, pr: PairReport = pr, total: int = total, tgt: str = tgt) -> None:
+        def advance(n: int, total: int = total, tgt: str = tgt) -> None:
             nonlocal finished
             finished += n
-            if progress:
+            if progress and n:
                 progress(finished, max(total, finished), tgt)
 
         def misses_per_page(src: str = src, tgt: str = tgt, hook: Any = hook, prov: Provenance = prov,
@@ -301,8 +304,8 @@ def translate_project(
 SegmentPages = Callable[[], Iterator[list[tuple[int, str]]]]
 
 
-def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, SegmentPages]:
-    """The translatable segments of ``docs`` per source language, read at once (one page)."""
+def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
+    """The translatable segments of ``docs`` per source language, read at once."""
     lang_of = dict(zip(docs["id"].to_list(), docs["lang"].to_list()))
     by_src: dict[str, list[tuple[int, str]]] = {}
     for row in project.segments().iter_rows(named=True):
@@ -310,7 +313,7 @@ def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, Seg
         if src is None or not row["translatable"] or not row["text"].strip():
             continue
         by_src.setdefault(src, []).append((row["id"], row["text"]))
-    return {src: (lambda segs=segs: iter([segs])) for src, segs in by_src.items()}
+    return by_src
 
 
 def _segment_pages(project: Project, lang: str, documents: set[int] | None) -> SegmentPages:

@@ -131,6 +131,8 @@ def test_run_archive_on_ray_into_postgresql_lands_in_batches_and_equals_local(
     progress and quality tables equal a local run's on SQLite."""
     from workbench.app import queries
     from workbench.cli import app
+    from workbench.glossary import load_csv
+    from workbench.glossary.protect import TermProtector
     from workbench.ingest import ingest_paths
     from workbench.translate import translate_project
 
@@ -141,21 +143,25 @@ def test_run_archive_on_ray_into_postgresql_lands_in_batches_and_equals_local(
     assert res.exit_code == 0, res.output
 
     _small_pages(monkeypatch)
-    saves: list[int] = []
+    connections: list[int] = []
 
     def stop_after_first_shard(done: int, total: int, tgt: str) -> None:
-        saves.append(done)
-        if done > 0:
+        if done > 0:  # the Ray workers are up and translating: who is connected now?
+            connections.append(_connections(proj))
             raise KeyboardInterrupt
     pg_dir = tmp_path / "pg"
+    protector = TermProtector(load_csv(GLOSSARY), mode="auto")  # as `workbench run -g` does
     with Project(pg_dir, db=pg_url, create=True) as proj:
         assert proj.dialect == "postgresql"
         ingest_paths(proj, [SEEDS])
+        connections.append(_connections(proj))
         with pytest.raises(KeyboardInterrupt):
             translate_project(proj, ["en"], "apertium", executor=get_executor("ray", workers=2),
-                              progress=stop_after_first_shard)
+                              glossary=protector, progress=stop_after_first_shard)
         first = proj.translations("en").height
-        rep = translate_project(proj, ["en"], "apertium", executor=get_executor("ray", workers=2))
+        assert connections[1] == connections[0]  # the workers hold no database connection
+        rep = translate_project(proj, ["en"], "apertium", executor=get_executor("ray", workers=2),
+                                glossary=protector)
         pair = rep.pairs[0]
         assert pair.up_to_date == first > 0 and pair.cost.shards >= 3 and pair.batches >= 3
         assert len(pair.cost.workers) == 2  # both Ray workers translated
@@ -164,10 +170,10 @@ def test_run_archive_on_ray_into_postgresql_lands_in_batches_and_equals_local(
     assert res.exit_code == 0, res.output
     for step in ("align", "normalise"):
         assert any(line.split()[:2] == [step, "cost:"] for line in res.output.splitlines()), step
-    assert "0 translated" in res.output  # all translated above: the run resumed
+    assert ": 0 translated," in res.output  # all translated above: the run resumed
     assert not (pg_dir / "workbench.sqlite").exists()  # everything went to the server
 
-    assert _units(pg_dir) == _units(tmp_path / "local") and len(_units(pg_dir)) > 200
+    assert _units(pg_dir) == _units(tmp_path / "local") and len(_units(pg_dir)) > 100
     tmx = [re.sub(r'(creationdate|changedate)="[^"]*"', "",
                   (d / "exports" / "corpus.tmx").read_text(encoding="utf-8"))
            for d in (tmp_path / "local", pg_dir)]
@@ -185,3 +191,9 @@ def test_run_archive_on_ray_into_postgresql_lands_in_batches_and_equals_local(
     assert progress.equals(pg_progress) and quality.equals(pg_quality)
     assert len(units) == 5 and all(a.equals(b) for a, b in zip(units, pg_units))
     assert pl.concat(pg_units)["confidence"].null_count() == 0  # every unit was aligned
+
+
+def _connections(proj: Project) -> int:
+    """Sessions connected to the project's PostgreSQL database."""
+    return proj.conn.execute("SELECT COUNT(*) FROM pg_stat_activity "
+                             "WHERE datname = current_database()").fetchone()[0]

@@ -1,16 +1,23 @@
 """A project's work on an executor (``workbench run ARCHIVE --executor ray``).
 
-- Translation: the texts a project run must translate (``translate_project``'s
-  unique misses, in its order) go out in shards of whole engine batches, and each
-  finished shard comes back as rows to save in one transaction. The project's own
-  resume (segments already translated by this engine and model version are
-  skipped) makes a rerun after a kill redo only the shards that were not saved.
+The driver never holds a whole archive: it reads the project :data:`PAGE_ROWS` rows
+at a time (keyset pages from the store), cuts shards from the pages only as the
+executor asks for them (the Ray executor keeps at most ``workers × in_flight``
+out), holds a shard's rows only while it is out, and saves each finished shard in
+one transaction. Workers get texts and return texts; only the driver speaks to
+the database (no worker opens a connection).
+
+- Translation (:func:`translate_on`): per page, the segments not translated yet by
+  this engine and model version (the resume: a rerun after a kill redoes only the
+  shards that were not saved), less the translation memory's fills and the
+  engine's memory hits, go out in shards of whole engine batches.
 - Alignment (:func:`align_on`): documents with their machine translations, read
   from the project one document at a time, aligned in shards of documents; each
   alignment is saved as its shard comes back (one transaction each, replacing
   the document's earlier beads, so a rerun is harmless).
-- Normalisation (:func:`normalise_shards`): final texts rewritten by the glossary
-  in shards; the changes of each shard come back to be saved with version checks.
+- Normalisation (:func:`normalise_on`): final texts read page by page, rewritten
+  by the glossary in shards; the changes of each shard come back to be saved with
+  version checks.
 
 The workers run the same functions as the local path, so results are identical.
 """

@@ -89,7 +89,7 @@ def main() -> None:
     wall, peak, out = workbench("run", str(archive), "--project", str(project), "-e", "apertium",
                                 "-g", str(ROOT / "glossaries" / "seeds.csv"), "--export", "none",
                                 "--no-serve", "--executor", "ray", "--workers", str(a.workers))
-    print(out)
+    print("\n".join(ln for ln in out.splitlines() if not ln.strip().startswith("ingest ")))
     print(f"run --executor ray: {wall:.0f} s, driver peak {peak / 1024:.0f} MiB; "
           f"load average {os.getloadavg()[0]:.1f} at the end")
 

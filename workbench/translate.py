@@ -198,7 +198,7 @@ def translate_project(
     if executor is None:  # one page: all the segments, read at once
         held = _segments_by_language(project, docs)
         counts = {src: len(segs) for src, segs in held.items()}
-        by_src = {src: (lambda segs=segs: iter([segs])) for src, segs in held.items()}
+        by_src = {src: (lambda segs=segs: iter([(segs, None)])) for src, segs in held.items()}
     else:  # an archive: its segments are read from the store page by page, never all at once
         counts = dict(docs.filter(pl.col("translatable") > 0).group_by("lang")
                       .agg(pl.col("translatable").sum()).iter_rows())
@@ -237,7 +237,7 @@ def translate_project(
             """Per page of segments: the texts to translate (with their segment ids) once
             those already translated, filled from the translation memory or found in the
             engine's memory are set aside and saved."""
-            for segs in pages():
+            for segs, documents in pages():
                 pr.segments += len(segs)
                 done = project.translated_segment_ids(
                     tgt, prov.engine, prov.model_version,
@@ -246,7 +246,8 @@ def translate_project(
                     from workbench.memory.project import pretranslate
 
                     tm_done, filled = pretranslate(project, src, tgt, [s for s in segs if s[0] not in done],
-                                                   min_score=tm_min, glossary=_glossary_of(hook))
+                                                   min_score=tm_min, glossary=_glossary_of(hook),
+                                                   document_ids=documents)
                     pr.from_tm += filled.filled
                     done = done | tm_done
                 todo = [(sid, text) for sid, text in segs if sid not in done]
@@ -300,8 +301,9 @@ def translate_project(
     return report
 
 
-#: Segments of one source language, page by page: ``(segment_id, text)`` lists.
-SegmentPages = Callable[[], Iterator[list[tuple[int, str]]]]
+#: Segments of one source language, page by page: ``(segment_id, text)`` lists, each
+#: with the ids of its documents (``None``: every document, one page of all).
+SegmentPages = Callable[[], Iterator[tuple[list[tuple[int, str]], list[int] | None]]]
 
 
 def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
@@ -319,7 +321,7 @@ def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, lis
 def _segment_pages(project: Project, lang: str, documents: set[int] | None) -> SegmentPages:
     """The translatable segments of the current ``lang`` documents (of ``documents``
     when given), :data:`workbench.executors.project.PAGE_ROWS` at a time, by id."""
-    def pages() -> Iterator[list[tuple[int, str]]]:
+    def pages() -> Iterator[tuple[list[tuple[int, str]], list[int] | None]]:
         from workbench.executors import project as on_executor
 
         after = 0
@@ -328,10 +330,9 @@ def _segment_pages(project: Project, lang: str, documents: set[int] | None) -> S
             if not rows:
                 return
             after = rows[-1][0]
-            segs = [(sid, text) for sid, doc, text in rows
-                    if text.strip() and (documents is None or doc in documents)]
-            if segs:
-                yield segs
+            rows = [r for r in rows if r[2].strip() and (documents is None or r[1] in documents)]
+            if rows:
+                yield [(sid, text) for sid, _, text in rows], sorted({doc for _, doc, _ in rows})
     return pages
 
 

@@ -48,6 +48,29 @@ def _never_all_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     refuse("segments", allowed=lambda document_id=None: document_id is not None)
     refuse("review_texts")
     refuse("pairs")
+    from workbench.store import memory
+
+    real_contexts = memory.segment_contexts
+
+    def contexts(project, document_ids=None):
+        if not document_ids:
+            raise AssertionError("the driver read the context of every segment")
+        return real_contexts(project, document_ids)
+    monkeypatch.setattr(memory, "segment_contexts", contexts)
+
+
+#: A translation memory's unit for the seeds' first sentence (a 100% match to fill it).
+FIRST = ("Peu de soldats, peu de munitions et un mauvais équipement: les troupes de Vladimir "
+         "Poutine sont en mauvaise posture, dans la guerre que le Kremlin mène en Ukraine.")
+
+
+def _with_memory(proj: Project) -> Project:
+    from workbench.memory.project import new_unit
+    from workbench.store.memory import add_units
+
+    add_units(proj, [new_unit("fr", "en", FIRST, "Few soldiers, little ammunition, poor gear.",
+                              "file", origin_ref="test.tmx")])
+    return proj
 
 
 def _units(project_dir: Path) -> list[tuple]:
@@ -65,15 +88,16 @@ def test_pipeline_on_an_executor_reads_the_project_in_pages_and_equals_local(
 
     glossary = load_csv(GLOSSARY)
     reports = {}
-    with Project(tmp_path / "local", create=True) as proj:
+    with _with_memory(Project(tmp_path / "local", create=True)) as proj:
         reports["local"] = run_pipeline(proj, [SEEDS], ["en"], engine="apertium",
                                         glossary=glossary, export_formats=["tmx"])
     _small_pages(monkeypatch)
     _never_all_at_once(monkeypatch)
-    with Project(tmp_path / "paged", create=True) as proj:
+    with _with_memory(Project(tmp_path / "paged", create=True)) as proj:
         reports["paged"] = run_pipeline(proj, [SEEDS], ["en"], engine="apertium",
                                         glossary=glossary, export_formats=["tmx"],
                                         executor=get_executor("local"))
+        assert proj.translations("en").filter(pl.col("engine") == "tm").height == 1
     local, paged = reports["local"], reports["paged"]
     assert local.translated["en"] > 100 and paged.translated == local.translated
     assert paged.aligned == local.aligned and paged.normalised == local.normalised

@@ -14,7 +14,7 @@ Opening the review app is the CLI's business (``workbench run`` ends with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,7 @@ def run_pipeline(
     from workbench.align.project import align_machine_translations
     from workbench.engines import get_engine
     from workbench.executors import Cost
-    from workbench.executors.project import align_on
+    from workbench.executors.project import align_on, normalise_on
     from workbench.glossary.project import normalise_project
     from workbench.glossary.protect import TermProtector
     from workbench.ingest import ingest_paths
@@ -139,8 +139,10 @@ def run_pipeline(
             f"confidence {review_threshold} to review")
         if glossary is not None:
             cost = Cost()
-            norm = normalise_project(project, glossary, tgt, executor=executor,
-                                     cost=cost if executor is not None else None)
+            if executor is None:
+                norm = normalise_project(project, glossary, tgt)
+            else:
+                norm = normalise_on(executor, project, glossary, tgt, cost=cost)
             if cost.shards:
                 say("normalise", f"cost: {cost.line()} ({executor.describe()})")
             report.normalised[tgt] = norm.changed
@@ -175,10 +177,20 @@ def check_inputs(paths: Sequence[Path]) -> None:
 
 
 def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> TermAccuracy:
-    """Term accuracy of the final ``tgt`` texts of the project's current documents."""
-    from workbench.glossary.protect import term_accuracy
+    """Term accuracy of the final ``tgt`` texts of the project's current documents, read
+    a page at a time (an archive's texts are never all held)."""
+    from workbench.executors.project import PAGE_ROWS
+    from workbench.glossary.protect import TermAccuracy, term_accuracy
 
-    pairs = project.pairs(tgt)
-    if pairs.is_empty():
+    total = TermAccuracy(glossary=glossary.hash)
+    after = seen = 0
+    while rows := project.final_texts_after(tgt, after, PAGE_ROWS):
+        after = rows[-1][0]
+        acc = term_accuracy([r[1] for r in rows], [r[2] for r in rows], glossary, src, tgt)
+        total.mentions += acc.mentions
+        total.correct += acc.correct
+        total.misses += [replace(m, index=m.index + seen) for m in acc.misses]
+        seen += len(rows)
+    if not seen:
         raise WorkbenchError(f"no {tgt} translations to measure term accuracy on")
-    return term_accuracy(pairs["source"].to_list(), pairs["target"].to_list(), glossary, src, tgt)
+    return total

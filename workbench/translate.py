@@ -15,10 +15,13 @@ Glossary term protection plugs in through the ``glossary`` parameter (see
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+import polars as pl
 
 from workbench.engines import Engine, Provenance, TranslationResult, engine_for, get_engine
 from workbench.errors import EmptyInputError, EngineError
@@ -194,92 +197,150 @@ def translate_project(
         raise ValueError("batch_size must be at least 1")
     eng = _as_engine(engine, device)
     docs = project.documents()
-    segments = project.segments()
-    if len(docs) == 0 or len(segments) == 0:
+    if len(docs) == 0 or docs["segments"].sum() == 0:
         raise EmptyInputError(f"project {project.root} has no documents; run `workbench ingest` first")
-    lang_of = dict(zip(docs["id"].to_list(), docs["lang"].to_list()))
     if document_ids is not None:
-        lang_of = {d: lang for d, lang in lang_of.items() if d in set(document_ids)}
-    by_src: dict[str, list[tuple[int, str]]] = {}
-    for row in segments.iter_rows(named=True):
-        src = lang_of.get(row["document_id"])  # None: an older version of a document
-        if src is None or not row["translatable"] or not row["text"].strip():
-            continue
-        by_src.setdefault(src, []).append((row["id"], row["text"]))
+        docs = docs.filter(pl.col("id").is_in(list(document_ids)))
+    by_src: dict[str, SegmentPages] = {}
+    if executor is None:  # one page: all the segments, read at once
+        held = _segments_by_language(project, docs)
+        counts = {src: len(segs) for src, segs in held.items()}
+        by_src = {src: (lambda segs=segs: iter([(segs, None)])) for src, segs in held.items()}
+    else:  # an archive: its segments are read from the store page by page, never all at once
+        counts = dict(docs.filter(pl.col("translatable") > 0).group_by("lang")
+                      .agg(pl.col("translatable").sum()).iter_rows())
+        only = set(docs["id"].to_list()) if document_ids is not None else None
+        by_src = {src: _segment_pages(project, src, only) for src in counts}
     if not by_src:
         where = "the selected documents have" if document_ids is not None else f"project {project.root} has"
         raise EmptyInputError(f"{where} no translatable segments")
 
     report = TranslateReport()
-    plan: list[tuple[str, str, Engine, TermProtection | None, Provenance, list[tuple[int, str]]]] = []
+    plan: list[tuple[str, str, Engine, TermProtection | None, Provenance, SegmentPages]] = []
     for tgt in targets:
-        for src, segs in sorted(by_src.items()):
+        for src, pages in sorted(by_src.items()):
             if src == tgt:
-                report.skipped.append(f"{len(segs)} segments already in {tgt}")
+                report.skipped.append(f"{counts.get(src, 0)} segments already in {tgt}")
                 continue
             concrete = engine_for(eng, src, tgt)  # fails before any work
             hook = _hook_for(glossary, concrete)
-            plan.append((src, tgt, concrete, hook, _provenance(concrete, src, tgt, hook), segs))
+            plan.append((src, tgt, concrete, hook, _provenance(concrete, src, tgt, hook), pages))
 
-    for src, tgt, concrete, hook, prov, segs in plan:
-        pr = PairReport(src, tgt, prov.engine, prov.model, prov.model_version, segments=len(segs))
+    for src, tgt, concrete, hook, prov, pages in plan:
+        pr = PairReport(src, tgt, prov.engine, prov.model, prov.model_version)
         report.pairs.append(pr)
-        done = project.translated_segment_ids(tgt, prov.engine, prov.model_version)
-        if tm_min is not None:
-            from workbench.memory.project import pretranslate
+        total = counts.get(src, 0)
+        finished = 0
 
-            tm_done, filled = pretranslate(project, src, tgt, [s for s in segs if s[0] not in done],
-                                           min_score=tm_min, glossary=_glossary_of(hook))
-            pr.from_tm = filled.filled
-            done = done | tm_done
-        todo = [(sid, text) for sid, text in segs if sid not in done]
-        pr.up_to_date = len(segs) - len(todo)
-        total = len(segs)
-        finished = pr.up_to_date
+        def advance(n: int, total: int = total, tgt: str = tgt) -> None:
+            nonlocal finished
+            finished += n
+            if progress and n:
+                progress(finished, max(total, finished), tgt)
+
+        def misses_per_page(src: str = src, tgt: str = tgt, hook: Any = hook, prov: Provenance = prov,
+                            pr: PairReport = pr, pages: SegmentPages = pages
+                            ) -> Iterator[dict[str, list[int]]]:
+            """Per page of segments: the texts to translate (with their segment ids) once
+            those already translated, filled from the translation memory or found in the
+            engine's memory are set aside and saved."""
+            for segs, documents in pages():
+                pr.segments += len(segs)
+                done = project.translated_segment_ids(
+                    tgt, prov.engine, prov.model_version,
+                    between=(segs[0][0], segs[-1][0]) if executor is not None else None)
+                if tm_min is not None:
+                    from workbench.memory.project import pretranslate
+
+                    tm_done, filled = pretranslate(project, src, tgt, [s for s in segs if s[0] not in done],
+                                                   min_score=tm_min, glossary=_glossary_of(hook),
+                                                   document_ids=documents)
+                    pr.from_tm += filled.filled
+                    done = done | tm_done
+                todo = [(sid, text) for sid, text in segs if sid not in done]
+                pr.up_to_date += len(segs) - len(todo)
+                advance(len(segs) - len(todo))
+                memory = project.tm_lookup(prov.engine, prov.model_version, src, tgt,
+                                           [t for _, t in todo])
+                hits = [(sid, text) for sid, text in todo if text in memory]
+                for start in range(0, len(hits), 500):
+                    chunk = hits[start:start + 500]
+                    project.save_translations(
+                        engine=prov.engine, model=prov.model, model_version=prov.model_version,
+                        source_lang=src, target_lang=tgt,
+                        rows=[(sid, text, *memory[text]) for sid, text in chunk],
+                    )
+                    pr.from_memory += len(chunk)
+                    advance(len(chunk))
+                misses: dict[str, list[int]] = {}
+                for sid, text in todo:
+                    if text not in memory:
+                        misses.setdefault(text, []).append(sid)
+                yield misses
+
         if progress:
-            progress(finished, total, tgt)
-        memory = project.tm_lookup(prov.engine, prov.model_version, src, tgt, [t for _, t in todo])
-        hits = [(sid, text) for sid, text in todo if text in memory]
-        for start in range(0, len(hits), 500):
-            chunk = hits[start:start + 500]
-            project.save_translations(
-                engine=prov.engine, model=prov.model, model_version=prov.model_version,
-                source_lang=src, target_lang=tgt,
-                rows=[(sid, text, *memory[text]) for sid, text in chunk],
-            )
-            pr.from_memory += len(chunk)
-            finished += len(chunk)
-            if progress:
-                progress(finished, total, tgt)
-        misses: dict[str, list[int]] = {}
-        for sid, text in todo:
-            if text not in memory:
-                misses.setdefault(text, []).append(sid)
-        unique = list(misses)
-        if executor is not None and unique:
+            progress(0, total, tgt)
+        if executor is not None:
             from workbench.executors import Cost
-            from workbench.executors.project import translate_unique
+            from workbench.executors.project import translate_on
 
             pr.cost = Cost()
-            batches = translate_unique(executor, unique, misses, concrete, src, tgt, prov=prov,
-                                       glossary=hook, device=device, batch_size=batch_size,
-                                       cost=pr.cost)
+            batches = translate_on(executor, misses_per_page(), concrete, src, tgt, prov=prov,
+                                   glossary=hook, device=device, batch_size=batch_size,
+                                   cost=pr.cost)
         else:
-            batches = _local_rows(concrete, unique, misses, src, tgt, hook, batch_size)
+            batches = (rows for misses in misses_per_page()
+                       for rows in _local_rows(concrete, list(misses), misses, src, tgt, hook,
+                                               batch_size))
         started = time.perf_counter()
-        for rows in batches:  # each batch (or shard) saved in its own transaction
-            project.save_translations(
-                engine=prov.engine, model=prov.model, model_version=prov.model_version,
-                source_lang=src, target_lang=tgt, rows=rows,
-            )
-            pr.translated += len(rows)
-            pr.batches += 1
-            finished += len(rows)
-            if pr.cost is not None:
-                pr.cost.wall_s = time.perf_counter() - started
-            if progress:
-                progress(finished, total, tgt)
+        # closed however the loop ends: an executor's workers stop with it, now
+        with contextlib.closing(batches):
+            for rows in batches:  # each batch (or shard) saved in its own transaction
+                project.save_translations(
+                    engine=prov.engine, model=prov.model, model_version=prov.model_version,
+                    source_lang=src, target_lang=tgt, rows=rows,
+                )
+                pr.translated += len(rows)
+                pr.batches += 1
+                if pr.cost is not None:
+                    pr.cost.wall_s = time.perf_counter() - started
+                advance(len(rows))
     return report
+
+
+#: Segments of one source language, page by page: ``(segment_id, text)`` lists, each
+#: with the ids of its documents (``None``: every document, one page of all).
+SegmentPages = Callable[[], Iterator[tuple[list[tuple[int, str]], list[int] | None]]]
+
+
+def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, list[tuple[int, str]]]:
+    """The translatable segments of ``docs`` per source language, read at once."""
+    lang_of = dict(zip(docs["id"].to_list(), docs["lang"].to_list()))
+    by_src: dict[str, list[tuple[int, str]]] = {}
+    for row in project.segments().iter_rows(named=True):
+        src = lang_of.get(row["document_id"])  # None: an older version of a document
+        if src is None or not row["translatable"] or not row["text"].strip():
+            continue
+        by_src.setdefault(src, []).append((row["id"], row["text"]))
+    return by_src
+
+
+def _segment_pages(project: Project, lang: str, documents: set[int] | None) -> SegmentPages:
+    """The translatable segments of the current ``lang`` documents (of ``documents``
+    when given), :data:`workbench.executors.project.PAGE_ROWS` at a time, by id."""
+    def pages() -> Iterator[tuple[list[tuple[int, str]], list[int] | None]]:
+        from workbench.executors import project as on_executor
+
+        after = 0
+        while True:
+            rows = project.translatable_segments_after(lang, after, on_executor.PAGE_ROWS)
+            if not rows:
+                return
+            after = rows[-1][0]
+            rows = [r for r in rows if r[2].strip() and (documents is None or r[1] in documents)]
+            if rows:
+                yield [(sid, text) for sid, _, text in rows], sorted({doc for _, doc, _ in rows})
+    return pages
 
 
 def _glossary_of(hook: TermProtection | None) -> Any:

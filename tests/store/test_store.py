@@ -221,3 +221,39 @@ def test_pairs_joins_mt_review_and_bead_confidence(project):
     approved = project.pairs("en", statuses=["approved"])
     assert approved["segment_id"].to_list() == [ids[1]]
     assert project.pairs("de").is_empty()
+
+
+def _pages(read, size):
+    """Every row of a keyset-paged read (``read(after, limit)``), page by page."""
+    pages, after = [], 0
+    while rows := read(after, size):
+        pages.append(rows)
+        after = rows[-1][0]
+    return pages
+
+
+def test_keyset_pages_cover_the_project_once_and_a_late_text_column_is_typed(project):
+    """Pages by id give every translatable segment, review and final text once, in id
+    order; and a column null in the first hundred rows (a debris reason after 150 plain
+    segments) is read as text, not refused."""
+    texts = [f"Phrase {i}." for i in range(150)]
+    doc = project.add_document(
+        source_path="a.txt", title="t", lang="fr", lang_confidence=0.99, fmt="text",
+        encoding="utf-8", content_hash="h",
+        paragraphs=[NewParagraph(" ".join(texts), "text", [NewSegment(t, True) for t in texts]),
+                    NewParagraph("•", "debris", [NewSegment("•", False, "bullet glyph")])])
+    assert project.segments(doc)["reason"].to_list()[-1] == "bullet glyph"
+    pages = _pages(lambda after, n: project.translatable_segments_after("fr", after, n), 40)
+    assert [len(p) for p in pages] == [40, 40, 40, 30]
+    assert [r[2] for p in pages for r in p] == texts
+    ids = [r[0] for p in pages for r in p]
+    assert ids == sorted(ids) and project.translatable_segments_after("en", 0, 40) == []
+    project.save_translations(engine="e", model="m", model_version="1", source_lang="fr",
+                              target_lang="en", rows=[(i, t, t.upper(), {}) for i, t in
+                                                      zip(ids, texts)])
+    assert project.translated_segment_ids("en", "e", "1", between=(ids[10], ids[19])) \
+        == set(ids[10:20])
+    reviews = _pages(lambda after, n: project.review_texts_after("en", after, n), 64)
+    assert [r for p in reviews for r in p] == project.review_texts("en")
+    finals = _pages(lambda after, n: project.final_texts_after("en", after, n), 64)
+    assert [r for p in finals for r in p] == [(i, t, t.upper()) for i, t in zip(ids, texts)]

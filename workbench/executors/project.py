@@ -1,25 +1,33 @@
 """A project's work on an executor (``workbench run ARCHIVE --executor ray``).
 
-- Translation: the texts a project run must translate (``translate_project``'s
-  unique misses, in its order) go out in shards of whole engine batches, and each
-  finished shard comes back as rows to save in one transaction. The project's own
-  resume (segments already translated by this engine and model version are
-  skipped) makes a rerun after a kill redo only the shards that were not saved.
+The driver never holds a whole archive: it reads the project :data:`PAGE_ROWS` rows
+at a time (keyset pages from the store), cuts shards from the pages only as the
+executor asks for them (the Ray executor keeps at most ``workers × in_flight``
+out), holds a shard's rows only while it is out, and saves each finished shard in
+one transaction. Workers get texts and return texts; only the driver speaks to
+the database (no worker opens a connection).
+
+- Translation (:func:`translate_on`): per page, the segments not translated yet by
+  this engine and model version (the resume: a rerun after a kill redoes only the
+  shards that were not saved), less the translation memory's fills and the
+  engine's memory hits, go out in shards of whole engine batches.
 - Alignment (:func:`align_on`): documents with their machine translations, read
   from the project one document at a time, aligned in shards of documents; each
   alignment is saved as its shard comes back (one transaction each, replacing
   the document's earlier beads, so a rerun is harmless).
-- Normalisation (:func:`normalise_shards`): final texts rewritten by the glossary
-  in shards; the changes of each shard come back to be saved with version checks.
+- Normalisation (:func:`normalise_on`): final texts read page by page, rewritten
+  by the glossary in shards; the changes of each shard come back to be saved with
+  version checks.
 
 The workers run the same functions as the local path, so results are identical.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workbench.align import DEFAULT_REVIEW_THRESHOLD
@@ -32,6 +40,9 @@ if TYPE_CHECKING:
 DEFAULT_SHARD_SIZE = 1024  # texts per shard, rounded up to whole batches
 DOCUMENTS_PER_SHARD = 8  # documents per alignment shard
 TEXTS_PER_SHARD = 2048  # final texts per normalisation shard
+#: Rows (segments, final texts) the driver reads from the project at a time on an
+#: executor: what it holds of an archive, besides the shards in flight.
+PAGE_ROWS = 10_000
 
 
 def _shards(items: Iterable[Any], size: int) -> Iterator[Shard]:
@@ -44,10 +55,9 @@ def _shards(items: Iterable[Any], size: int) -> Iterator[Shard]:
         yield Shard(index, chunk)
 
 
-def translate_unique(
+def translate_on(
     executor: Executor,
-    texts: list[str],
-    segment_ids: dict[str, list[int]],
+    pages: Iterable[dict[str, list[int]]],
     engine: Engine,
     src: str,
     tgt: str,
@@ -56,26 +66,50 @@ def translate_unique(
     glossary: Any = None,
     device: str = "auto",
     batch_size: int = 32,
-    shard_size: int = DEFAULT_SHARD_SIZE,
+    shard_size: int | None = None,
     cost: Cost | None = None,
 ) -> Iterator[list[tuple[int, str, str, dict]]]:
-    """Yield ``(segment_id, source, target, meta)`` rows, one list per finished shard,
-    for every segment of ``segment_ids[text]`` of each of ``texts``."""
+    """Yield ``(segment_id, source, target, meta)`` rows, one list per finished shard
+    (``shard_size`` texts, default :data:`DEFAULT_SHARD_SIZE`, rounded up to whole
+    batches), for the texts to translate of each page (``text -> segment ids``).
+
+    Pages are read only as the executor asks for shards, and a shard's texts are
+    held only while it is out, so the driver holds a page and the shards in flight,
+    however large the project. A text repeated within the texts not sent yet goes
+    out once; one repeated after its first shard left is translated again (the same
+    result) rather than remembered."""
     import json
 
     from workbench.executors.tasks import TranslateTask
 
-    per = max(batch_size, -(-shard_size // batch_size) * batch_size)
+    size = shard_size or DEFAULT_SHARD_SIZE
+    per = max(batch_size, -(-size // batch_size) * batch_size)
     task = TranslateTask(engine.name, src, tgt, kind="segments", device=device, glossary=glossary,
                          batch_size=batch_size, expect_version=prov.model_version)
-    shards = (Shard(i, texts[start:start + per]) for i, start in enumerate(range(0, len(texts), per)))
-    for result in executor.map(task, shards):
-        if cost is not None:
-            cost.add(result)
-        chunk = texts[result.index * per:(result.index + 1) * per]
-        yield [(sid, text, target, json.loads(meta))
-               for text, target, meta in zip(chunk, result.columns["target"], result.columns["meta"])
-               for sid in segment_ids[text]]
+    held: dict[int, dict[str, list[int]]] = {}  # shard index -> its texts' segment ids
+
+    def shards() -> Iterator[Shard]:
+        waiting: dict[str, list[int]] = {}
+        index = 0
+        for page in itertools.chain(pages, [None]):
+            if page is not None:
+                for text, ids in page.items():
+                    waiting.setdefault(text, []).extend(ids)
+            while len(waiting) >= per or (page is None and waiting):
+                texts = list(itertools.islice(waiting, per))
+                held[index] = {text: waiting.pop(text) for text in texts}
+                yield Shard(index, texts)
+                index += 1
+
+    with contextlib.closing(executor.map(task, shards())) as results:
+        for result in results:
+            if cost is not None:
+                cost.add(result)
+            ids = held.pop(result.index)
+            yield [(sid, text, target, json.loads(meta))
+                   for (text, sids), target, meta in zip(ids.items(), result.columns["target"],
+                                                         result.columns["meta"])
+                   for sid in sids]
 
 
 def align_on(
@@ -102,20 +136,21 @@ def align_on(
             held[shard.index] = shard.items
             yield shard
     start = time.perf_counter()
-    for result in executor.map(AlignTask(concepts), shards()):
-        if cost is not None:
-            cost.add(result)
-            cost.wall_s = time.perf_counter() - start
-        items = held.pop(result.index)
-        for k, (item, alignment) in enumerate(zip(items, result.columns["alignment"])):
-            results[(result.index, k)] = store_machine_alignment(
-                project, item, alignment, tgt_lang, review_threshold)
+    with contextlib.closing(executor.map(AlignTask(concepts), shards())) as done:
+        for result in done:
+            if cost is not None:
+                cost.add(result)
+                cost.wall_s = time.perf_counter() - start
+            items = held.pop(result.index)
+            for k, (item, alignment) in enumerate(zip(items, result.columns["alignment"])):
+                results[(result.index, k)] = store_machine_alignment(
+                    project, item, alignment, tgt_lang, review_threshold)
     return [results[key] for key in sorted(results)]
 
 
 def normalise_shards(
     executor: Executor,
-    rows: Sequence[tuple[int, str, int, str]],
+    rows: Iterable[tuple[int, str, int, str]],
     glossary: Any,
     lang: str,
     *,
@@ -124,23 +159,60 @@ def normalise_shards(
 ) -> Iterator[Any]:
     """For ``(segment_id, text, version, status)`` rows, yield per finished shard the
     rows the glossary changes, as :func:`workbench.glossary.project.normalise_preview`'s
-    frame (``segment_id, version, status, target, normalised``)."""
+    frame (``segment_id, version, status, target, normalised``). ``rows`` are drawn as
+    the executor asks for shards; a shard's rows are held while it is out."""
     import polars as pl
 
     from workbench.executors.tasks import NormaliseTask
 
     schema = {"segment_id": pl.Int64, "version": pl.Int64, "status": pl.String,
               "target": pl.String, "normalised": pl.String}
-    per = max(1, texts_per_shard)
-    shards = (Shard(i, [r[1] for r in rows[start:start + per]])
-              for i, start in enumerate(range(0, len(rows), per)))
+    held: dict[int, list[Any]] = {}
+
+    def shards() -> Iterator[Shard]:
+        for shard in _shards(rows, max(1, texts_per_shard)):
+            held[shard.index] = shard.items
+            yield Shard(shard.index, [r[1] for r in shard.items])
     start = time.perf_counter()
-    for result in executor.map(NormaliseTask(glossary, lang, kind="texts"), shards):
-        if cost is not None:
-            cost.add(result)
-            cost.wall_s = time.perf_counter() - start
-        chunk = rows[result.index * per:(result.index + 1) * per]
-        changed = [(seg, version, status, text, new)
-                   for (seg, text, version, status), new in zip(chunk, result.columns["text"])
-                   if new != text]
-        yield pl.DataFrame(changed, schema=schema, orient="row")
+    with contextlib.closing(executor.map(NormaliseTask(glossary, lang, kind="texts"),
+                                         shards())) as results:
+        for result in results:
+            if cost is not None:
+                cost.add(result)
+                cost.wall_s = time.perf_counter() - start
+            changed = [(seg, version, status, text, new)
+                       for (seg, text, version, status), new in zip(held.pop(result.index),
+                                                                    result.columns["text"])
+                       if new != text]
+            yield pl.DataFrame(changed, schema=schema, orient="row")
+
+
+def normalise_on(
+    executor: Executor,
+    project: Project,
+    glossary: Any,
+    lang: str,
+    *,
+    cost: Cost | None = None,
+) -> Any:
+    """:func:`workbench.glossary.project.normalise_project` (all documents, texts not
+    approved yet) on ``executor``: the final texts are read from the project
+    :data:`PAGE_ROWS` at a time and each shard's changes saved as it comes back. Returns its
+    ``NormaliseReport``."""
+    from workbench.glossary.project import UNREVIEWED, NormaliseReport, apply_normalisation
+
+    checked = 0
+
+    def rows() -> Iterator[Any]:
+        nonlocal checked
+        after = 0
+        while batch := project.review_texts_after(lang, after, PAGE_ROWS):
+            after = batch[-1].segment_id
+            checked += len(batch)
+            yield from (r for r in batch if r.status in UNREVIEWED)
+    saved = conflicts = 0
+    with contextlib.closing(normalise_shards(executor, rows(), glossary, lang, cost=cost)) as batches:
+        for changes in batches:
+            done, clashed = apply_normalisation(project, changes, lang)
+            saved, conflicts = saved + done, conflicts + clashed
+    return NormaliseReport(lang, checked, saved, conflicts, glossary.version)

@@ -567,10 +567,12 @@ class Prefill:
 
 
 def pretranslate(project: Project, src: str, tgt: str, segments: Sequence[tuple[int, str]], *,
-                 min_score: int = PRETRANSLATE_MIN_SCORE, glossary: Any | None = None
-                 ) -> tuple[set[int], Prefill]:
+                 min_score: int = PRETRANSLATE_MIN_SCORE, glossary: Any | None = None,
+                 document_ids: Sequence[int] | None = None) -> tuple[set[int], Prefill]:
     """Fill ``segments`` (``(id, text)``) that have a context or 100% match (or one at
     or above ``min_score``) from the memory before machine translation.
+    ``document_ids``: the documents of ``segments`` when known (one page of an
+    archive); only their segments' contexts are read.
 
     The fill is stored as a translation of engine ``tm`` whose model is its label
     (``TM context``, ``TM 100%``, ``TM 87%``) and whose meta holds the origin; the
@@ -588,7 +590,7 @@ def pretranslate(project: Project, src: str, tgt: str, segments: Sequence[tuple[
     index = MemoryIndex(project, src, tgt, glossary=glossary)
     if store.count_units(project) == 0:
         return {sid for sid, _ in segments if sid in done}, report
-    ctx = store.segment_contexts(project)
+    ctx = store.segment_contexts(project, document_ids or None)
     around = {r[0]: (r[1], r[2]) for r in ctx.select("segment_id", "context_before",
                                                      "context_after").iter_rows()}
     from workbench.inline_mt import place

@@ -227,7 +227,9 @@ class Database:
         rows = cur.fetchall()
         if not rows:
             return pl.DataFrame({c: [] for c in columns})
-        return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row")
+        # every row decides the types: a column null in the first rows is not typed Null
+        return pl.DataFrame([tuple(r) for r in rows], schema=columns, orient="row",
+                            infer_schema_length=None)
 
     def data_signature(self) -> tuple[int, int]:
         """Changes whenever the database does (through this connection or another one):

@@ -74,6 +74,17 @@ class Documents(Database):
             params,
         )
 
+    def translatable_segments_after(self, lang: str, after: int, limit: int
+                                    ) -> list[tuple[int, int, str]]:
+        """``(id, document_id, text)`` of up to ``limit`` translatable segments of the
+        current ``lang`` documents with an id over ``after``, by id: one page of a pass
+        over an archive that never holds all its segments (keyset pagination)."""
+        return [tuple(r) for r in self.conn.execute(
+            """SELECT s.id, s.document_id, s.text FROM segments s
+               JOIN documents d ON d.id = s.document_id
+               WHERE d.is_current = 1 AND d.lang = ? AND s.translatable = 1 AND s.id > ?
+               ORDER BY s.id LIMIT ?""", (lang, after, limit))]
+
     def document(self, document_id: int) -> sqlite3.Row:
         row = self.find_document(document_id)
         if row is None:

@@ -65,6 +65,27 @@ class Reviews(Database):
             params += list(document_ids)
         return [ReviewText(*r) for r in self.conn.execute(sql + " ORDER BY r.segment_id", params)]
 
+    def review_texts_after(self, target_lang: str, after: int, limit: int) -> list[ReviewText]:
+        """Up to ``limit`` of :meth:`review_texts` (all documents) with a segment id over
+        ``after``: one page of a pass that never holds them all (keyset pagination)."""
+        return [ReviewText(*r) for r in self.conn.execute(
+            """SELECT r.segment_id, r.text, r.version, r.status FROM reviews r
+               JOIN segments s ON s.id = r.segment_id
+               WHERE r.target_lang = ? AND r.segment_id > ? ORDER BY r.segment_id LIMIT ?""",
+            (target_lang, after, limit))]
+
+    def final_texts_after(self, target_lang: str, after: int, limit: int
+                          ) -> list[tuple[int, str, str]]:
+        """``(segment_id, source, final text)`` of the current documents' reviews into
+        ``target_lang`` (the rows of :meth:`pairs`), up to ``limit`` with a segment id over
+        ``after``, by segment id (keyset pagination)."""
+        return [tuple(r) for r in self.conn.execute(
+            """SELECT r.segment_id, s.text, r.text FROM reviews r
+               JOIN segments s ON s.id = r.segment_id
+               JOIN documents d ON d.id = s.document_id
+               WHERE r.target_lang = ? AND d.is_current = 1 AND r.segment_id > ?
+               ORDER BY r.segment_id LIMIT ?""", (target_lang, after, limit))]
+
     def review(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
         return self.conn.execute(
             "SELECT * FROM reviews WHERE segment_id = ? AND target_lang = ?",

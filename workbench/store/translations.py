@@ -101,12 +101,17 @@ class Translations(Database):
                WHERE s.document_id = ? AND s.translatable = 1 ORDER BY s.idx""",
             (target_lang, engine, document_id))]
 
-    def translated_segment_ids(self, target_lang: str, engine: str,
-                               model_version: str) -> set[int]:
-        """Segments that already have a translation by this engine and model version."""
-        return {r[0] for r in self.conn.execute(
-            "SELECT segment_id FROM translations WHERE target_lang = ? AND engine = ? "
-            "AND model_version = ?", (target_lang, engine, model_version))}
+    def translated_segment_ids(self, target_lang: str, engine: str, model_version: str,
+                               *, between: tuple[int, int] | None = None) -> set[int]:
+        """Segments that already have a translation by this engine and model version
+        (with an id in ``between``'s closed range when given: one page's worth)."""
+        sql = ("SELECT segment_id FROM translations WHERE target_lang = ? AND engine = ? "
+               "AND model_version = ?")
+        params: tuple = (target_lang, engine, model_version)
+        if between is not None:
+            sql += " AND segment_id BETWEEN ? AND ?"
+            params += between
+        return {r[0] for r in self.conn.execute(sql, params)}
 
     def has_translation(self, segment_id: int, target_lang: str, text: str) -> bool:
         """Whether some engine translated the segment into ``text``."""

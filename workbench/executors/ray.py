@@ -41,7 +41,7 @@ from workbench.executors import Shard, ShardResult, ShardSource, Task, close_loa
 
 #: Object store size for a runtime this executor starts (bytes); ``RAY_OBJECT_STORE_MB`` overrides.
 DEFAULT_OBJECT_STORE_MB = 400
-INSTALL_HINT = "install it with `pip install 'ray>=2.40'` (or `pip install -e .[ray]`)"
+INSTALL_HINT = "install it with `pip install 'ray[data]>=2.60'` (or `pip install -e .[ray]`)"
 
 
 def _import_ray() -> Any:
@@ -140,7 +140,10 @@ class RayExecutor:
             return
         ray = self._connect()
         size = min(self._pool_size(ray), len(source))  # no idle actors for a short input
-        from ray.data import ActorPoolStrategy
+        try:
+            from ray.data import ActorPoolStrategy
+        except ImportError as exc:  # Ray without its data extra (pandas, pyarrow, fsspec)
+            raise WorkbenchError(f"--executor ray needs Ray Data ({exc}); {INSTALL_HINT}") from exc
 
         _quiet_ray_data()
         ds = ray.data.read_datasource(_datasource_class()(source), num_cpus=0)

@@ -31,7 +31,7 @@ from typing import Any
 
 from workbench.engines import Provenance
 from workbench.errors import EmptyInputError, EncodingError, InputError
-from workbench.executors import Cost, Executor, Shard, Task, get_executor
+from workbench.executors import Cost, Executor, Shard, ShardSource, Task, get_executor
 from workbench.executors.shards import ShardStore
 
 DEFAULT_SHARD_SIZE = 2048  # sentences (lines) per shard
@@ -184,6 +184,54 @@ def _parquet_shards(path: Path, column: str, bounds: Sequence[tuple[int, int]],
             yield Shard(i, [t if isinstance(t, str) else "" for t in chunk.column(0).to_pylist()])
 
 
+def _raw_shards(path: Path, bounds: Sequence[tuple[int, int]], skip: Container[int] = frozenset()
+                ) -> Iterator[Shard]:
+    """Raw lines (bytes with their line ends) of ``path`` in shards of ``bounds``."""
+    with open(path, "rb") as fh:
+        for i, (a, b) in enumerate(bounds):
+            items = list(itertools.islice(fh, b - a))
+            if i not in skip:
+                yield Shard(i, items)
+
+
+@dataclass
+class FileShards(ShardSource):
+    """The unfinished shards of an input file or folder, read as they are asked for.
+    It pickles small (paths and bounds, not texts): the ray executor iterates it in a
+    Ray Data read task on the driver's node.
+
+    ``kind``: ``lines`` (decoded text lines), ``parquet`` (``column``'s texts),
+    ``articles`` (``(name, bytes)`` of ``files``, names relative to ``path``) or
+    ``raw`` (bytes lines with their line ends, for glossary apply)."""
+
+    kind: str
+    path: Path
+    bounds: list[tuple[int, int]]
+    finished: frozenset[int] = frozenset()
+    column: str = "text"
+    files: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.path = self.path.resolve()  # Ray workers do not share the driver's working folder
+
+    def __len__(self) -> int:
+        return sum(1 for i in range(len(self.bounds)) if i not in self.finished)
+
+    def __iter__(self) -> Iterator[Shard]:
+        if self.kind == "lines":
+            return line_shards(self.path, self.bounds, self.finished)
+        if self.kind == "parquet":
+            return _parquet_shards(self.path, self.column, self.bounds, self.finished)
+        if self.kind == "raw":
+            return _raw_shards(self.path, self.bounds, self.finished)
+        return self._articles()
+
+    def _articles(self) -> Iterator[Shard]:
+        for i, (a, b) in enumerate(self.bounds):
+            if i not in self.finished:
+                yield Shard(i, [(name, (self.path / name).read_bytes()) for name in self.files[a:b]])
+
+
 def _round_up(n: int, multiple: int) -> int:
     return max(multiple, -(-n // multiple) * multiple)
 
@@ -228,14 +276,19 @@ def _article_files(folder: Path) -> list[Path]:
 # -- running -------------------------------------------------------------------
 
 
-def _drive(store: ShardStore, executor: Executor, task: Task, todo: Iterator[Shard],
-           total: int, report: ArchiveReport, progress: ShardProgress | None) -> None:
-    """Run the unfinished shards and store each as it finishes."""
-    done = report.resumed
+def _drive(store: ShardStore, executor: Executor, task: Task, todo: FileShards,
+           report: ArchiveReport, progress: ShardProgress | None) -> None:
+    """Run the unfinished shards and store each as it finishes (once: a shard Ray
+    ran twice is stored once)."""
+    done, total = report.resumed, len(todo.bounds)
     start = time.perf_counter()
     if progress:
         progress(done, total, 0, 0.0)
+    stored: set[int] = set()
     for result in executor.map(task, todo):
+        if result.index in stored:
+            continue
+        stored.add(result.index)
         store.save(result)
         report.cost.add(result)
         done += 1
@@ -346,18 +399,12 @@ def translate_archive(
     finished = store.done()
     report.resumed = len(finished & set(range(len(bounds))))
 
-    def articles() -> Iterator[Shard]:
-        for i, (a, b) in enumerate(bounds):
-            if i not in finished:
-                yield Shard(i, [(str(p.relative_to(inp)), p.read_bytes()) for p in files[a:b]])
-
-    todo = {"lines": lambda: line_shards(inp, bounds, finished),
-            "parquet": lambda: _parquet_shards(inp, column, bounds, finished),
-            "articles": articles}[kind]
+    todo = FileShards(kind, inp, bounds, frozenset(finished), column,
+                      [str(p.relative_to(inp)) for p in files])
     own = executor is None
     executor = executor or get_executor("local")
     try:
-        _drive(store, executor, task, todo(), len(bounds), report, progress)
+        _drive(store, executor, task, todo, report, progress)
     finally:
         if own:
             executor.close()
@@ -468,24 +515,13 @@ def normalise_archive(
     finished = store.done()
     report.resumed = len(finished & set(range(shards)))
 
-    def todo() -> Iterator[Shard]:
-        with open(inp, "rb") as fh:
-            batch: list[bytes] = []
-            index = 0
-            for raw in fh:
-                batch.append(raw)
-                if len(batch) == shard_lines:
-                    if index not in finished:
-                        yield Shard(index, batch)
-                    batch, index = [], index + 1
-            if batch and index not in finished:
-                yield Shard(index, batch)
-
+    bounds = [(s, min(s + shard_lines, lines)) for s in range(0, lines, shard_lines)]
     task = NormaliseTask(glossary, lang, shard_lines, where=str(inp))
     own = executor is None
     executor = executor or get_executor("local")
     try:
-        _drive(store, executor, task, todo(), shards, report, progress)
+        _drive(store, executor, task, FileShards("raw", inp, bounds, frozenset(finished)),
+               report, progress)
     finally:
         if own:
             executor.close()

@@ -3,9 +3,12 @@ same output as the local path on the seeds (tiny Argos model, articles segmented
 in the workers), on a 20,000-line file (Apertium, long-lived pipelines in the
 workers, against the local one-process-per-batch reference), on Parquet with
 other columns, in a project (translation, alignment, normalisation) and for
-glossary apply; a worker killed mid-run is restarted without duplicated or lost
-shards; a driver killed mid-run leaves no output, and a rerun redoes only the
-unfinished shards; the driver keeps a bounded number of shards out."""
+glossary apply; file mode runs on Ray Data (the input read in a Ray Data read
+task, not by the driver; a workbench error in an actor comes back as itself; a
+stopped run releases the actor pool); a worker killed mid-run is restarted
+without duplicated or lost shards; a driver killed mid-run leaves no output, and
+a rerun redoes only the unfinished shards; for a project's rows the driver keeps
+a bounded number of shards out."""
 
 from __future__ import annotations
 
@@ -54,7 +57,8 @@ def test_seed_articles_with_the_tiny_argos_model_equal_local(ray_runtime: str, t
     assert a.columns[:6] == ["document", "paragraph", "segment", "source", "translatable", "reason"]
     assert set(a.filter(pl.col("translatable"))["engine"]) == {"argos"}
     assert (a.filter(~pl.col("translatable"))["target"] == "").all()  # debris is not translated
-    assert rep.executor.startswith("ray: 2 workers") and local.rows == rep.rows == 5
+    # the 5 articles are one shard: one actor, not a second one loading the model for nothing
+    assert rep.executor.startswith("ray: 1 worker (") and local.rows == rep.rows == 5
 
 
 @needs_apertium
@@ -66,6 +70,7 @@ def test_20000_lines_equal_local_in_input_order(ray_runtime: str, big_file, tmp_
     assert out.read_text(encoding="utf-8").split("\n")[:-1] == ref
     live = sum(1 for line in path.read_text(encoding="utf-8").split("\n") if line.strip())
     assert rep.shards == 10 and len(rep.cost.workers) == 2 and rep.cost.sentences == live
+    assert "Ray Data actor pool" in rep.executor
     assert rep.cost.cpu_s > 0 and rep.cost.sentences_per_s > 0
 
 
@@ -121,6 +126,74 @@ def test_a_killed_driver_leaves_no_output_and_a_rerun_does_only_the_rest(
     assert rep.resumed == finished and rep.cost.shards == 16 - finished
     assert out.read_text(encoding="utf-8").split("\n")[:-1] == ref[:4000]
     assert not parts.exists()
+
+
+@needs_apertium
+def test_file_shards_are_read_in_a_ray_data_read_task_not_by_the_driver(
+        ray_runtime: str, big_file, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver plans the shards but never reads them: iterating the shard source
+    in this process fails, and the Ray run still translates every line."""
+    from workbench.archive import FileShards
+
+    def not_here(self):
+        raise AssertionError("the driver read the shards")
+    monkeypatch.setattr(FileShards, "__iter__", not_here)
+    path, ref = big_file
+    part = _first_lines(path, 1000, tmp_path)
+    with pytest.raises(AssertionError, match="the driver read"):
+        translate_archive(part, tmp_path / "local.en", "fr", "en", engine="apertium",
+                          batch_size=250, shard_size=250)
+    rep = translate_archive(part, tmp_path / "part.en", "fr", "en", engine="apertium",
+                            batch_size=250, shard_size=250, executor=ray())
+    assert (tmp_path / "part.en").read_text(encoding="utf-8").split("\n")[:-1] == ref[:1000]
+    assert rep.cost.shards == 4 and "Ray Data actor pool" in rep.executor
+
+
+class Stop(Exception):
+    pass
+
+
+def _free_cpus(expected: float, within: float = 30.0) -> bool:
+    import ray as ray_module
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if ray_module.available_resources().get("CPU", 0.0) >= expected:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+@needs_apertium
+def test_ray_data_errors_and_stops_release_the_actor_pool(ray_runtime: str, big_file,
+                                                          tmp_path: Path) -> None:
+    """A workbench error raised in the actors (here: another model version than the
+    driver's) reaches the driver as itself, once; a run stopped by the caller after
+    one shard (as Ctrl+C would) gives the CPUs back, and its rerun does the rest."""
+    from workbench.archive import FileShards
+    from workbench.errors import EngineError
+    from workbench.executors.tasks import TranslateTask
+
+    path, ref = big_file
+    part = _first_lines(path, 2000, tmp_path)
+    source = FileShards("lines", part, [(0, 1000), (1000, 2000)])
+    task = TranslateTask("apertium", "fr", "en", batch_size=500, expect_version="not-installed-1.0")
+    with pytest.raises(EngineError, match="install the same model"):
+        list(ray().map(task, source))
+    assert _free_cpus(2)
+
+    def stop_after_one(done: int, total: int, sentences: int, seconds: float) -> None:
+        if done == 1:
+            raise Stop
+    out = tmp_path / "part.en"
+    with pytest.raises(Stop):
+        translate_archive(part, out, "fr", "en", engine="apertium", batch_size=250,
+                          shard_size=250, executor=ray(), progress=stop_after_one)
+    assert not out.exists() and _free_cpus(2)
+    rep = translate_archive(part, out, "fr", "en", engine="apertium", batch_size=250,
+                            shard_size=250, executor=ray())
+    assert rep.resumed >= 1 and rep.cost.shards == 8 - rep.resumed
+    assert out.read_text(encoding="utf-8").split("\n")[:-1] == ref[:2000]
 
 
 @needs_apertium
@@ -259,8 +332,9 @@ def test_workbench_run_on_ray_reports_each_steps_cost_and_equals_local(
 
 
 def test_the_driver_keeps_at_most_workers_times_in_flight_shards_out(ray_runtime: str) -> None:
-    """Shards are drawn from the input only as earlier ones come back: never more than
-    ``workers * in_flight`` are out at once, however many there are."""
+    """Shards drawn on the driver (a project's rows, on Ray Core actors) are drawn only
+    as earlier ones come back: never more than ``workers * in_flight`` are out at once,
+    however many there are."""
     from workbench.executors import Shard
     from workbench.executors.tasks import NormaliseTask
     from workbench.glossary import load_csv

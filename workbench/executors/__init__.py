@@ -9,7 +9,10 @@ order by ``Shard.index``).
 - ``local`` (:mod:`workbench.executors.local`): in this process, one shard
   after the other; today's path.
 - ``ray`` (:mod:`workbench.executors.ray`): a pool of Ray actors, each loading
-  the task once, on a local Ray runtime or an existing cluster.
+  the task once, on a local Ray runtime or an existing cluster. Shards that
+  read themselves (a :class:`ShardSource`: a file's shard plan) become a Ray
+  Dataset streamed through a Ray Data actor pool; any other iterable (a
+  project's rows, drawn on the driver) goes to Ray Core actors.
 
 Ray is imported only when the ``ray`` executor is chosen.
 """
@@ -48,6 +51,20 @@ class ShardResult:
     worker: str = ""
 
 
+class ShardSource:
+    """Shards that read themselves: a picklable plan of an input (a path, shard
+    bounds, the shards already finished) whose iteration reads the input and yields
+    the unfinished shards in order. The local executor iterates it here; the ray
+    executor iterates it inside a Ray Data read task on the driver's node, so the
+    driver never holds the shards. ``len()`` is how many shards it yields."""
+
+    def __iter__(self) -> Iterator[Shard]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+
 #: A loaded task: turns one shard into its result. It may have a ``close()`` that
 #: stops what loading started (Apertium's long-lived pipelines).
 ShardFunction = Callable[[Shard], ShardResult]
@@ -75,7 +92,8 @@ class Executor(Protocol):
     name: str
 
     def map(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
-        """Yield one result per shard, as shards finish (any order)."""
+        """Yield one result per shard, as shards finish (any order). ``shards`` may be
+        a :class:`ShardSource`."""
         ...
 
     def describe(self) -> str:

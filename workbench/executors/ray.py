@@ -7,29 +7,41 @@ end); with one (``ray start --head`` printed it) it joins that cluster. If this
 process is already connected to Ray (``ray.init`` was called), that runtime is
 used and left running.
 
-The driver keeps at most ``in_flight`` shards per worker submitted, so its
-memory stays bounded however large the archive; shards go to the least busy
-actor. Actors are restarted by Ray when their process dies and the shard they
-held is run again (``max_restarts``/``max_task_retries``); the caller writes
-results keyed by shard index, so a retried shard is never written twice.
+Two ways in, one pool shape:
 
-``import ray`` happens here only, when this executor is chosen.
+- **A file's shards** (a :class:`~workbench.executors.ShardSource`: ``workbench
+  translate`` and ``glossary apply`` in file mode) run on **Ray Data**: the source
+  is read as a Ray Dataset, one row per shard (a read task pinned to the driver's
+  node, where the input is, taking no CPU), and streamed through ``map_batches``
+  with a callable class on an actor pool (``ActorPoolStrategy(size=workers)``,
+  ``num_cpus``/``num_gpus`` per actor), each actor loading the task once in its
+  constructor. Ray Data's streaming executor bounds how far the read runs ahead
+  (its object-store budget); the driver only receives finished shards. Actors are
+  restarted by Ray when their process dies and their shards run again.
+- **Any other iterable** (a project's rows, which only the driver can read from its
+  database connection) runs on Ray Core actors: the driver keeps at most
+  ``in_flight`` shards per worker submitted and sends shards to the least busy
+  actor (``max_restarts``/``max_task_retries`` retry a dead actor's shards).
+
+Either way the caller stores results keyed by shard index, so a retried shard is
+never written twice. ``import ray`` happens here only, when this executor is chosen.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import pickle
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.executors import Shard, ShardResult, Task
+from workbench.executors import Shard, ShardResult, ShardSource, Task, close_loaded
 
 #: Object store size for a runtime this executor starts (bytes); ``RAY_OBJECT_STORE_MB`` overrides.
 DEFAULT_OBJECT_STORE_MB = 400
-INSTALL_HINT = "install it with `pip install 'ray>=2.40'` (or `pip install -e .[ray]`)"
+INSTALL_HINT = "install it with `pip install 'ray[data]>=2.60'` (or `pip install -e .[ray]`)"
 
 
 def _import_ray() -> Any:
@@ -112,6 +124,44 @@ class RayExecutor:
     # -- work ----------------------------------------------------------------
 
     def map(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
+        if isinstance(shards, ShardSource):
+            return self._map_dataset(task, shards)
+        return self._map_actors(task, shards)
+
+    def _describe(self, ray: Any, size: int, how: str) -> None:
+        where = ray.get_runtime_context().gcs_address
+        self._used = (f"ray: {size} worker{'s' if size != 1 else ''} ({self.cpus_per_worker:g} CPU"
+                      + (f", {self.gpus_per_worker:g} GPU" if self.gpus_per_worker else "")
+                      + f" each, {how}) on {where}")
+
+    def _map_dataset(self, task: Task, source: ShardSource) -> Iterator[ShardResult]:
+        """The source as a Ray Dataset of shards, through a Ray Data actor pool."""
+        if not len(source):  # everything already done: do not start Ray at all
+            return
+        ray = self._connect()
+        size = min(self._pool_size(ray), len(source))  # no idle actors for a short input
+        try:
+            from ray.data import ActorPoolStrategy
+        except ImportError as exc:  # Ray without its data extra (pandas, pyarrow, fsspec)
+            raise WorkbenchError(f"--executor ray needs Ray Data ({exc}); {INSTALL_HINT}") from exc
+
+        _quiet_ray_data()
+        ds = ray.data.read_datasource(_datasource_class()(source), num_cpus=0)
+        ds = ds.map_batches(
+            ShardActor, fn_constructor_args=(task,), batch_size=1, batch_format="pyarrow",
+            compute=ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=self.in_flight),
+            num_cpus=self.cpus_per_worker, num_gpus=self.gpus_per_worker or None)
+        self._describe(ray, size, "Ray Data actor pool")
+        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+            for blob in batch.column("result").to_pylist():
+                outcome = pickle.loads(blob)
+                if isinstance(outcome, ShardResult):
+                    yield outcome
+                else:  # (error class, message): a workbench error raised in an actor
+                    raise outcome[0](outcome[1])
+
+    def _map_actors(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
+        """Shards drawn from the driver, on Ray Core actors."""
         shards = iter(shards)
         first = next(shards, None)
         if first is None:  # everything already done: do not start Ray at all
@@ -127,10 +177,7 @@ class RayExecutor:
         # constructor argument, which Ray could not restore after a restart if lost).
         task_box = [ray.put(task)]
         actors = [worker_cls.options(**opts).remote() for _ in range(size)]
-        where = ray.get_runtime_context().gcs_address
-        self._used = (f"ray: {size} worker{'s' if size != 1 else ''} ({self.cpus_per_worker:g} CPU"
-                      + (f", {self.gpus_per_worker:g} GPU" if self.gpus_per_worker else "")
-                      + f" each) on {where}")
+        self._describe(ray, size, "Ray Core actors")
         busy = {i: 0 for i in range(len(actors))}
         pending: dict[Any, int] = {}  # object ref -> actor number
 
@@ -204,3 +251,85 @@ def _worker_class(ray: Any) -> Any:
 
         _WORKER_CLASS = ray.remote(ShardWorker)
     return _WORKER_CLASS
+
+
+def _quiet_ray_data() -> None:
+    """Ray Data without its own progress bars and start/finish notices (the command
+    has its bar over shards and its cost line); warnings and errors still show."""
+    from ray.data import DataContext
+
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    ctx.enable_auto_log_stats = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
+
+
+_DATASOURCE_CLASS: Any = None
+
+
+def _datasource_class() -> Any:
+    """A Ray Data datasource over a :class:`ShardSource` (defined on first use: importing
+    this module never imports Ray). One read task iterates the source and yields one
+    block per shard (``index``, ``shard``: the pickled :class:`Shard`); it runs on the
+    driver's node, where the input files are."""
+    global _DATASOURCE_CLASS
+    if _DATASOURCE_CLASS is None:
+        import pyarrow as pa
+        from ray.data import Datasource, ReadTask
+        from ray.data.block import BlockMetadata
+
+        class ShardDatasource(Datasource):
+            def __init__(self, source: ShardSource) -> None:
+                super().__init__()
+                self.source = source
+
+            @property
+            def supports_distributed_reads(self) -> bool:
+                return False  # the input is on the driver's node
+
+            def estimate_inmemory_data_size(self) -> int | None:
+                return None
+
+            def get_read_tasks(self, parallelism: int, per_task_row_limit: int | None = None,
+                               data_context: Any = None) -> list[Any]:
+                source = self.source
+
+                def read() -> Iterator[Any]:
+                    for shard in source:
+                        yield pa.table({"index": pa.array([shard.index], pa.int64()),
+                                        "shard": pa.array([pickle.dumps(shard)], pa.binary())})
+                meta = BlockMetadata(num_rows=len(source), size_bytes=None, input_files=None,
+                                     exec_stats=None)
+                return [ReadTask(read, meta)]
+
+        _DATASOURCE_CLASS = ShardDatasource
+    return _DATASOURCE_CLASS
+
+
+class ShardActor:
+    """The callable class of the Ray Data actor pool: loads the task once, in its
+    constructor, then runs one shard per batch. A workbench error (a model missing on
+    this node, another model version, bad input) comes back as a result row, so the
+    driver raises it as itself, once, instead of Ray restarting the actor."""
+
+    def __init__(self, task: Task) -> None:
+        self._run: Any = None
+        self._error: tuple[type, str] | None = None
+        try:
+            self._run = task.load()
+        except WorkbenchError as exc:
+            self._error = (type(exc), str(exc))
+
+    def __call__(self, batch: Any) -> dict[str, list[Any]]:
+        out = []
+        for blob in batch.column("shard").to_pylist():
+            try:
+                outcome = self._error or self._run(pickle.loads(blob))
+            except WorkbenchError as exc:
+                outcome = (type(exc), str(exc))
+            out.append(pickle.dumps(outcome))
+        return {"index": batch.column("index").to_pylist(), "result": out}
+
+    def __del__(self) -> None:  # Ray Data calls it when the pool shuts down
+        close_loaded(self._run)

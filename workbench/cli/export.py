@@ -53,8 +53,8 @@ def export(
              "never run as formulas (do not re-import such a file).")] = False,
     original: Annotated[bool, typer.Option(
         "--original", help="With --format xliff12: write the reviewed targets and statuses "
-        "back into the foreign XLIFF 1.2 files (Trados, memoQ, Okapi, Weblate…) the documents "
-        "were imported from, their structure, ids and tool data kept, for the CAT tool to "
+        "back into the foreign XLIFF 1.2 files (Trados, memoQ, Okapi, Weblate and others) "
+        "the documents were imported from, their structure, ids and tool data kept, for the CAT tool to "
         "take back; --out is a folder (or a file name when there is one original); "
         "--documents selects, the other filters do not apply.")] = False,
     project: ProjectOpt = DEFAULT_PROJECT,

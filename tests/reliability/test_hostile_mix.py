@@ -292,8 +292,6 @@ import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), int(sys.argv[1])))
 sys.argv = ["workbench", "ingest", "--lang", "fr", "--project", sys.argv[2], sys.argv[3]]
-from fixtures.pg_projects import integrity, project_db
-
 from workbench.cli import main
 main()
 """

@@ -126,7 +126,9 @@ def _backend_for_the_session(request):
 
     cluster = request.getfixturevalue("pg_cluster")
     admin = cluster.url()
-    with psycopg_connect(admin) as conn:
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{pg_projects.MARKER_DB}" TEMPLATE template0')
     site = str(Path(pg_projects.__file__).parent / "pg_site")
     with pytest.MonkeyPatch.context() as mp:
@@ -154,9 +156,3 @@ def _backend_for_every_test(request, _backend_for_the_session):
     tmp = request.getfixturevalue("tmp_path")
     yield
     pg_projects.drop_databases(os.environ[pg_projects.CLUSTER_ENV], [tmp])
-
-
-def psycopg_connect(url: str):
-    import psycopg
-
-    return psycopg.connect(url, autocommit=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -89,17 +90,69 @@ def other_db(request, db_url):
 
 def pytest_addoption(parser):
     parser.addoption("--backend", choices=("sqlite", "postgresql"), default="sqlite",
-                     help="postgresql: every test gets a fresh PostgreSQL database in "
-                          "WORKBENCH_DB (projects the test opens without --db use it)")
+                     help="postgresql: every project folder a test opens without --db gets "
+                          "a PostgreSQL database of its own (tests/fixtures/pg_projects.py)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about SQLite itself (its file, its "
+                   "locks); skipped under --backend postgresql with that reason")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--backend") != "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else marker.kwargs["reason"]
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+#: Fixtures of tests that choose their databases themselves: left alone by --backend.
+_OWN_BACKEND = frozenset({"db_url", "pg_url", "pg_cluster", "other_db"})
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _backend_for_the_session(request):
+    """``pytest --backend postgresql``: from the start of the session (so module and session
+    fixtures build their projects there too) every project folder opened without ``--db``
+    has its own PostgreSQL database, in this process and in the processes tests start."""
+    if request.config.getoption("--backend") != "postgresql":
+        yield
+        return
+    from fixtures import pg_projects
+
+    cluster = request.getfixturevalue("pg_cluster")
+    admin = cluster.url()
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{pg_projects.MARKER_DB}" TEMPLATE template0')
+    site = str(Path(pg_projects.__file__).parent / "pg_site")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(pg_projects.CLUSTER_ENV, admin)
+        mp.setenv("WORKBENCH_DB", pg_projects.with_db(admin, pg_projects.MARKER_DB))
+        mp.setenv("PYTHONPATH", os.pathsep.join(
+            [site, *filter(None, [os.environ.get("PYTHONPATH")])]))
+        pg_projects.install()
+        yield
 
 
 @pytest.fixture(autouse=True)
-def _backend_for_every_test(request, monkeypatch):
-    """``pytest --backend postgresql``: any test on PostgreSQL, a fresh database each. Tests
-    that open two projects without naming their databases then share one (they need
-    ``other_db``), and session-scoped projects (``seeds_project``) outlive the database
-    they were built in: those fail in this mode for that reason alone."""
-    if request.config.getoption("--backend") != "postgresql" \
-            or "db_url" in request.fixturenames:
+def _backend_for_every_test(request, _backend_for_the_session):
+    """Under ``--backend postgresql``: a test that picks its databases itself
+    (:data:`_OWN_BACKEND`) sees no ``WORKBENCH_DB`` unless it sets one, as on SQLite; the
+    databases of the folders a test made in its ``tmp_path`` are dropped after it."""
+    if request.config.getoption("--backend") != "postgresql":
+        yield
         return
-    monkeypatch.setenv("WORKBENCH_DB", request.getfixturevalue("pg_url"))
+    from fixtures import pg_projects
+
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    if _OWN_BACKEND & set(request.fixturenames):
+        monkeypatch.delenv("WORKBENCH_DB", raising=False)
+    tmp = request.getfixturevalue("tmp_path")
+    yield
+    pg_projects.drop_databases(os.environ[pg_projects.CLUSTER_ENV], [tmp])

@@ -31,7 +31,7 @@ def seeded_db(request, tmp_path_factory):
     if request.param == "postgresql":
         url = request.getfixturevalue("pg_cluster").create_database()
     root = tmp_path_factory.mktemp("pipeline") / "proj"
-    with Project(root, db=url) as proj:
+    with Project(root, db=url or f"sqlite:///{root / 'workbench.sqlite'}") as proj:
         report = run_pipeline(proj, [SEEDS], ["en"], engine="apertium",
                               glossary=load_csv(GLOSSARY), export_formats=("tmx", "parquet"))
     return root, report, url

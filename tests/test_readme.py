@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_HERE = {
     "bash scripts/setup.sh": "CI runs it before the tests (.ci/run → scripts/test.sh)",
     "bash scripts/test.sh": "this is the test run itself",
+    "bash scripts/test-postgresql.sh": "the test run itself, on PostgreSQL",
     "bash scripts/bench.sh": "benchmarks take about 10 minutes; benchmarks/RESULTS-*.md",
     "workbench serve": "a server: tests/app/test_serve.py starts it and checks it answers",
     "ray start": "a cluster of several machines; tests/executors/test_ray_executor.py joins "

@@ -16,6 +16,12 @@ from workbench.memory.project import MemoryIndex, analyse, lookup
 from workbench.store import NewParagraph, NewSegment, Project
 from workbench.store import memory as store
 
+#: Why the comparisons with FTS5 are SQLite's: PostgreSQL's one-query-per-text lookups rank
+#: candidates by ts_rank, not BM25 (README, "Working as a team"), so there the batch (BM25
+#: over the word index) and the single queries may take different candidates past the limit.
+FTS5_ONLY = pytest.mark.sqlite_only("compares with SQLite FTS5's BM25 ranking; PostgreSQL "
+                                    "ranks single lookups by ts_rank")
+
 ALPHABET = "aAéÉe\u0301 '’.,:;!?-_0123456789«»İßǅ\u00a0\t—"
 
 
@@ -206,6 +212,7 @@ def _fts_ranking(p: Project, terms: list[str], limit: int) -> list[tuple[int, fl
         (match, limit))]
 
 
+@FTS5_ONLY
 def test_batch_ranking_is_fts5_bm25(varied_memory):
     from workbench.memory import rank
 
@@ -258,6 +265,7 @@ def _summary(found: list) -> list:
     return [[(x.score, x.kind, x.unit.id, x.target) for x in ms] for ms in found]
 
 
+@FTS5_ONLY
 def test_a_batch_lookup_finds_what_one_query_per_text_finds(varied_memory, monkeypatch):
     p, rng, sources = varied_memory
     queries = [Query(_edited(rng, s)) for s in rng.sample(sources, 250)]
@@ -286,6 +294,7 @@ def test_a_batch_lookup_finds_what_one_query_per_text_finds(varied_memory, monke
         assert sum(bool(ms) for ms in batch) > 150
 
 
+@FTS5_ONLY
 def test_a_word_the_index_counts_otherwise_goes_to_the_single_query(varied_memory, monkeypatch):
     p, rng, sources = varied_memory
     queries = [Query(_edited(rng, s)) for s in rng.sample(sources, 220)]
@@ -307,6 +316,7 @@ def test_a_word_the_index_counts_otherwise_goes_to_the_single_query(varied_memor
                                                    limit=2))
 
 
+@FTS5_ONLY
 def test_the_leverage_report_of_a_batch_equals_one_lookup_per_segment(varied_memory,
                                                                       monkeypatch):
     p, rng, sources = varied_memory

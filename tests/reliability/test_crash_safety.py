@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fixtures.pg_projects import integrity, project_db
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 pytestmark = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium not installed")
@@ -26,9 +27,8 @@ def _cmd(project: Path, *args: str) -> list[str]:
 
 
 def _translations(project: Path) -> list[tuple]:
-    with sqlite3.connect(project / "workbench.sqlite") as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    with project_db(project) as conn:
+        assert integrity(conn) == "ok"
         return conn.execute(
             "SELECT segment_id, target_lang, engine, text FROM translations ORDER BY 1, 2, 3"
         ).fetchall()
@@ -54,7 +54,7 @@ def reference(ingested, tmp_path_factory) -> list[tuple]:
 
 def _count(project: Path) -> int:
     try:
-        with sqlite3.connect(f"file:{project / 'workbench.sqlite'}?mode=ro", uri=True) as conn:
+        with project_db(project, readonly=True) as conn:
             return conn.execute("SELECT COUNT(*) FROM translations").fetchone()[0]
     except sqlite3.OperationalError:
         return 0
@@ -97,9 +97,8 @@ def _state(project: Path) -> dict[str, list[tuple]]:
     """What a pipeline run leaves: final texts, beads, and the exported units."""
     from workbench.io import FORMATS
 
-    with sqlite3.connect(project / "workbench.sqlite") as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    with project_db(project) as conn:
+        assert integrity(conn) == "ok"
         reviews = conn.execute("SELECT segment_id, target_lang, text, status FROM reviews "
                                "ORDER BY 1, 2").fetchall()
         beads = conn.execute(
@@ -112,7 +111,7 @@ def _state(project: Path) -> dict[str, list[tuple]]:
 
 def _rows(project: Path, table: str) -> int:
     try:
-        with sqlite3.connect(f"file:{project / 'workbench.sqlite'}?mode=ro", uri=True) as conn:
+        with project_db(project, readonly=True) as conn:
             return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     except sqlite3.OperationalError:
         return 0

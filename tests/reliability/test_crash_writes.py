@@ -15,13 +15,13 @@ What a kill does leave is the hidden temporary file next to the target
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from fixtures.pg_projects import integrity, project_db
 
 from workbench.glossary import load_csv, parse_csv, to_csv
 from workbench.io import FORMATS
@@ -188,5 +188,5 @@ def test_killed_export_leaves_no_partial_file(project, tmp_path, fmt, name, shar
             continue
         if path.read_bytes() != old.get(path):  # not the old file: the whole new one
             assert _units(fmt, path) == (PER_DOC if path.parent == out else DOCS * PER_DOC)
-    with sqlite3.connect(project / "workbench.sqlite") as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with project_db(project) as conn:
+        assert integrity(conn) == "ok"

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.pg_projects import integrity, project_db
+
 from workbench.cli import main
 from workbench.store import Project
 
@@ -51,22 +53,19 @@ def _snapshot(root: Path, upto: int | None = None) -> str:
                f"SELECT * FROM segments {doc}", f"SELECT * FROM reviews {seg}",
                f"SELECT * FROM edits {seg}", f"SELECT * FROM translations {seg}",
                "SELECT * FROM beads"]
-    with sqlite3.connect(root / "workbench.sqlite") as conn:
+    with project_db(root) as conn:
         rows = [conn.execute(q + " ORDER BY 1").fetchall() for q in queries]
-    conn.close()
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def _last_document(root: Path) -> int:
-    with sqlite3.connect(root / "workbench.sqlite") as conn:
-        last = conn.execute("SELECT MAX(id) FROM documents").fetchone()[0]
-    conn.close()
-    return last
+    with project_db(root) as conn:
+        return conn.execute("SELECT MAX(id) FROM documents").fetchone()[0]
 
 
 def _integrity(root: Path) -> str:
-    with sqlite3.connect(root / "workbench.sqlite") as conn:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+    with project_db(root) as conn:
+        return integrity(conn)
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +252,7 @@ def test_import_hostile_file(proj, tmp_path, capsys, name):
 DAMAGED = ("random-bytes", "truncated", "foreign", "empty-header", "directory")
 
 
+@pytest.mark.sqlite_only("damaged and foreign workbench.sqlite files")
 @pytest.mark.parametrize("kind", DAMAGED)
 @pytest.mark.parametrize("command", (["status"], ["ingest", str(SEEDS)], ["export", "-f", "tsv",
                                                                            "--out", "x.tsv"]))
@@ -297,6 +297,8 @@ main()
 """
 
 
+@pytest.mark.sqlite_only("a file-size limit on the process writing the SQLite file; a "
+                        "PostgreSQL server writes its own files")
 def test_full_disk_during_ingest_is_one_line_and_changes_nothing(proj, tmp_path):
     """Writes past a file-size limit fail as on a full disk (EFBIG, then SQLITE_FULL)."""
     folder = tmp_path / "big"

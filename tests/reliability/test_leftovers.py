@@ -46,7 +46,8 @@ def test_moses_pair_is_completed_after_a_kill_between_renames(tmp_path):
     old_fr, old_en = (tmp_path / "c.fr").read_text(), (tmp_path / "c.en").read_text()
     run = subprocess.run([sys.executable, "-c", KILL_BETWEEN_RENAMES, str(tmp_path / "p"),
                           str(tmp_path / "c"), str(first)],
-                         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                         cwd=ROOT, env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                             [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])})
     assert run.returncode == 9
     assert (tmp_path / "c.fr").read_text() == old_fr  # same sources, renamed first
     assert (tmp_path / "c.en").read_text() == old_en  # the kill came before this one

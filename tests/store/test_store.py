@@ -29,6 +29,7 @@ def project(tmp_path, db_url):
         yield p
 
 
+@pytest.mark.sqlite_only("the SQLite file's journal mode and PRAGMAs")
 def test_pragmas_and_schema(tmp_path):
     project = Project(tmp_path / "proj")
     assert project.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -50,6 +51,7 @@ def test_newer_schema_refused(tmp_path, db_url):
         Project(tmp_path / "p", db=db_url)
 
 
+@pytest.mark.sqlite_only("upgrades an SQLite file made by a schema-1 workbench")
 def test_version_1_project_is_upgraded_in_place_keeping_its_data(tmp_path):
     from workbench.store.schema import MIGRATIONS
 

@@ -157,7 +157,7 @@ def main() -> None:
             from workbench.store import Project
 
             with Project(root, create=False) as p:  # every press approved its segment
-                approved = [p.review(i, "en")["status"] for i in range(1, args.presses + 1)]
+                approved = [p.review(i, "en").status for i in range(1, args.presses + 1)]
             assert approved == ["approved"] * args.presses, approved
     print(f"date: {time.strftime('%Y-%m-%d %H:%M')}, load average "
           + " ".join(f"{x:.2f}" for x in os.getloadavg()))

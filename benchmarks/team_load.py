@@ -56,7 +56,7 @@ def _reviewer(args: tuple) -> dict:
         began = time.time()
         for n in range(edits):
             seg = rng.choice(ids)
-            version = p.review(seg, "en")["version"]
+            version = p.review(seg, "en").version
             time.sleep(rng.uniform(0, think_ms) / 1000)
             start = time.perf_counter()
             try:
@@ -90,7 +90,7 @@ def run(backend: str, db: str | None, reviewers: int, edits: int, segments: int,
     with Project(root, db=db, create=False) as p:
         for seg in ids:
             versions = sorted(landed.get(seg, []))
-            final = p.review(seg, "en")["version"]
+            final = p.review(seg, "en").version
             history = sorted(p.history(seg, "en")["version"].to_list())
             if final != 1 + len(versions) or history != versions \
                     or versions != list(range(2, 2 + len(versions))):

@@ -116,7 +116,7 @@ def test_normalise_project_changes_unreviewed_text_only(tmp_path, status, expect
         proj.save_review(seg, "en", text="Sergueï Choïgou met Kim Jong-un in Pyongyang.",
                          status=status)
         report = normalise_project(proj, glossary, "en")
-        assert proj.review(seg, "en")["text"] == expected
+        assert proj.review(seg, "en").text == expected
         history = proj.history(seg, "en")
     assert report.changed == (status == "todo")
     from workbench.store import os_user

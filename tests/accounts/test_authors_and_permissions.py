@@ -127,7 +127,7 @@ def test_a_reviewer_may_save_only_the_documents_assigned_to_them(team):
         with pytest.raises(NotAllowedError, match="document .* is not assigned to ana") as err:
             p.save_review(seg_b, "en", text="Hi there.", expected_version=1)
         assert "\n" not in str(err.value)
-        assert p.review(seg_b, "en")["text"] == "Hello." and p.history(seg_b, "en").is_empty()
+        assert p.review(seg_b, "en").text == "Hello." and p.history(seg_b, "en").is_empty()
     with _open(team, BEN) as p:  # ben has nothing: the lead assigned documents to others
         with pytest.raises(NotAllowedError):
             p.save_review(seg_a, "en", status="approved")

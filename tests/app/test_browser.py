@@ -172,9 +172,9 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
     assert dialogs == [], f"a dialog fired: {dialogs}"
     with Project(root) as p:
         row = p.review(1, "en")
-        assert (row["text"], row["status"]) == (
+        assert (row.text, row.status) == (
             "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")
-        assert p.review(2, "en")["status"] == "approved"  # by the keyboard
+        assert p.review(2, "en").status == "approved"  # by the keyboard
 
 
 def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, tmp_path: Path):
@@ -206,14 +206,14 @@ def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, tmp_path: 
             expect(seg_b.locator("p").get_by_text(
                 "Tab A: the meeting lasted over three hours, AFP said.", exact=True)).to_be_visible()
             with Project(root) as p:  # nothing was overwritten
-                assert p.review(3, "en")["text"].startswith("Tab A:")
+                assert p.review(3, "en").text.startswith("Tab A:")
             seg_b.get_by_role("button", name="Overwrite with mine").click()
             expect(seg_b.get_by_text("was saved elsewhere")).to_have_count(0, timeout=20_000)
         finally:
             browser.close()
     with Project(root) as p:
         row = p.review(3, "en")
-        assert (row["text"], row["version"]) == (
+        assert (row.text, row.version) == (
             "Tab B: according to AFP, the talks lasted three hours.", 3)
 
 

@@ -70,7 +70,7 @@ def test_ctrl_digits_insert_the_matches_and_ctrl_enter_approves_the_best(served,
     _idle(page)
     with Project(root) as p:
         row = p.review(seg, "en")
-    assert (row["text"], row["status"]) == (
+    assert (row.text, row.status) == (
         "The minister arrived in Moscow on September 14.", "approved")
 
 
@@ -95,7 +95,7 @@ def test_after_ctrl_enter_the_offer_appears_and_ctrl_alt_r_fills_the_repetitions
                                                                    timeout=60_000)
     with Project(root) as p:
         row = p.review(ids2[0], "en")
-    assert (row["text"], row["status"]) == (
+    assert (row.text, row.status) == (
         "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")
 
 

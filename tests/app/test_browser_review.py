@@ -79,9 +79,9 @@ def _reset(root: Path, segs) -> None:
             row = p.review(seg, "en")
             mt = p.conn.execute("SELECT text FROM translations WHERE segment_id = ?",
                                 (seg,)).fetchone()[0]
-            if (row["text"], row["status"]) != (mt, "todo"):
+            if (row.text, row.status) != (mt, "todo"):
                 p.save_review(seg, "en", text=mt, status="todo",
-                              expected_version=row["version"], author="test reset")
+                              expected_version=row.version, author="test reset")
 
 
 def test_three_ctrl_enter_with_status_to_do_approve_three_consecutive(served, browser):
@@ -90,7 +90,7 @@ def test_three_ctrl_enter_with_status_to_do_approve_three_consecutive(served, br
     url, root, _ = served
     _reset(root, range(1, 31))
     with Project(root) as p:
-        p.save_review(1, "en", status="approved", expected_version=p.review(1, "en")["version"])
+        p.save_review(1, "en", status="approved", expected_version=p.review(1, "en").version)
     page = browser.new_page()
     page.goto(f"{url}/review?status=todo", wait_until="domcontentloaded")
     _focused(page, 2)  # the first that matches and is not approved
@@ -100,7 +100,7 @@ def test_three_ctrl_enter_with_status_to_do_approve_three_consecutive(served, br
         _focused(page, expected_next)
     _idle(page)
     with Project(root) as p:
-        assert [p.review(s, "en")["status"] for s in range(1, 7)] == [
+        assert [p.review(s, "en").status for s in range(1, 7)] == [
             "approved", "approved", "approved", "approved", "todo", "todo"]
     expect(page).to_have_url(re.compile(r"[?&]seg=5\b"), timeout=30_000)  # written by the page
     expect(page).to_have_url(re.compile(r"[?&]status=todo\b"))
@@ -128,10 +128,10 @@ def test_ctrl_enter_crosses_pages_and_alt_keys_move_without_approving(served, br
     _focused(page, 11)
     _idle(page)
     with Project(root) as p:
-        assert p.review(10, "en")["text"].endswith(" edited")
-        assert p.review(10, "en")["status"] == "approved"
-        assert p.review(11, "en")["status"] == "flagged"
-        assert p.review(12, "en")["status"] == "todo"
+        assert p.review(10, "en").text.endswith(" edited")
+        assert p.review(10, "en").status == "approved"
+        assert p.review(11, "en").status == "flagged"
+        assert p.review(12, "en").status == "todo"
 
 
 def test_reload_keeps_document_filters_page_focus_and_unsaved_text(served, browser):
@@ -159,7 +159,7 @@ def test_reload_keeps_document_filters_page_focus_and_unsaved_text(served, brows
     box = page.locator(f".st-key-rv_seg_{first2 + 3} textarea")
     expect(box).to_have_value(re.compile(r" \(not saved yet\)$"), timeout=30_000)  # it came back
     with Project(root) as p:  # and it was never saved behind the reviewer's back
-        assert not p.review(first2 + 3, "en")["text"].endswith("(not saved yet)")
+        assert not p.review(first2 + 3, "en").text.endswith("(not saved yet)")
 
 
 def test_documents_page_link_opens_that_document_and_the_sidebar_agrees(served, browser):
@@ -188,8 +188,8 @@ def test_undo_by_keyboard_walks_back_three_versions_with_message_at_the_segment(
     url, root, _ = served
     _reset(root, range(1, 31))
     with Project(root) as p:
-        mt = p.review(20, "en")["text"]
-        v = p.review(20, "en")["version"]
+        mt = p.review(20, "en").text
+        v = p.review(20, "en").version
         v = p.save_review(20, "en", text="one", expected_version=v)
         v = p.save_review(20, "en", text="two", expected_version=v)
         p.save_review(20, "en", status="approved", expected_version=v)
@@ -204,7 +204,7 @@ def test_undo_by_keyboard_walks_back_three_versions_with_message_at_the_segment(
         _focused(page, 20)
         with Project(root) as p:
             row = p.review(20, "en")
-            seen.append((row["text"], row["status"]))
+            seen.append((row.text, row.status))
     assert seen[:3] == [("two", "todo"), ("one", "todo"), (mt, "todo")]
     assert seen[3] == seen[2]  # further back than the MT: nothing, said at the segment
     expect(page.locator(".st-key-rv_seg_20").get_by_text("nothing (more) to undo")).to_be_visible()
@@ -217,7 +217,7 @@ def test_status_click_from_a_stale_tab_offers_only_the_status(served, browser):
     url, root, _ = served
     _reset(root, [5])
     with Project(root) as p:
-        old, version = p.review(5, "en")["text"], p.review(5, "en")["version"]
+        old, version = p.review(5, "en").text, p.review(5, "en").version
     tab_a, tab_b = browser.new_page(), browser.new_page()
     for tab in (tab_a, tab_b):
         tab.goto(f"{url}/review?seg=5", wait_until="domcontentloaded")
@@ -241,14 +241,14 @@ def test_status_click_from_a_stale_tab_offers_only_the_status(served, browser):
     expect(mt_shown).to_have_count(1)  # B's old text is not offered as "Yours"
     expect(seg_b.get_by_role("button", name="Overwrite with mine")).to_have_count(0)
     with Project(root) as p:  # nothing saved by the stale click
-        assert (p.review(5, "en")["text"], p.review(5, "en")["status"]) == (
+        assert (p.review(5, "en").text, p.review(5, "en").status) == (
             "Tab A: the meeting lasted over three hours.", "todo")
     seg_b.get_by_role("button", name="Mark it approved").click()
     expect(seg_b.get_by_text("was saved elsewhere")).to_have_count(0, timeout=30_000)
     _idle(tab_b)
     with Project(root) as p:
         row = p.review(5, "en")
-        assert (row["text"], row["status"], row["version"]) == (
+        assert (row.text, row.status, row.version) == (
             "Tab A: the meeting lasted over three hours.", "approved", version + 2)
 
 
@@ -276,7 +276,7 @@ def test_the_reviewers_name_is_asked_once_and_kept_by_the_browser(served, browse
     _focused(page, 9)
     _idle(page)
     with Project(root) as p:
-        assert [(p.review(s, "en")["status"], p.history(s, "en")["author"][-1])
+        assert [(p.review(s, "en").status, p.history(s, "en")["author"][-1])
                 for s in (7, 8)] == [("approved", "Ana Reviewer")] * 2
 
 
@@ -284,9 +284,9 @@ def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
     url, root, _ = served
     _reset(root, range(1, 31))
     with Project(root) as p:
-        mt = p.review(1, "en")["text"]
+        mt = p.review(1, "en").text
         p.save_review(1, "en", text="President Macron received Poutin. (0)",
-                      expected_version=p.review(1, "en")["version"])
+                      expected_version=p.review(1, "en").version)
     page = browser.new_page()
     page.goto(f"{url}/review?seg=1", wait_until="domcontentloaded")
     _focused(page, 1)
@@ -300,7 +300,7 @@ def test_glossary_fix_by_keyboard_and_mt_copy(served, browser):
     page.keyboard.press("Control+Enter")
     _focused(page, 2)
     with Project(root) as p:
-        assert (p.review(1, "en")["text"], p.review(1, "en")["status"]) == (mt, "approved")
+        assert (p.review(1, "en").text, p.review(1, "en").status) == (mt, "approved")
 
 
 def test_shortcut_list_opens_with_f1(served, browser):

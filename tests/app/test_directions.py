@@ -109,7 +109,7 @@ def test_review_page_works_in_each_direction(app_at, project_dir):
     at.button(key=f"rv_ok_{seg}").click().run()
     assert not at.exception
     with Project(root) as p:
-        assert p.review(seg, "fr")["status"] == "approved"
+        assert p.review(seg, "fr").status == "approved"
     at.run()  # the click drew only its row again (a fragment): AppTest holds just those
     at.sidebar.radio(key="view").set_value("QA").run()
     assert not at.exception

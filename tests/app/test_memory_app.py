@@ -68,7 +68,7 @@ def test_focused_segment_shows_the_memory_match_with_score_origin_author_and_dif
     at.button(key=f"rv_tm_use_{ids2[0]}_1").click().run()
     with Project(root) as p:
         row = p.review(ids2[0], "en")
-    assert (row["text"], row["status"]) == (APPROVED, "todo")  # inserted, not approved
+    assert (row.text, row.status) == (APPROVED, "todo")  # inserted, not approved
 
 
 def test_a_segment_without_match_shows_no_panel_and_its_own_review_is_not_proposed(two_docs):
@@ -128,10 +128,10 @@ def test_approving_offers_to_apply_the_text_to_its_repetitions_in_every_document
     offer.click().run()
     with Project(root) as p:
         done = p.review(reps[0], "en")
-        assert (done["text"], done["status"]) == (
+        assert (done.text, done.status) == (
             "The two leaders talked about Syria and Ukraine.", "approved")
         assert p.history(reps[0], "en")["author"].to_list() == ["Bo (repetition of #2)"]
-        assert p.review(reps[1], "en")["text"] == "Flagged by someone"
+        assert p.review(reps[1], "en").text == "Flagged by someone"
     assert any("given to 1 repetition," in unescape(s.value) for s in at.success)
     assert not [b for b in at.button if b.key == "rv_reps_apply_2"]  # nothing left to apply
 

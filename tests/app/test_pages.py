@@ -133,7 +133,7 @@ def test_documents_translates_the_selection_with_progress(app_at, project_dir, m
                in unescape(s.value) for s in at.success)
     with Project(project_dir) as p:
         assert len(p.translations("es")) == 7
-        assert p.review(1, "es")["text"].startswith("[es] Le président")
+        assert p.review(1, "es").text.startswith("[es] Le président")
     at.button(key="doc_translate").click().run()  # again: nothing left to do
     assert len(calls) == 1 and any("0 translated (fake), 0 from memory, 7 already"
                                    in unescape(s.value) for s in at.success)
@@ -153,8 +153,8 @@ def test_documents_normalises_the_selection_leaving_approved_text(app_at, projec
     assert not at.exception
     assert any("1 of 7 final translations normalised" in s.value for s in at.success)
     with Project(project_dir) as p:
-        assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
-        assert p.review(2, "en")["text"] == "Poutin discussed the war."  # the reviewer's word
+        assert p.review(6, "en").text == "Mr Putin is then expected to visit the Louvre museum."
+        assert p.review(2, "en").text == "Poutin discussed the war."  # the reviewer's word
         last = p.history(6, "en").row(-1, named=True)
         assert (last["author"], last["origin"]) == ("reviewer (no name given)", "normaliser")
 
@@ -321,7 +321,7 @@ def test_glossary_renormalises_final_translations(app_at, project_dir):
     assert "1 final translation(s) would change" in " ".join(c.value for c in at.caption)
     at.button(key="gl_norm_apply").click().run()
     with Project(project_dir) as p:
-        assert p.review(6, "en")["text"] == "Mr Putin is then expected to visit the Louvre museum."
+        assert p.review(6, "en").text == "Mr Putin is then expected to visit the Louvre museum."
     # The preview is computed again: nothing left to change, Apply is off (it said "1").
     assert "0 final translation(s) would change" in " ".join(c.value for c in at.caption)
     assert at.button(key="gl_norm_apply").disabled
@@ -340,22 +340,22 @@ def test_glossary_renormalise_lists_approved_apart_and_reopens_them(app_at, proj
         c.value for c in at.caption)
     at.button(key="gl_norm_apply").click().run()  # not asked: approved texts stay
     with Project(project_dir) as p:
-        assert p.review(2, "en")["text"] == "Poutin discussed the war."
-        assert p.review(6, "en")["text"].startswith("Mr Putin")
+        assert p.review(2, "en").text == "Poutin discussed the war."
+        assert p.review(6, "en").text.startswith("Mr Putin")
     at.checkbox(key="gl_norm_approved").check().run()
     at.button(key="gl_norm_apply").click().run()
     with Project(project_dir) as p:  # changed approved texts go back to "to do"
-        assert (p.review(2, "en")["text"], p.review(2, "en")["status"]) == (
+        assert (p.review(2, "en").text, p.review(2, "en").status) == (
             "Putin discussed the war.", "todo")
         assert p.history(2, "en")["origin"].to_list()[-1] == "normaliser"
         p.save_review(2, "en", text="Poutin again.", status="approved",
-                      expected_version=p.review(2, "en")["version"])
+                      expected_version=p.review(2, "en").version)
     at.run()
     at.checkbox(key="gl_norm_approved").check().run()
     at.checkbox(key="gl_norm_keep").check().run()
     at.button(key="gl_norm_apply").click().run()
     with Project(project_dir) as p:  # "keep approved" chosen
-        assert (p.review(2, "en")["text"], p.review(2, "en")["status"]) == (
+        assert (p.review(2, "en").text, p.review(2, "en").status) == (
             "Putin again.", "approved")
 
 

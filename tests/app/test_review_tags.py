@@ -27,7 +27,7 @@ def project_dir(tmp_path: Path) -> Path:
 def _target(project_dir: Path, seg: int) -> tuple[str, str]:
     with Project(project_dir) as p:
         row = p.review(seg, "en")
-        return row["text"], row["status"]
+        return row.text, row.status
 
 
 def test_tags_are_shown_moved_and_protected(app_at, project_dir, tmp_path):

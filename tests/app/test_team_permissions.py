@@ -73,5 +73,5 @@ def test_a_reviewer_edit_records_the_account_and_the_store_refuses_a_reassigned_
     assert not at.exception
     assert any("not assigned to ana" in unescape(e.value) for e in at.error)
     with Project(root, db=db_url) as p:
-        assert p.review(first, "en")["text"] == "Macron received Putin."
+        assert p.review(first, "en").text == "Macron received Putin."
         assert p.history(first, "en")["author"].to_list() == ["ana"]

@@ -116,7 +116,7 @@ def test_versions_are_kept_and_the_newest_is_what_normalises(tmp_path, db_url):
         assert glossary.hash == two.digest
         report = normalise_project(p, glossary, "en")
         assert report.changed == 1 and report.glossary == two.digest[:12]
-        assert p.review(seg, "en")["text"] == "Putin leaves."
+        assert p.review(seg, "en").text == "Putin leaves."
 
 
 def test_csv_and_tbx_import_and_export_through_the_cli(tmp_path, db_url):

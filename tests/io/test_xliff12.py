@@ -388,7 +388,7 @@ def test_memory_suggestions_follow_the_approvals_made_before_the_export(project,
     def approve(text: str) -> None:
         row = project.review(seg_a, "en")
         project.save_review(seg_a, "en", text=text, status="approved",
-                            expected_version=row["version"], author="r", origin="reviewer")
+                            expected_version=row.version, author="r", origin="reviewer")
 
     def memory_alts() -> list[str]:
         out = tmp_path / "s.xliff"

@@ -188,9 +188,9 @@ def test_repetitions_propagate_across_documents(tmp_path):
         p.save_review(src, "en", text="Talks are progressing actively.", status="approved")
         changed = apply_to_repetitions(p, src, "en", author="ana")
         assert changed == [seg_ids(p, b)[2]]
-        assert p.review(changed[0], "en")["text"] == "Talks are progressing actively."
-        assert p.review(changed[0], "en")["status"] == "approved"
-        assert p.review(done_elsewhere, "en")["text"] == "Mine."  # reviewed: left alone
+        assert p.review(changed[0], "en").text == "Talks are progressing actively."
+        assert p.review(changed[0], "en").status == "approved"
+        assert p.review(done_elsewhere, "en").text == "Mine."  # reviewed: left alone
         assert p.history(changed[0], "en")["author"].to_list()[-1] == "ana"
         assert repetitions(p) == {seg_ids(p, b)[2]: src, done_elsewhere: src}
 

@@ -37,14 +37,14 @@ def _writer(root: str, segment_ids: list[int], author: str, barrier) -> None:
     with Project(root) as project:
         barrier.wait()
         for sid in segment_ids:
-            version = project.review(sid, "en")["version"]
+            version = project.review(sid, "en").version
             project.save_review(sid, "en", text=f"{author} {sid}", status="approved",
                                 expected_version=version, author=author)
 
 
 def _conflicting(root: str, sid: int, author: str, barrier, results) -> None:
     with Project(root) as project:
-        version = project.review(sid, "en")["version"]
+        version = project.review(sid, "en").version
         barrier.wait()  # both read version 1 before either saves
         try:
             project.save_review(sid, "en", text=f"edit by {author}", expected_version=version,
@@ -90,8 +90,8 @@ def test_same_segment_conflict_detected(tmp_path, trial):
     assert sorted(o.split(":")[0] for o in outcomes.values()) == ["conflict", "saved"]
     winner = next(a for a, o in outcomes.items() if o == "saved")
     with Project(tmp_path / "p") as project:
-        assert project.review(sid, "en")["text"] == f"edit by {winner}"
-        assert project.review(sid, "en")["version"] == 2
+        assert project.review(sid, "en").text == f"edit by {winner}"
+        assert project.review(sid, "en").version == 2
 
 
 def _ingester(root: str, path: str, barrier, results) -> None:

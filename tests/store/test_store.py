@@ -135,12 +135,12 @@ def test_translations_memory_and_reviews(project):
     assert project.translations("en")["target"].to_list() == [
         "EN Kim voyage rarement.", "EN Il prend le train."]
     # Reviews are seeded from the MT ...
-    assert project.review(ids[0], "en")["text"] == "EN Kim voyage rarement."
-    assert project.review(ids[0], "en")["version"] == 1
+    assert project.review(ids[0], "en").text == "EN Kim voyage rarement."
+    assert project.review(ids[0], "en").version == 1
     project.save_review(ids[0], "en", text="Kim rarely travels.", expected_version=1)
     # ... and a later MT run never overwrites the reviewer's text.
     _translate(project, doc)
-    assert project.review(ids[0], "en")["text"] == "Kim rarely travels."
+    assert project.review(ids[0], "en").text == "Kim rarely travels."
 
 
 def test_untouched_reviews_follow_a_new_machine_translation(project):
@@ -150,9 +150,9 @@ def test_untouched_reviews_follow_a_new_machine_translation(project):
     rows = [(sid, "x", f"NEW {sid}", {}) for sid in ids]
     project.save_translations(engine="apertium", model="m", model_version="3.9+glossary:g",
                               source_lang="fr", target_lang="en", rows=rows)
-    assert project.review(ids[0], "en")["text"] == f"NEW {ids[0]}"  # untouched: follows
-    assert project.review(ids[0], "en")["version"] == 2  # open editors see the change
-    assert project.review(ids[1], "en")["text"] == "EN Il prend le train."  # reviewed: kept
+    assert project.review(ids[0], "en").text == f"NEW {ids[0]}"  # untouched: follows
+    assert project.review(ids[0], "en").version == 2  # open editors see the change
+    assert project.review(ids[1], "en").text == "EN Il prend le train."  # reviewed: kept
 
 
 def test_review_versions_conflict_history_and_undo(project):
@@ -164,17 +164,17 @@ def test_review_versions_conflict_history_and_undo(project):
     # Another tab still holds version 1: its save is refused, not applied.
     with pytest.raises(ConflictError, match="changed elsewhere"):
         project.save_review(seg, "en", text="Kim seldom travels.", expected_version=v1)
-    assert project.review(seg, "en")["text"] == "Kim rarely travels."
+    assert project.review(seg, "en").text == "Kim rarely travels."
     hist = project.history(seg, "en")
     assert hist["new_text"].to_list() == ["Kim rarely travels.", "Kim rarely travels."]
     assert hist["new_status"].to_list() == ["todo", "approved"]
     project.undo_last_edit(seg, "en")
     row = project.review(seg, "en")
-    assert (row["text"], row["status"], row["version"]) == ("Kim rarely travels.", "todo", 4)
+    assert (row.text, row.status, row.version) == ("Kim rarely travels.", "todo", 4)
     # Undo again walks one more version back (it used to undo the undo, forever).
     project.undo_last_edit(seg, "en", author="Ana")
     row = project.review(seg, "en")
-    assert (row["text"], row["status"], row["version"]) == ("EN Kim voyage rarement.", "todo", 5)
+    assert (row.text, row.status, row.version) == ("EN Kim voyage rarement.", "todo", 5)
     with pytest.raises(NotFoundError):
         project.undo_last_edit(seg, "en")
     hist = project.history(seg, "en")
@@ -183,7 +183,7 @@ def test_review_versions_conflict_history_and_undo(project):
     project.save_review(seg, "en", text="x", expected_version=5)  # saved elsewhere: v6
     with pytest.raises(ConflictError):  # the page showed v5: the other change is not undone
         project.undo_last_edit(seg, "en", expected_version=5)
-    assert project.review(seg, "en")["text"] == "x"
+    assert project.review(seg, "en").text == "x"
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         project.conn.execute("UPDATE edits SET new_text = 'x'")
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):

@@ -107,4 +107,4 @@ def test_an_import_is_recorded_as_an_import_whoever_the_author(project, tmp_path
     assert report.updated == 1 and not report.conflicts
     hist = project.history(ids[0], "en")
     assert hist["author"].to_list() == ["alice"] and hist["origin"].to_list() == ["import"]
-    assert project.review(ids[0], "en")["text"] == "Kim travels."
+    assert project.review(ids[0], "en").text == "Kim travels."

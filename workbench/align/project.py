@@ -95,7 +95,7 @@ def align_project(
     for src_id, tgt_id in pairs:
         project.document(src_id)
         tgt_doc = project.document(tgt_id)
-        lang = tgt_doc["lang"]
+        lang = tgt_doc.lang
         if lang not in evidence:
             evidence[lang] = select_evidence(src_lang, lang, use_mt=use_mt, engine=engine,
                                              dictionary=dictionary)
@@ -109,7 +109,7 @@ def align_project(
             raise InputError(f"documents {src_id} and {tgt_id} have no translatable sentences")
         src_mt, mt_name = None, "none"
         if use_mt and src_texts:
-            stored = project.translations(tgt_doc["lang"], src_id)
+            stored = project.translations(tgt_doc.lang, src_id)
             by_seg = {}
             for row in stored.iter_rows(named=True):
                 by_seg.setdefault(row["segment_id"], row)
@@ -117,7 +117,7 @@ def align_project(
                 src_mt = [by_seg[i]["target"] for i in s["id"].to_list()]
                 mt_name = "stored:" + by_seg[s["id"][0]]["engine"]
             elif ev.mt_engine:
-                src_mt, prov = translate_for_alignment(src_texts, src_lang, tgt_doc["lang"], engine)
+                src_mt, prov = translate_for_alignment(src_texts, src_lang, tgt_doc.lang, engine)
                 mt_name = prov.get("engine", engine)
         if ev.lexicon is not None:
             mt_name = ev.dict_label if mt_name == "none" else f"{mt_name} + {ev.dict_label}"
@@ -129,7 +129,7 @@ def align_project(
         alignment.provenance["mt_engine"] = mt_name
         results.append(_store(
             project, alignment, review_threshold, on_pair, document_id=src_id,
-            target_document_id=tgt_id, target_lang=tgt_doc["lang"], target_kind="document",
+            target_document_id=tgt_id, target_lang=tgt_doc.lang, target_kind="document",
             target_ref=str(tgt_id), mt=mt_name, src_segment_ids=s["id"].to_list(),
             tgt_segment_ids=t["id"].to_list(), tgt_texts=tgt_texts))
     return results

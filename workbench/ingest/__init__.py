@@ -180,8 +180,8 @@ def ingest_file(project: Project, path: Path, *, lang: str | None = None,
 
 
 def _known(path: Path, known, source: str) -> IngestResult:
-    status = "unchanged" if known["source_path"] == source else "duplicate"
-    return IngestResult(path, status, f"same content as document {known['id']}", known["id"], 0)
+    status = "unchanged" if known.source_path == source else "duplicate"
+    return IngestResult(path, status, f"same content as document {known.id}", known.id, 0)
 
 
 def ingest_paths(project: Project, paths: Iterable[Path], *, lang: str | None = None,

@@ -47,7 +47,7 @@ def ingest_uploads(project: Project, uploads: Sequence[tuple[str, bytes]], *,
     if as_version_of is not None:
         if len(uploads) != 1:
             raise InputError("a new version replaces one document: upload one file for it")
-        source = project.document(as_version_of)["source_path"]
+        source = project.document(as_version_of).source_path
     remove_leftovers(project)
     results = []
     for name, data in uploads:

@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING
 from workbench.errors import FormatError, InputError, NotFoundError
 from workbench.io import FORMATS, format_for_path, get_format, inline
 from workbench.io.base import STATUSES, Format, Target, Unit, WriteOptions
-from workbench.store import NewParagraph, NewSegment, Project, Row
+from workbench.store import Document, NewParagraph, NewSegment, Project
 from workbench.store.directions import review_directions
 
 if TYPE_CHECKING:
@@ -518,19 +518,19 @@ class _Importer:
 
     # matched units ------------------------------------------------------------
 
-    def _match(self, unit: Unit, doc: Row) -> None:
+    def _match(self, unit: Unit, doc: Document) -> None:
         label = unit.unit_id or "(no id)"
         reason = None
         seg = None
         if unit.segment_id is None:
             reason = "the unit has no id, but its document is in the project"
-        elif not doc["is_current"]:
-            reason = (f"document {doc['id']} was re-ingested since the export (a newer version "
+        elif not doc.is_current:
+            reason = (f"document {doc.id} was re-ingested since the export (a newer version "
                       "exists); edits to the old version are not applied")
         else:
             seg = self.project.segment(unit.segment_id)
-            if seg is None or seg.document_id != doc["id"]:
-                reason = f"segment {unit.segment_id} is not in document {doc['id']}"
+            if seg is None or seg.document_id != doc.id:
+                reason = f"segment {unit.segment_id} is not in document {doc.id}"
             elif seg.text != unit.source:
                 reason = "the source text differs from the project's (edited in the file?)"
         if reason is not None:
@@ -556,7 +556,7 @@ class _Importer:
             self.report.empty += 1
             return
         row = self.project.review(seg_id, t.lang)
-        cur_text, cur_status, cur_version = (row["text"], row["status"], row["version"]) \
+        cur_text, cur_status, cur_version = (row.text, row.status, row.version) \
             if row is not None else (None, None, 0)
         status = t.status or cur_status
         if status is None:
@@ -784,8 +784,8 @@ def _original_edits(project: Project, path: Path, wanted: set[int] | None
                 continue
             stored = inline.loads(project.segment_codes(seg_id))
             (text,), _ = inline.remap([t.text], unit.codes, stored)
-            changed = (row["text"], row["status"]) != (text, t.status)
-            edits[i] = Edit(row["text"], stored, row["status"], changed)
+            changed = (row.text, row.status) != (text, t.status)
+            edits[i] = Edit(row.text, stored, row.status, changed)
     return (found, tree, pieces, edits) if found else None
 
 

@@ -20,12 +20,13 @@ from workbench.store.codes import Codes
 from workbench.store.db import (
     BUSY_TIMEOUT_MS, DB_NAME, DEFAULT_PROJECT, DatabaseError, IntegrityError, Row, os_user,
 )
-from workbench.store.documents import Documents, NewParagraph, NewSegment, SegmentRef
+from workbench.store.documents import Document, Documents, NewParagraph, NewSegment, SegmentRef
 from workbench.store.glossaries import Glossaries, GlossaryVersion
 from workbench.store.policy import Actor
 from workbench.store.reports import ExportRow, Reports, TargetProgress
 from workbench.store.reviews import (
-    EDIT_ORIGINS, REVIEW_STATUSES, Reviews, ReviewText, follow_untouched_review, seed_review,
+    EDIT_ORIGINS, REVIEW_STATUSES, Edit, Review, Reviews, ReviewText, follow_untouched_review,
+    seed_review,
 )
 from workbench.store.settings import Settings
 from workbench.store.translations import Translations
@@ -38,8 +39,9 @@ class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, C
 
 __all__ = [
     "Actor", "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
-    "EDIT_ORIGINS", "ExportRow", "GlossaryVersion", "IndexedBead", "IntegrityError",
+    "Document", "EDIT_ORIGINS", "Edit", "ExportRow", "GlossaryVersion", "IndexedBead",
+    "IntegrityError",
     "NewParagraph", "NewSegment",
-    "Project", "REVIEW_STATUSES", "ReviewText", "Row", "SegmentRef", "StoredBead",
+    "Project", "REVIEW_STATUSES", "Review", "ReviewText", "Row", "SegmentRef", "StoredBead",
     "TargetProgress", "follow_untouched_review", "os_user", "seed_review",
 ]

@@ -14,8 +14,9 @@ import contextlib
 import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import polars as pl
 
@@ -33,6 +34,16 @@ DatabaseError = sqlite3.DatabaseError
 IntegrityError = sqlite3.IntegrityError
 #: A row of a query: indexable by position and by column name.
 Row = sqlite3.Row
+
+
+class Record:
+    """Base of the store's typed results: frozen dataclasses built from a row that has a
+    column for each of their fields."""
+
+    @classmethod
+    def _from_row(cls, row: Row) -> Self:
+        """The record of ``row`` (its columns read by name)."""
+        return cls(**{f.name: row[f.name] for f in fields(cls)})  # type: ignore[arg-type]
 
 
 def marks(values: Sequence[object]) -> str:

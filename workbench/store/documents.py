@@ -10,7 +10,7 @@ from typing import NamedTuple
 import polars as pl
 
 from workbench.errors import NotFoundError
-from workbench.store.db import Database
+from workbench.store.db import Database, Record
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,24 @@ class NewParagraph:
     kind: str
     segments: Sequence[NewSegment]
     idx: int | None = None  # position in the document; None: after the previous paragraph
+
+
+@dataclass(frozen=True)
+class Document(Record):
+    """A stored document (one version): the columns of the table ``documents``."""
+
+    id: int
+    source_path: str
+    title: str
+    lang: str
+    lang_confidence: float | None
+    format: str
+    encoding: str
+    content_hash: str
+    version: int
+    is_current: int
+    ingested_at: str
+    author: str
 
 
 class SegmentRef(NamedTuple):
@@ -85,16 +103,18 @@ class Documents(Database):
                WHERE d.is_current = 1 AND d.lang = ? AND s.translatable = 1 AND s.id > ?
                ORDER BY s.id LIMIT ?""", (lang, after, limit))]
 
-    def document(self, document_id: int) -> sqlite3.Row:
-        row = self.find_document(document_id)
-        if row is None:
+    def document(self, document_id: int) -> Document:
+        """Document ``document_id`` (any version); :class:`NotFoundError` when there is none."""
+        doc = self.find_document(document_id)
+        if doc is None:
             raise NotFoundError(f"no document with id {document_id}")
-        return row
+        return doc
 
-    def find_document(self, document_id: int) -> sqlite3.Row | None:
-        """The row of document ``document_id`` (any version), or None."""
-        return self.conn.execute("SELECT * FROM documents WHERE id = ?",
-                                 (document_id,)).fetchone()
+    def find_document(self, document_id: int) -> Document | None:
+        """Document ``document_id`` (any version), or None."""
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?",
+                                (document_id,)).fetchone()
+        return None if row is None else Document._from_row(row)
 
     def find_current(self, source_path: str, content_hash: str) -> int | None:
         """The id of the current document at ``source_path`` with that content, or None."""
@@ -108,11 +128,13 @@ class Documents(Database):
         """The ``source_path`` of every document, of every version."""
         return {r[0] for r in self.conn.execute("SELECT DISTINCT source_path FROM documents")}
 
-    def find_by_hash(self, content_hash: str) -> sqlite3.Row | None:
-        return self.conn.execute(
+    def find_by_hash(self, content_hash: str) -> Document | None:
+        """The newest document with that content, or None."""
+        row = self.conn.execute(
             "SELECT * FROM documents WHERE content_hash = ? ORDER BY version DESC LIMIT 1",
             (content_hash,),
         ).fetchone()
+        return None if row is None else Document._from_row(row)
 
     def add_document(
         self,
@@ -143,7 +165,7 @@ class Documents(Database):
         encoding: str,
         content_hash: str,
         paragraphs: Sequence[NewParagraph],
-    ) -> tuple[int, int, sqlite3.Row | None]:
+    ) -> tuple[int, int, Document | None]:
         """Like :meth:`add_document`, unless a document with ``content_hash`` exists: then
         nothing is written. The check and the insert are one transaction, so two
         processes ingesting the same text at once store it once.
@@ -152,7 +174,7 @@ class Documents(Database):
         with self.transaction() as conn:
             known = self.find_by_hash(content_hash)  # inside the transaction: no race
             if known is not None:
-                return int(known["id"]), int(known["version"]), known
+                return int(known.id), int(known.version), known
             doc_id = self._insert_document(conn, self.author, source_path, title, lang, lang_confidence, fmt,
                                            encoding, content_hash, paragraphs)
             version = conn.execute("SELECT version FROM documents WHERE id = ?",

@@ -469,8 +469,8 @@ def apply_text(project: Project, target_lang: str, text: str, status: str, autho
     with project.transaction():
         for seg_id, expected in targets:
             row = project.review(seg_id, target_lang)
-            version = 0 if row is None else row["version"]
-            if (expected or 0) != version or (row is not None and row["status"] != "todo"):
+            version = 0 if row is None else row.version
+            if (expected or 0) != version or (row is not None and row.status != "todo"):
                 continue
             project.save_review(seg_id, target_lang, text=text, status=status,
                                 expected_version=version, author=author)
@@ -483,4 +483,4 @@ def review_state(project: Project, segment_id: int, target_lang: str) -> tuple[s
     row = project.review(segment_id, target_lang)
     if row is None:
         raise ConflictError(f"segment {segment_id} has no {target_lang} review to apply")
-    return row["text"], row["status"]
+    return row.text, row.status

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import polars as pl
 
 from workbench.errors import ConflictError, NotFoundError
-from workbench.store.db import Database, marks
+from workbench.store.db import Database, Record, marks
 
 #: The statuses of a review (the ``reviews.status`` CHECK of the schema); CLI, app and
 #: file formats read them from here.
@@ -46,6 +47,31 @@ class ReviewText(NamedTuple):
     text: str
     version: int
     status: str
+
+
+@dataclass(frozen=True)
+class Review(Record):
+    """A stored review: the columns of the table ``reviews``."""
+
+    segment_id: int
+    target_lang: str
+    text: str
+    status: str
+    version: int
+    updated_at: str
+
+
+@dataclass(frozen=True)
+class Edit(Record):
+    """One edit of a review's history, as undo reads it (columns of the table ``edits``)."""
+
+    id: int
+    old_text: str | None
+    old_status: str | None
+    new_text: str
+    new_status: str
+    version: int
+    origin: str
 
 
 class Reviews(Database):
@@ -86,11 +112,13 @@ class Reviews(Database):
                WHERE r.target_lang = ? AND d.is_current = 1 AND r.segment_id > ?
                ORDER BY r.segment_id LIMIT ?""", (target_lang, after, limit))]
 
-    def review(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
-        return self.conn.execute(
+    def review(self, segment_id: int, target_lang: str) -> Review | None:
+        """The review of a segment into ``target_lang``, or None."""
+        row = self.conn.execute(
             "SELECT * FROM reviews WHERE segment_id = ? AND target_lang = ?",
             (segment_id, target_lang),
         ).fetchone()
+        return None if row is None else Review._from_row(row)
 
     def save_review(
         self,
@@ -173,21 +201,22 @@ class Reviews(Database):
             (segment_id, target_lang),
         )
 
-    def undoable_edit(self, segment_id: int, target_lang: str) -> sqlite3.Row | None:
+    def undoable_edit(self, segment_id: int, target_lang: str) -> Edit | None:
         """The edit the next undo reverts: edits form a stack, each undo pops one, so
         undo after undo walks back through the versions (it never redoes)."""
-        stack: list[sqlite3.Row] = []
+        stack: list[Edit] = []
         for row in self.conn.execute(
             """SELECT id, old_text, old_status, new_text, new_status, version, origin
                FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id""",
             (segment_id, target_lang),
         ):
-            if row["origin"] == "undo":
+            edit = Edit._from_row(row)
+            if edit.origin == "undo":
                 if stack:
                     stack.pop()
             else:
-                stack.append(row)
-        while stack and stack[-1]["old_text"] is None:  # created the review: nothing before
+                stack.append(edit)
+        while stack and stack[-1].old_text is None:  # created the review: nothing before
             stack.pop()
         return stack[-1] if stack else None
 
@@ -201,9 +230,9 @@ class Reviews(Database):
         if last is None:
             raise NotFoundError(f"segment {segment_id} ({target_lang}) has no edit to undo")
         if expected_version is None:
-            expected_version = self.review(segment_id, target_lang)["version"]
+            expected_version = self.review(segment_id, target_lang).version
         return self.save_review(
-            segment_id, target_lang, text=last["old_text"], status=last["old_status"],
+            segment_id, target_lang, text=last.old_text, status=last.old_status,
             expected_version=expected_version, author=author, origin="undo",
         )
 

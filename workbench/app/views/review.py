@@ -129,8 +129,8 @@ def _save(seg: int, lang: str, *, text: str | None, status: str | None) -> bool:
         with db() as project:
             row = project.review(seg, lang)
         ss.rv_conflicts[seg] = {
-            "mine": text, "status": status, "theirs": row["text"],
-            "their_status": row["status"], "version": row["version"],
+            "mine": text, "status": status, "theirs": row.text,
+            "their_status": row.status, "version": row.version,
         }
         return False
     except WorkbenchError as exc:
@@ -190,7 +190,7 @@ def _apply_repetitions(seg: int, lang: str) -> None:
     _full()
     try:
         with db() as project:
-            if project.review(seg, lang)["status"] != "approved":
+            if project.review(seg, lang).status != "approved":
                 _say(seg, "approve this segment first: only an approved text goes to its "
                           "repetitions", "warning")
                 return
@@ -218,8 +218,8 @@ def _undo(seg: int, lang: str) -> None:
     except WorkbenchError as exc:
         _say(seg, str(exc), "error")
     else:
-        _say(seg, f"last change undone: text and status ({STATUS_LABEL[row['status']]}) "
-                  f"as before it, saved as v{row['version']}")
+        _say(seg, f"last change undone: text and status ({STATUS_LABEL[row.status]}) "
+                  f"as before it, saved as v{row.version}")
 
 
 def _fix_terms(seg: int, lang: str, fixes: list[tuple[str, str]]) -> None:

@@ -25,8 +25,8 @@ from workbench.store.glossaries import Glossaries, GlossaryVersion
 from workbench.store.policy import Actor
 from workbench.store.reports import ExportRow, Reports, TargetProgress
 from workbench.store.reviews import (
-    EDIT_ORIGINS, REVIEW_STATUSES, Edit, Review, Reviews, ReviewText, follow_untouched_review,
-    seed_review,
+    EDIT_ORIGINS, REVIEW_STATUSES, Review, Reviews, ReviewText, UndoableEdit,
+    follow_untouched_review, seed_review,
 )
 from workbench.store.settings import Settings
 from workbench.store.translations import Translations
@@ -39,9 +39,8 @@ class Project(Reports, Documents, Translations, Reviews, Alignments, Settings, C
 
 __all__ = [
     "Actor", "AlignmentInfo", "BUSY_TIMEOUT_MS", "DB_NAME", "DEFAULT_PROJECT", "DatabaseError",
-    "Document", "EDIT_ORIGINS", "Edit", "ExportRow", "GlossaryVersion", "IndexedBead",
-    "IntegrityError",
-    "NewParagraph", "NewSegment",
-    "Project", "REVIEW_STATUSES", "Review", "ReviewText", "Row", "SegmentRef", "StoredBead",
-    "TargetProgress", "follow_untouched_review", "os_user", "seed_review",
+    "Document", "EDIT_ORIGINS", "ExportRow", "GlossaryVersion", "IndexedBead",
+    "IntegrityError", "NewParagraph", "NewSegment", "Project", "REVIEW_STATUSES", "Review",
+    "ReviewText", "Row", "SegmentRef", "StoredBead", "TargetProgress", "UndoableEdit",
+    "follow_untouched_review", "os_user", "seed_review",
 ]

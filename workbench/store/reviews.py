@@ -62,7 +62,7 @@ class Review(Record):
 
 
 @dataclass(frozen=True)
-class Edit(Record):
+class UndoableEdit(Record):
     """One edit of a review's history, as undo reads it (columns of the table ``edits``)."""
 
     id: int
@@ -201,16 +201,16 @@ class Reviews(Database):
             (segment_id, target_lang),
         )
 
-    def undoable_edit(self, segment_id: int, target_lang: str) -> Edit | None:
+    def undoable_edit(self, segment_id: int, target_lang: str) -> UndoableEdit | None:
         """The edit the next undo reverts: edits form a stack, each undo pops one, so
         undo after undo walks back through the versions (it never redoes)."""
-        stack: list[Edit] = []
+        stack: list[UndoableEdit] = []
         for row in self.conn.execute(
             """SELECT id, old_text, old_status, new_text, new_status, version, origin
                FROM edits WHERE segment_id = ? AND target_lang = ? ORDER BY id""",
             (segment_id, target_lang),
         ):
-            edit = Edit._from_row(row)
+            edit = UndoableEdit._from_row(row)
             if edit.origin == "undo":
                 if stack:
                     stack.pop()

@@ -179,13 +179,13 @@ def check_inputs(paths: Sequence[Path]) -> None:
 def _term_accuracy(project: Project, glossary: Any, src: str, tgt: str) -> TermAccuracy:
     """Term accuracy of the final ``tgt`` texts of the project's current documents, read
     a page at a time (an archive's texts are never all held)."""
-    from workbench.executors.project import PAGE_ROWS
+    from workbench.executors.project import keyset_pages
     from workbench.glossary.protect import TermAccuracy, term_accuracy
 
     total = TermAccuracy(glossary=glossary.hash)
-    after = seen = 0
-    while rows := project.final_texts_after(tgt, after, PAGE_ROWS):
-        after = rows[-1][0]
+    seen = 0
+    for rows in keyset_pages(lambda after, limit: project.final_texts_after(tgt, after, limit),
+                             key=lambda r: r[0]):
         acc = term_accuracy([r[1] for r in rows], [r[2] for r in rows], glossary, src, tgt)
         total.mentions += acc.mentions
         total.correct += acc.correct

@@ -327,16 +327,12 @@ def _segments_by_language(project: Project, docs: pl.DataFrame) -> dict[str, lis
 
 def _segment_pages(project: Project, lang: str, documents: set[int] | None) -> SegmentPages:
     """The translatable segments of the current ``lang`` documents (of ``documents``
-    when given), :data:`workbench.executors.project.PAGE_ROWS` at a time, by id."""
+    when given), a keyset page at a time, by id."""
     def pages() -> Iterator[tuple[list[tuple[int, str]], list[int] | None]]:
-        from workbench.executors import project as on_executor
+        from workbench.executors.project import keyset_pages
 
-        after = 0
-        while True:
-            rows = project.translatable_segments_after(lang, after, on_executor.PAGE_ROWS)
-            if not rows:
-                return
-            after = rows[-1][0]
+        for rows in keyset_pages(lambda after, limit: project.translatable_segments_after(
+                lang, after, limit), key=lambda r: r[0]):
             rows = [r for r in rows if r[2].strip() and (documents is None or r[1] in documents)]
             if rows:
                 yield [(sid, text) for sid, _, text in rows], sorted({doc for _, doc, _ in rows})

@@ -45,6 +45,17 @@ TEXTS_PER_SHARD = 2048  # final texts per normalisation shard
 PAGE_ROWS = 10_000
 
 
+def keyset_pages(read: Callable[[int, int], list[Any]],
+                 key: Callable[[Any], int]) -> Iterator[list[Any]]:
+    """The rows of ``read(after, limit)`` (a store query of rows with an id over
+    ``after``, by id) :data:`PAGE_ROWS` at a time, each page read only when the one
+    before is done with; ``key`` gives a row's id."""
+    after = 0
+    while rows := read(after, PAGE_ROWS):
+        after = key(rows[-1])
+        yield rows
+
+
 def _shards(items: Iterable[Any], size: int) -> Iterator[Shard]:
     """``items`` in shards of ``size``, taken as the executor asks for them."""
     items = iter(items)
@@ -205,9 +216,8 @@ def normalise_on(
 
     def rows() -> Iterator[Any]:
         nonlocal checked
-        after = 0
-        while batch := project.review_texts_after(lang, after, PAGE_ROWS):
-            after = batch[-1].segment_id
+        for batch in keyset_pages(lambda after, limit: project.review_texts_after(
+                lang, after, limit), key=lambda r: r.segment_id):
             checked += len(batch)
             yield from (r for r in batch if r.status in UNREVIEWED)
     saved = conflicts = 0

@@ -161,3 +161,24 @@ def test_codes_placed_by_position_keep_the_source_order(source):
     text, _ = place(source, "One two three four five six seven eight nine.", wrap=False)
     assert kept(text, source)
     assert inline.indexes(text) == inline.indexes(source)
+
+
+def test_the_review_page_and_the_analysis_match_a_tagged_segment_as_its_words(coded, tmp_path):
+    """Every lookup reads a tagged segment without its tags (the memory holds text): the
+    Review page's matches and the leverage analysis find what pre-translation finds."""
+    from workbench.memory.project import analyse, matches_for_segment, sync_reviews
+
+    moscou = coded.conn.execute("SELECT id, text FROM segments ORDER BY id").fetchone()
+    coded.save_review(moscou[0], "en", text="\ue101\ue110Moscow\ue102\ue111 awaits an answer.",
+                      status="approved", expected_version=0, author="r", origin="reviewer")
+    sync_reviews(coded)
+    again = tmp_path / "again.xlf"
+    again.write_text(XLIFF, encoding="utf-8")
+    import_file(coded, again)
+    twin, doc = coded.conn.execute("SELECT id, document_id FROM segments WHERE text = ? "
+                                   "AND id != ?", (moscou[1], moscou[0])).fetchone()
+    best = matches_for_segment(coded, twin, "en")[0]
+    assert best.score >= 100 and best.target == "Moscow awaits an answer."
+    report = {r.document_id: r for r in analyse(coded, "en", document_ids=[doc])}
+    bands = report[doc].segments
+    assert bands["context"] + bands["100%"] == 1 and bands["95-99%"] == 0  # Moscou, as text

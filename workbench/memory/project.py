@@ -501,6 +501,16 @@ def _words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in _FTS_WORD.findall(text.lower()) if not w.isdigit()))
 
 
+def segment_query(text: str, context_before: str | None = None,
+                  context_after: str | None = None, segment_id: int | None = None) -> Query:
+    """A project segment as a memory query: its text without inline-code placeholders,
+    since the memory holds text (:func:`new_unit`); a tagged segment matches as its words
+    do, wherever it is looked up (Review page, exports, pre-translation, analysis)."""
+    from workbench.io.inline import plain
+
+    return Query(plain(text), context_before, context_after, segment_id)
+
+
 def lookup(project: Project, texts: Sequence[str], src: str, tgt: str, *,
            min_score: int = DEFAULT_MIN_SCORE, limit: int = DEFAULT_MATCHES_SHOWN,
            glossary: Any | None = None) -> list[list[Match]]:
@@ -523,7 +533,7 @@ def matches_for_segment(project: Project, segment_id: int, target_lang: str, *,
         raise NotFoundError(f"no translatable segment with id {segment_id} in a current document")
     r = row.row(0, named=True)
     index = MemoryIndex(project, r["source_lang"], target_lang, glossary=glossary)
-    query = Query(r["text"], r["context_before"], r["context_after"], segment_id)
+    query = segment_query(r["text"], r["context_before"], r["context_after"], segment_id)
     return index.lookup([query], min_score=min_score, limit=limit)[0]
 
 
@@ -539,10 +549,8 @@ def document_matches(project: Project, document_id: int, target_lang: str, *,
         return {}
     index = MemoryIndex(project, ctx["source_lang"][0], target_lang, glossary=glossary,
                         sync=False)
-    from workbench.io.inline import plain
-
-    queries = [Query(plain(r["text"]), r["context_before"], r["context_after"], r["segment_id"])
-               for r in ctx.iter_rows(named=True)]  # the memory holds text without tags
+    queries = [segment_query(r["text"], r["context_before"], r["context_after"], r["segment_id"])
+               for r in ctx.iter_rows(named=True)]
     found = index.lookup(queries, min_score=min_score, limit=limit)
     return {q.segment_id: m for q, m in zip(queries, found) if m}
 
@@ -594,10 +602,10 @@ def pretranslate(project: Project, src: str, tgt: str, segments: Sequence[tuple[
     around = {r[0]: (r[1], r[2]) for r in ctx.select("segment_id", "context_before",
                                                      "context_after").iter_rows()}
     from workbench.inline_mt import place
-    from workbench.io.inline import has_codes, plain
+    from workbench.io.inline import has_codes
 
-    # the memory holds text without tags: looked up without them, placed in the fill
-    queries = [Query(plain(text), *around.get(sid, (None, None)), segment_id=sid)
+    # looked up without tags (segment_query), the segment's tags placed in the fill
+    queries = [segment_query(text, *around.get(sid, (None, None)), segment_id=sid)
                for sid, text in todo]
     rows: list[tuple[int, str, str, dict]] = []
     for (sid, text), found in zip(todo, index.lookup(queries, min_score=min_score, limit=1)):
@@ -703,7 +711,8 @@ def analyse(project: Project, target_lang: str, *, document_ids: Sequence[int] |
             continue
         seen.add(key)
         todo.setdefault(r["source_lang"], []).append(
-            (r, Query(r["text"], r["context_before"], r["context_after"], r["segment_id"])))
+            (r, segment_query(r["text"], r["context_before"], r["context_after"],
+                              r["segment_id"])))
     synced = False
     for src, items in todo.items():
         index = MemoryIndex(project, src, target_lang, glossary=glossary, sync=not synced)

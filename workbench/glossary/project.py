@@ -74,16 +74,15 @@ def apply_normalisation(project: Project, changes: pl.DataFrame, lang: str,
                         ) -> tuple[int, int]:
     """Save the ``normalised`` texts of a preview with version checks;
     returns ``(saved, conflicts)`` where conflicts were changed meanwhile and left alone.
-    Approved rows whose text changes go back to ``todo`` unless ``keep_approved``."""
-    from workbench.store import os_user
-
+    Approved rows whose text changes go back to ``todo`` unless ``keep_approved``;
+    ``author`` defaults to the project's actor, as every review save's does."""
     saved = conflicts = 0
     for row in changes.iter_rows(named=True):
         reopen = row.get("status") == "approved" and not keep_approved
         try:
             project.save_review(row["segment_id"], lang, text=row["normalised"],
                                 status="todo" if reopen else None,
-                                expected_version=row["version"], author=author or os_user(),
+                                expected_version=row["version"], author=author,
                                 origin="normaliser")
             saved += 1
         except ConflictError:

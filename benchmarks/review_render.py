@@ -63,38 +63,33 @@ window.WebSocket.prototype = _WS.prototype;
 def browser_approve_and_next(root: Path, presses: int) -> tuple[list[float], list[tuple[int, int]]]:
     """Milliseconds per Ctrl+Enter (approve and move to the next editor) in Chromium, and
     the (messages, bytes) the server sent for each."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from server import serving
-    from test_browser import ARGS, CHROMIUM
+    from server import chromium, serving
     from test_browser_review import ACTIVE_SEG
 
     with tempfile.TemporaryDirectory() as home, serving(root, Path(home)) as url, \
-            sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.add_init_script(_COUNT_JS)
-            page.goto(f"{url}/review?seg=1", wait_until="domcontentloaded")
-            page.wait_for_function(f"() => ({ACTIVE_SEG})() === 1", timeout=120_000)
-            page.evaluate(_TIMER_JS)
-            running = page.locator('[data-testid="stStatusWidgetRunningIcon"]')
-            sent = []
-            for i in range(presses):
-                expect(running).to_have_count(0, timeout=30_000)
-                page.wait_for_timeout(200)  # the app idle, as a reviewer reading the next one
-                sent.append(page.evaluate("() => [window.__wbMsgs.n, window.__wbMsgs.bytes]"))
-                page.keyboard.press("Control+Enter")
-                page.wait_for_function(f"() => window.__wbTimes.length === {i + 1}",
-                                       timeout=30_000)
-                page.wait_for_function(f"() => ({ACTIVE_SEG})() === {i + 2}", timeout=30_000)
+            chromium() as browser:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.add_init_script(_COUNT_JS)
+        page.goto(f"{url}/review?seg=1", wait_until="domcontentloaded")
+        page.wait_for_function(f"() => ({ACTIVE_SEG})() === 1", timeout=120_000)
+        page.evaluate(_TIMER_JS)
+        running = page.locator('[data-testid="stStatusWidgetRunningIcon"]')
+        sent = []
+        for i in range(presses):
             expect(running).to_have_count(0, timeout=30_000)
-            page.wait_for_timeout(200)
+            page.wait_for_timeout(200)  # the app idle, as a reviewer reading the next one
             sent.append(page.evaluate("() => [window.__wbMsgs.n, window.__wbMsgs.bytes]"))
-            per_press = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(sent, sent[1:])]
-            return page.evaluate("() => window.__wbTimes"), per_press
-        finally:
-            browser.close()
+            page.keyboard.press("Control+Enter")
+            page.wait_for_function(f"() => window.__wbTimes.length === {i + 1}",
+                                   timeout=30_000)
+            page.wait_for_function(f"() => ({ACTIVE_SEG})() === {i + 2}", timeout=30_000)
+        expect(running).to_have_count(0, timeout=30_000)
+        page.wait_for_timeout(200)
+        sent.append(page.evaluate("() => [window.__wbMsgs.n, window.__wbMsgs.bytes]"))
+        per_press = [(b[0] - a[0], b[1] - a[1]) for a, b in zip(sent, sent[1:])]
+        return page.evaluate("() => window.__wbTimes"), per_press
 
 
 def main() -> None:

@@ -18,30 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "app")]
 
 from fixtures.seeds_project import build_seeds_project  # noqa: E402
-from server import serving  # noqa: E402
-from test_browser import ARGS, CHROMIUM  # noqa: E402
-
-
-def _idle(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
-        0, timeout=60_000)
-    page.wait_for_timeout(1500)
+from server import chromium, idle, serving  # noqa: E402
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     with tempfile.TemporaryDirectory() as tmp:
         root = build_seeds_project(Path(tmp) / "workbench-project")
-        with serving(root, Path(tmp)) as url, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        with serving(root, Path(tmp)) as url, chromium() as browser:
             page = browser.new_page(viewport={"width": 1440, "height": 900})
             page.goto(f"{url}/review", wait_until="domcontentloaded")
             page.wait_for_function("() => document.activeElement && "
                                    "document.activeElement.tagName === 'TEXTAREA'", timeout=120_000)
-            _idle(page)
+            idle(page, 60_000, 1500)
             page.screenshot(path=str(ROOT / "docs" / "review.png"))
             page.goto(f"{url}/glossary", wait_until="domcontentloaded")
             find = page.get_by_label("Find a concept")
@@ -49,9 +37,8 @@ def main() -> None:
             find.fill("Schoigu")
             find.press("Enter")
             page.locator(".st-key-gl_card_shoigu").wait_for(timeout=60_000)
-            _idle(page)
+            idle(page, 60_000, 1500)
             page.screenshot(path=str(ROOT / "docs" / "glossary.png"))
-            browser.close()
     print("wrote docs/review.png and docs/glossary.png")
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the app tests: a small project and AppTest runners."""
+"""Fixtures for the app tests: a small project, AppTest runners, headless Chromium."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from projects import MAIN, XSS, build_project  # noqa: E402
+from server import CHROMIUM, chromium  # noqa: E402
 
 
 @pytest.fixture
@@ -32,3 +33,28 @@ def app_at(project_dir: Path):
         return at
 
     return start
+
+
+@pytest.fixture(scope="session")
+def chromium_exe() -> Path:
+    """Debian's Chromium; a test that needs it is skipped where it is missing (session
+    scope: checked before any module-scoped server of the test starts)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    return CHROMIUM
+
+
+@pytest.fixture
+def browser(chromium_exe: Path):
+    """Headless Chromium, a Playwright ``Browser`` (each ``new_page`` or ``new_context``
+    its own cookies and storage); closed after the test, whatever happened."""
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def context(chromium_exe: Path, tmp_path: Path):
+    """One persistent browser context at 1440×900 on a fresh profile in ``tmp_path``: its
+    pages share cookies and localStorage, as tabs of one browser do; closed after the test."""
+    with chromium(tmp_path / "profile", viewport={"width": 1440, "height": 900}) as ctx:
+        yield ctx

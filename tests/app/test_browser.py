@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import socket
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from projects import build_project, stop_group
+from projects import build_project
+from server import idle, serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
 
 
 GLOSSARY = """concept,lang,term,status,note
@@ -47,38 +35,6 @@ def _outside_address() -> str | None:
     return None if addr.startswith("127.") or addr == "0.0.0.0" else addr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def serving(root: Path, home: Path) -> Iterator[str]:
-    """``workbench serve`` of ``root`` on a free port of 127.0.0.1 (``home``: where
-    Streamlit writes ~/.streamlit); yields its URL once healthy, stops it after."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "workbench", "serve", "--project", str(root), "--port", str(port),
-         "--no-browser"],
-        env={**os.environ, "HOME": str(home)}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(240):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("workbench serve did not start: " + proc.stdout.read1(20000).decode())
-        yield url
-    finally:
-        stop_group(proc)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """``workbench serve`` on a free port against a fresh project; yields (url, project dir)."""
@@ -97,19 +53,8 @@ def served(tmp_path_factory):
         yield url, root
 
 
-def _approve_by_keyboard(page) -> None:
-    """Ctrl+Enter once the app is idle: a key pressed during a rerun can land before
-    the new page binds its shortcuts (seen under load in CI)."""
+def test_review_edit_approve_reload_persists(served, context):
     from playwright.sync_api import expect
-
-    expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
-        0, timeout=20_000)
-    page.wait_for_timeout(300)
-    page.keyboard.press("Control+Enter")
-
-
-def test_review_edit_approve_reload_persists(served, tmp_path: Path):
-    from playwright.sync_api import expect, sync_playwright
 
     from projects import XSS
 
@@ -117,58 +62,53 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
 
     url, root = served
     dialogs: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "chrome-profile"), executable_path=str(CHROMIUM), args=ARGS,
-            headless=True, viewport={"width": 1500, "height": 1100})
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(url, wait_until="domcontentloaded")
-            first = page.locator(".st-key-rv_seg_1")
-            box = first.locator("textarea")
-            expect(box).to_have_value(
-                "President Emmanuel Macron received Vladimir Putin at Versailles on Monday.",
-                timeout=60_000)
+    page = context.new_page()
+    page.set_viewport_size({"width": 1500, "height": 1100})
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url, wait_until="domcontentloaded")
+    first = page.locator(".st-key-rv_seg_1")
+    box = first.locator("textarea")
+    expect(box).to_have_value(
+        "President Emmanuel Macron received Vladimir Putin at Versailles on Monday.",
+        timeout=60_000)
 
-            # Hostile text is shown as text and runs nothing.
-            shown = page.locator(".st-key-rv_seg_7 p").get_by_text(XSS, exact=True)
-            expect(shown).to_have_count(2)  # source and machine translation, as plain text
-            assert shown.first.inner_text() == XSS
-            assert page.locator('img[src="x"]').count() == 0
-            assert page.locator("script", has_text="alert").count() == 0
-            # Glossary terms are highlighted (a styled span around the escaped text).
-            expect(first.locator("span", has_text="Vladimir Poutine").first).to_be_visible()
+    # Hostile text is shown as text and runs nothing.
+    shown = page.locator(".st-key-rv_seg_7 p").get_by_text(XSS, exact=True)
+    expect(shown).to_have_count(2)  # source and machine translation, as plain text
+    assert shown.first.inner_text() == XSS
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.locator("script", has_text="alert").count() == 0
+    # Glossary terms are highlighted (a styled span around the escaped text).
+    expect(first.locator("span", has_text="Vladimir Poutine").first).to_be_visible()
 
-            box.fill("President Macron welcomed Vladimir Putin to Versailles on Monday.")
-            box.press("Tab")  # the text area saves when it loses focus
-            expect(first.locator(".st-key-rv_text_1_2")).to_be_visible(timeout=20_000)
-            first.locator(".st-key-rv_ok_1 button").first.click()
-            expect(first.locator(".stMarkdownBadge", has_text="approved")).to_be_visible(timeout=20_000)
+    box.fill("President Macron welcomed Vladimir Putin to Versailles on Monday.")
+    box.press("Tab")  # the text area saves when it loses focus
+    expect(first.locator(".st-key-rv_text_1_2")).to_be_visible(timeout=20_000)
+    first.locator(".st-key-rv_ok_1 button").first.click()
+    expect(first.locator(".stMarkdownBadge", has_text="approved")).to_be_visible(timeout=20_000)
 
-            page.reload(wait_until="domcontentloaded")
-            first = page.locator(".st-key-rv_seg_1")
-            expect(first.locator("textarea")).to_have_value(
-                "President Macron welcomed Vladimir Putin to Versailles on Monday.", timeout=60_000)
-            expect(first.locator(".stMarkdownBadge", has_text="approved")).to_be_visible()
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.wait_for_timeout(500)
-            page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=False)
+    page.reload(wait_until="domcontentloaded")
+    first = page.locator(".st-key-rv_seg_1")
+    expect(first.locator("textarea")).to_have_value(
+        "President Macron welcomed Vladimir Putin to Versailles on Monday.", timeout=60_000)
+    expect(first.locator(".stMarkdownBadge", has_text="approved")).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "review.png"), full_page=False)
 
-            # The Beads view shows the same hostile text literally too.
-            page.get_by_text("Beads", exact=True).click()
-            bead = page.locator(".st-key-rv_bead_6")
-            expect(bead.get_by_text(XSS, exact=True)).to_have_count(2, timeout=20_000)
-            assert page.locator('img[src="x"]').count() == 0
+    # The Beads view shows the same hostile text literally too.
+    page.get_by_text("Beads", exact=True).click()
+    bead = page.locator(".st-key-rv_bead_6")
+    expect(bead.get_by_text(XSS, exact=True)).to_have_count(2, timeout=20_000)
+    assert page.locator('img[src="x"]').count() == 0
 
-            # Keyboard, in the list view: Ctrl+Enter approves the focused segment and moves on.
-            page.get_by_text("Segments", exact=True).click()
-            page.locator(".st-key-rv_seg_2 textarea").click()
-            _approve_by_keyboard(page)
-            expect(page.locator(".st-key-rv_seg_2 .stMarkdownBadge", has_text="approved")).to_be_visible(
-                timeout=20_000)
-        finally:
-            browser.close()
+    # Keyboard, in the list view: Ctrl+Enter approves the focused segment and moves on.
+    page.get_by_text("Segments", exact=True).click()
+    page.locator(".st-key-rv_seg_2 textarea").click()
+    idle(page)  # once the app is idle: a key pressed during a rerun can be lost
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(".st-key-rv_seg_2 .stMarkdownBadge", has_text="approved")).to_be_visible(
+        timeout=20_000)
     assert dialogs == [], f"a dialog fired: {dialogs}"
     with Project(root) as p:
         row = p.review(1, "en")
@@ -177,61 +117,50 @@ def test_review_edit_approve_reload_persists(served, tmp_path: Path):
         assert p.review(2, "en").status == "approved"  # by the keyboard
 
 
-def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, tmp_path: Path):
-    from playwright.sync_api import expect, sync_playwright
+def test_two_tabs_same_segment_conflict_is_shown_and_resolved(served, context):
+    from playwright.sync_api import expect
 
     from workbench.store import Project
 
     url, root = served
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch_persistent_context(
-            str(tmp_path / "chrome-profile"), executable_path=str(CHROMIUM), args=ARGS,
-            headless=True, viewport={"width": 1400, "height": 1000})
-        try:
-            tab_a, tab_b = browser.new_page(), browser.new_page()
-            boxes = []
-            for tab in (tab_a, tab_b):
-                tab.goto(url, wait_until="domcontentloaded")
-                box = tab.locator(".st-key-rv_seg_3 textarea")
-                expect(box).to_have_value("According to AFP, the meeting lasted more than three "
-                                          "hours.", timeout=60_000)
-                boxes.append(box)
-            boxes[0].fill("Tab A: the meeting lasted over three hours, AFP said.")
-            boxes[0].press("Tab")
-            expect(tab_a.locator(".st-key-rv_text_3_2")).to_be_visible(timeout=20_000)
-            boxes[1].fill("Tab B: according to AFP, the talks lasted three hours.")
-            boxes[1].press("Tab")  # B still holds version 1
-            seg_b = tab_b.locator(".st-key-rv_seg_3")
-            expect(seg_b.get_by_text("was saved elsewhere")).to_be_visible(timeout=20_000)
-            expect(seg_b.locator("p").get_by_text(
-                "Tab A: the meeting lasted over three hours, AFP said.", exact=True)).to_be_visible()
-            with Project(root) as p:  # nothing was overwritten
-                assert p.review(3, "en").text.startswith("Tab A:")
-            seg_b.get_by_role("button", name="Overwrite with mine").click()
-            expect(seg_b.get_by_text("was saved elsewhere")).to_have_count(0, timeout=20_000)
-        finally:
-            browser.close()
+    tab_a, tab_b = context.new_page(), context.new_page()
+    boxes = []
+    for tab in (tab_a, tab_b):
+        tab.set_viewport_size({"width": 1400, "height": 1000})
+        tab.goto(url, wait_until="domcontentloaded")
+        box = tab.locator(".st-key-rv_seg_3 textarea")
+        expect(box).to_have_value("According to AFP, the meeting lasted more than three "
+                                  "hours.", timeout=60_000)
+        boxes.append(box)
+    boxes[0].fill("Tab A: the meeting lasted over three hours, AFP said.")
+    boxes[0].press("Tab")
+    expect(tab_a.locator(".st-key-rv_text_3_2")).to_be_visible(timeout=20_000)
+    boxes[1].fill("Tab B: according to AFP, the talks lasted three hours.")
+    boxes[1].press("Tab")  # B still holds version 1
+    seg_b = tab_b.locator(".st-key-rv_seg_3")
+    expect(seg_b.get_by_text("was saved elsewhere")).to_be_visible(timeout=20_000)
+    expect(seg_b.locator("p").get_by_text(
+        "Tab A: the meeting lasted over three hours, AFP said.", exact=True)).to_be_visible()
+    with Project(root) as p:  # nothing was overwritten
+        assert p.review(3, "en").text.startswith("Tab A:")
+    seg_b.get_by_role("button", name="Overwrite with mine").click()
+    expect(seg_b.get_by_text("was saved elsewhere")).to_have_count(0, timeout=20_000)
     with Project(root) as p:
         row = p.review(3, "en")
         assert (row.text, row.version) == (
             "Tab B: according to AFP, the talks lasted three hours.", 3)
 
 
-def test_every_page_has_an_address_and_the_root_opens_review(served, tmp_path: Path):
-    from playwright.sync_api import expect, sync_playwright
+def test_every_page_has_an_address_and_the_root_opens_review(served, browser):
+    from playwright.sync_api import expect
 
     url, _ = served
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page()
-            for path, title in [("/", "Review"), ("/review", "Review"), ("/documents", "Documents"),
-                                ("/glossary", "Glossary"), ("/export", "Export"),
-                                ("/quality", "Quality"), ("/memory", "Memory")]:
-                page.goto(url + path)
-                expect(page.locator("h1").first).to_have_text(title, timeout=30_000)
-                # the path; the Review page also writes its state (?seg=…) into the query
-                assert urllib.parse.urlsplit(page.url).path == ("/review" if path == "/" else path)
-                assert page.get_by_text("Page not found").count() == 0
-        finally:
-            browser.close()
+    page = browser.new_page()
+    for path, title in [("/", "Review"), ("/review", "Review"), ("/documents", "Documents"),
+                        ("/glossary", "Glossary"), ("/export", "Export"),
+                        ("/quality", "Quality"), ("/memory", "Memory")]:
+        page.goto(url + path)
+        expect(page.locator("h1").first).to_have_text(title, timeout=30_000)
+        # the path; the Review page also writes its state (?seg=…) into the query
+        assert urllib.parse.urlsplit(page.url).path == ("/review" if path == "/" else path)
+        assert page.get_by_text("Page not found").count() == 0

@@ -9,11 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server import serving
-from test_browser import ARGS, CHROMIUM
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
+from server import idle, serving
 
 #: Segment rows wholly inside the viewport, and whether the page is scrolled.
 VISIBLE = """() => ({
@@ -38,24 +34,17 @@ def seeds_project(tmp_path_factory) -> Path:
     return build_seeds_project(tmp_path_factory.mktemp("seeds") / "proj")
 
 
-def test_eight_seed_segments_fit_at_1440x900(seeds_project: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
-    with serving(seeds_project, tmp_path) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{url}/review", wait_until="domcontentloaded")
-            page.wait_for_function(
-                "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'",
-                timeout=120_000)  # the cursor is in the first editor
-            expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
-                0, timeout=30_000)
-            page.wait_for_timeout(500)
-            seen = page.evaluate(VISIBLE)
-            assert seen["scrolled"] == 0, seen  # putting the cursor in did not scroll the page
-            assert seen["rows"] >= 8, seen
-            assert seen["cut"] == 0, seen  # every editor shows all of its text
-            assert seen["hidden"] == 0, seen  # number, status and confidence above the buttons
-        finally:
-            browser.close()
+def test_eight_seed_segments_fit_at_1440x900(seeds_project: Path, tmp_path: Path,
+                                             browser) -> None:
+    with serving(seeds_project, tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{url}/review", wait_until="domcontentloaded")
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'",
+            timeout=120_000)  # the cursor is in the first editor
+        idle(page, settle=500)
+        seen = page.evaluate(VISIBLE)
+        assert seen["scrolled"] == 0, seen  # putting the cursor in did not scroll the page
+        assert seen["rows"] >= 8, seen
+        assert seen["cut"] == 0, seen  # every editor shows all of its text
+        assert seen["hidden"] == 0, seen  # number, status and confidence above the buttons

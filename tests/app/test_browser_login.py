@@ -4,23 +4,13 @@ expiring and failed logins being rate-limited are checked without a browser."""
 
 from __future__ import annotations
 
-import pytest
 from playwright.sync_api import expect
 
 from projects import SENTENCES, add_translated_document
-from test_browser import ARGS, CHROMIUM, serving
+from server import idle, serving
 
 from workbench.accounts import LoginThrottle, add_user
 from workbench.store import Project
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
-
-
-def _idle(page) -> None:
-    expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
-        0, timeout=30_000)
-    page.wait_for_timeout(400)
 
 
 def _login(page, url: str, name: str, password: str) -> None:
@@ -43,10 +33,10 @@ def _pick(page, key: str, text: str) -> None:
     box.fill(text)
     page.get_by_role("option", name=text).first.click()
     page.keyboard.press("Escape")
-    _idle(page)
+    idle(page)
 
 
-def test_login_assignment_and_what_a_reviewer_sees(tmp_path, pg_url, monkeypatch):
+def test_login_assignment_and_what_a_reviewer_sees(tmp_path, pg_url, monkeypatch, browser):
     monkeypatch.setenv("WORKBENCH_DB", pg_url)
     root = tmp_path / "proj"
     with Project(root) as p:
@@ -54,43 +44,37 @@ def test_login_assignment_and_what_a_reviewer_sees(tmp_path, pg_url, monkeypatch
         beta = add_translated_document(p, "Beta", SENTENCES[3:])
         add_user(p, "lea", "lead", "lead-password")
         add_user(p, "ana", "reviewer", "reviewer-password")
-    from playwright.sync_api import sync_playwright
+    with serving(root, tmp_path) as url:
+        lead = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        _login(lead, url, "ana", "not-her-password")
+        expect(lead.get_by_text("Wrong name or password.")).to_be_visible(timeout=30_000)
+        _login(lead, url, "lea", "lead-password")
+        _logged_in(lead, "lea (lead)")
+        lead.goto(f"{url}/documents", wait_until="domcontentloaded")
+        expect(lead.locator(".st-key-doc_assign_docs")).to_be_visible(timeout=60_000)
+        idle(lead)
+        _pick(lead, "doc_assign_docs", f"{beta} · Beta")
+        _pick(lead, "doc_assign_to", "ana")
+        lead.get_by_role("button", name="Assign", exact=True).click()
+        expect(lead.get_by_text("assigned 1 document(s) to ana (1 new)")).to_be_visible(
+            timeout=30_000)
 
-    with serving(root, tmp_path) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            lead = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-            _login(lead, url, "ana", "not-her-password")
-            expect(lead.get_by_text("Wrong name or password.")).to_be_visible(timeout=30_000)
-            _login(lead, url, "lea", "lead-password")
-            _logged_in(lead, "lea (lead)")
-            lead.goto(f"{url}/documents", wait_until="domcontentloaded")
-            expect(lead.locator(".st-key-doc_assign_docs")).to_be_visible(timeout=60_000)
-            _idle(lead)
-            _pick(lead, "doc_assign_docs", f"{beta} · Beta")
-            _pick(lead, "doc_assign_to", "ana")
-            lead.get_by_role("button", name="Assign", exact=True).click()
-            expect(lead.get_by_text("assigned 1 document(s) to ana (1 new)")).to_be_visible(
-                timeout=30_000)
-
-            reviewer = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
-            _login(reviewer, url, "ana", "reviewer-password")
-            _logged_in(reviewer, "ana (reviewer)")
-            reviewer.goto(f"{url}/review", wait_until="domcontentloaded")
-            picker = reviewer.locator(".st-key-rv_doc")
-            expect(picker.locator("input")).to_have_value(f"{beta} · Beta", timeout=60_000)
-            _idle(reviewer)
-            picker.locator("input").click()
-            options = reviewer.get_by_role("option")
-            expect(options).to_have_count(1, timeout=10_000)
-            expect(options.first).to_contain_text("Beta")
-            # A reviewer gets no Export or Glossary page; the lead does.
-            nav = reviewer.locator('[data-testid="stSidebarNav"]')
-            expect(nav).to_contain_text("Review")
-            expect(nav).not_to_contain_text("Export")
-            expect(lead.locator('[data-testid="stSidebarNav"]')).to_contain_text("Export")
-        finally:
-            browser.close()
+        reviewer = browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        _login(reviewer, url, "ana", "reviewer-password")
+        _logged_in(reviewer, "ana (reviewer)")
+        reviewer.goto(f"{url}/review", wait_until="domcontentloaded")
+        picker = reviewer.locator(".st-key-rv_doc")
+        expect(picker.locator("input")).to_have_value(f"{beta} · Beta", timeout=60_000)
+        idle(reviewer)
+        picker.locator("input").click()
+        options = reviewer.get_by_role("option")
+        expect(options).to_have_count(1, timeout=10_000)
+        expect(options.first).to_contain_text("Beta")
+        # A reviewer gets no Export or Glossary page; the lead does.
+        nav = reviewer.locator('[data-testid="stSidebarNav"]')
+        expect(nav).to_contain_text("Review")
+        expect(nav).not_to_contain_text("Export")
+        expect(lead.locator('[data-testid="stSidebarNav"]')).to_contain_text("Export")
     with Project(root) as p:
         from workbench.store.accounts import assignments
 

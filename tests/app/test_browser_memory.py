@@ -9,13 +9,10 @@ import re
 import pytest
 
 from projects import SENTENCES, add_translated_document
-from test_browser import CHROMIUM, serving
-from test_browser_review import _focused, _idle, browser  # noqa: F401 (a fixture)
+from server import idle, serving
+from test_browser_review import _focused
 
 from workbench.store import Project
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian chromium is not installed at /usr/bin/chromium")
 
 MOSCOW = ("Le ministre est arrivé le 13 septembre à Moscou.",
           "The minister arrived in Moscow on September 13.")
@@ -45,19 +42,19 @@ def _editor(page, seg: int):
     return page.locator(f".st-key-rv_seg_{seg} textarea")
 
 
-def test_ctrl_digits_insert_the_matches_and_ctrl_enter_approves_the_best(served, browser):
+def test_ctrl_digits_insert_the_matches_and_ctrl_enter_approves_the_best(served, context):
     from playwright.sync_api import expect
 
     url, root, doc2, _, ids2 = served
     seg = ids2[-1]
-    page = browser.new_page()
+    page = context.new_page()
     page.goto(f"{url}/review?doc={doc2}&seg={seg}", wait_until="domcontentloaded")
     _focused(page, seg)
     panel = page.locator(f".st-key-rv_tm_{seg}")
     expect(panel).to_contain_text("99%", timeout=60_000)
     expect(panel).to_contain_text("review: First #1 · Ana")
     expect(panel.locator("span", has_text=re.compile(r"^13$")).first).to_be_visible()  # marked
-    _idle(page)
+    idle(page)
     page.keyboard.press("Control+2")  # the Kyiv unit: a date and a city differ
     expect(_editor(page, seg)).to_have_value("The minister arrived in Kyiv on September 14.")
     page.keyboard.press("Control+1")  # the best: the date replaced as a placeable
@@ -67,29 +64,29 @@ def test_ctrl_digits_insert_the_matches_and_ctrl_enter_approves_the_best(served,
     box = page.locator(f".st-key-rv_seg_{seg}")  # the last segment: the cursor stays
     expect(box).to_contain_text("last matching segment", timeout=60_000)
     expect(box).to_contain_text("approved")
-    _idle(page)
+    idle(page)
     with Project(root) as p:
         row = p.review(seg, "en")
     assert (row.text, row.status) == (
         "The minister arrived in Moscow on September 14.", "approved")
 
 
-def test_after_ctrl_enter_the_offer_appears_and_ctrl_alt_r_fills_the_repetitions(served, browser):
+def test_after_ctrl_enter_the_offer_appears_and_ctrl_alt_r_fills_the_repetitions(served, context):
     from playwright.sync_api import expect
 
     url, root, _, ids1, ids2 = served
     seg = ids1[2]  # the first of the six sentences in document 1; repeated as ids2[0]
-    page = browser.new_page()
+    page = context.new_page()
     page.goto(f"{url}/review?seg={seg}", wait_until="domcontentloaded")
     _focused(page, seg)
-    _idle(page)
+    idle(page)
     page.keyboard.press("Control+a")
     page.keyboard.type("President Macron welcomed Vladimir Putin to Versailles on Monday.")
     page.keyboard.press("Control+Enter")
     _focused(page, seg + 1)
     offer = page.locator(f".st-key-rv_reps_{seg + 1}")
     expect(offer).to_contain_text("repeated in 1 segment not reviewed yet", timeout=60_000)
-    _idle(page)
+    idle(page)
     page.keyboard.press("Control+Alt+r")
     expect(page.locator(f".st-key-rv_seg_{seg}")).to_contain_text("given to 1 repetition",
                                                                    timeout=60_000)
@@ -99,15 +96,15 @@ def test_after_ctrl_enter_the_offer_appears_and_ctrl_alt_r_fills_the_repetitions
         "President Macron welcomed Vladimir Putin to Versailles on Monday.", "approved")
 
 
-def test_matches_follow_the_segment_the_reviewer_clicks_into(served, browser):
+def test_matches_follow_the_segment_the_reviewer_clicks_into(served, context):
     from playwright.sync_api import expect
 
     url, root, doc2, _, ids2 = served
     first, seg = ids2[0], ids2[-1]
-    page = browser.new_page()
+    page = context.new_page()
     page.goto(f"{url}/review?doc={doc2}&seg={first}", wait_until="domcontentloaded")
     _focused(page, first)  # the server put the cursor on the first segment
-    _idle(page)
+    idle(page)
     assert page.locator(f".st-key-rv_tm_{seg}").count() == 0
     _editor(page, seg).click()  # the mouse, not the keyboard script, moves the cursor
     panel = page.locator(f".st-key-rv_tm_{seg}")
@@ -117,7 +114,7 @@ def test_matches_follow_the_segment_the_reviewer_clicks_into(served, browser):
     expect(page.locator(f".st-key-rv_hist_{seg}")).to_have_count(1)  # its panels moved too
     expect(page.locator(f".st-key-rv_hist_{first}")).to_have_count(0)
     assert f"seg={seg}" in page.url
-    _idle(page)
+    idle(page)
     page.keyboard.press("Control+1")
     expect(_editor(page, seg)).to_have_value("The minister arrived in Moscow on September 14.")
     # and back: a click into the first segment takes the panels there

@@ -64,30 +64,22 @@ def test_a_tag_dropped_from_the_translation_is_pointed_out(app_at, project_dir):
     assert any("tags missing from the translation" in m.value for m in at.markdown)
 
 
-def test_ctrl_enter_saves_the_tags_as_codes_in_chromium(project_dir, tmp_path):
+def test_ctrl_enter_saves_the_tags_as_codes_in_chromium(project_dir, tmp_path, browser):
     """The keyboard's save goes through the codes too: Ctrl+Enter on a tagged segment
     approves it with its inline codes, never the ⟦1⟧ tags as text."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from server import serving
-    from test_browser import ARGS, CHROMIUM
+    from server import idle, serving
 
-    if not CHROMIUM.exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with serving(project_dir, tmp_path) as url, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        try:
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{url}/review?seg=2", wait_until="domcontentloaded")
-            box = page.locator(".st-key-rv_seg_2 textarea")
-            expect(box).to_be_focused(timeout=60_000)
-            expect(page.locator('[data-testid="stStatusWidgetRunningIcon"]')).to_have_count(
-                0, timeout=30_000)
-            box.fill("⟦2⟧Cooperation⟦/2⟧ was discussed ⟦1⟧at length⟦/1⟧ by the president.")
-            page.keyboard.press("Control+Enter")
-            expect(page.locator(".st-key-rv_seg_3 textarea")).to_be_focused(timeout=30_000)
-        finally:
-            browser.close()
+    with serving(project_dir, tmp_path) as url:
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{url}/review?seg=2", wait_until="domcontentloaded")
+        box = page.locator(".st-key-rv_seg_2 textarea")
+        expect(box).to_be_focused(timeout=60_000)
+        idle(page, settle=0)
+        box.fill("⟦2⟧Cooperation⟦/2⟧ was discussed ⟦1⟧at length⟦/1⟧ by the president.")
+        page.keyboard.press("Control+Enter")
+        expect(page.locator(".st-key-rv_seg_3 textarea")).to_be_focused(timeout=30_000)
     text, status = _target(project_dir, 2)
     assert status == "approved" and "⟦" not in text
     assert inline.plain(text) == "Cooperation was discussed at length by the president."

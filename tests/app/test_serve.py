@@ -42,12 +42,12 @@ def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
     browser (here a script named by $BROWSER) is sent to the app once it answers; the
     --glossaries folder is remembered by the project."""
     import os
-    import socket
     import subprocess
     import sys
     import time
 
     from projects import build_project, stop_group
+    from server import free_port
 
     root = build_project(tmp_path / "proj")
     opened = tmp_path / "opened.txt"
@@ -55,9 +55,7 @@ def test_serve_opens_the_browser_once_up_and_never_prompts(tmp_path: Path):
     browser.write_text(f"import sys, urllib.request\n"
                        f"up = urllib.request.urlopen(sys.argv[1] + '/_stcore/health').status\n"
                        f"open({str(opened)!r}, 'w').write(f'{{sys.argv[1]}} {{up}}')\n")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "HOME": str(tmp_path), "BROWSER": f"{sys.executable} {browser} %s"}
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--project", str(root),
                              "--port", str(port), "--glossaries", str(tmp_path)], env=env, stdin=subprocess.PIPE,
@@ -131,18 +129,16 @@ def test_the_app_server_dies_with_workbench_serve(tmp_path: Path, how: str):
     child, so the port is free for the next ``serve``."""
     import os
     import signal
-    import socket
     import subprocess
     import sys
     import time
     import urllib.request
 
     from projects import build_project, stop_group
+    from server import free_port
 
     root = build_project(tmp_path / "proj")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "serve", "--project", str(root),
                              "--port", str(port), "--no-browser"],
                             env={**os.environ, "HOME": str(tmp_path)},

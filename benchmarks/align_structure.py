@@ -22,16 +22,21 @@ target's stem space, tf-idf weighted) as the "embedding":
   window of 5 target sentences around the anchors, bead shapes with ``x + y <= 5``,
   score ``(cos − mean cos with the neighbouring sentences) · log2(1 + min/max length)``
   (lengths in UTF-8 bytes, the target's scaled by the document's ratio), nulls −0.1,
-  maximised.
+  maximised. Two readings of its code: the neighbour mean averages the neighbours that
+  exist (the code averages only when both similarities are non-zero, which with sparse
+  dictionary vectors would be most of the time an accident, not a document edge); the
+  anchors are the first pass's 1-1 beads that earned a top-k similarity.
+* **shipped**: the ``mtguided`` aligner with dictionary evidence, for comparison.
 
-Parameters are the published defaults, or chosen on the six French–English books
-(``--books``: fr–en dictionaries alone, nulls merged as those golds write them;
-``--loo`` picks each tunable value leave-one-book-out). ``--defr`` evaluates on the
-German–French Text+Berg dev set (the held-out check: each call is one evaluation per
-design, count them).
+Parameters are the published defaults unless given with ``--param NAME=VALUE``; choose
+them on the six French–English books (``--books``: fr–en dictionaries alone, nulls
+merged as those golds write them), never on the German–French sets. ``--defr`` scores
+the Text+Berg dev set (one evaluation per call: count them); ``--test DIR`` the test part
+as vecalign's repository distributes it (``bleualign_data/test*.de``, ``.fr``, ``.defr``;
+GPL-2, not shipped here). Results: ``benchmarks/RESULTS-align.md``.
 
-    python benchmarks/align_structure.py --books [--loo]
-    python benchmarks/align_structure.py --defr --design vecalign
+    python benchmarks/align_structure.py --books --design bertalign --param max_align=8
+    python benchmarks/align_structure.py --defr --design vecalign [--test DIR]
 """
 
 from __future__ import annotations
@@ -51,6 +56,11 @@ DEFAULT_DEFR = HERE.parent.parent / "shared" / "data" / "align-gold-defr"
 DEFAULT_BOOKS = HERE.parent.parent / "shared" / "data" / "align-gold"
 
 Beads = list[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+def inv_norm(sq: np.ndarray) -> np.ndarray:
+    """1 / √sq, 0 where sq is 0 (an empty vector has cosine 0 with everything)."""
+    return np.where(sq > 0, 1.0 / np.sqrt(np.maximum(sq, 1e-300)), 0.0)
 
 
 # -- vectors and overlap products ------------------------------------------------------
@@ -215,16 +225,17 @@ def gc_length(ls: np.ndarray, lt: np.ndarray, ratio: float) -> np.ndarray:
 
 
 def vecalign(P: Pair, max_size: int = 8, del_frac: float = 0.2, length: float = 0.0,
-             skip_scale: float = 1.0) -> Beads:
+             skip_scale: float = 1.0, gamma: float = 1.0) -> Beads:
     """Vecalign's cost structure over dictionary vectors (see the module docstring).
-    ``length`` > 0 adds the aligner's Gale–Church length cost (vecalign has none)."""
+    ``length`` > 0 adds the aligner's Gale–Church length cost (vecalign has none);
+    ``gamma`` > 1 sharpens the normalised distance (``d ** gamma``): dictionary cosines of
+    true pairs sit much closer to those of random pairs than LASER's do."""
     n, m = P.n, P.m
     K = max_size - 1
     sq_s = {k: P.sq_s(k) for k in range(1, K + 1)}
     sq_t = {k: P.sq_t(k) for k in range(1, K + 1)}
-    inv = lambda x: np.where(x > 0, 1.0 / np.sqrt(np.maximum(x, 1e-300)), 0.0)  # noqa: E731
-    ns = {k: inv(v) for k, v in sq_s.items()}
-    nt = {k: inv(v) for k, v in sq_t.items()}
+    ns = {k: inv_norm(v) for k, v in sq_s.items()}
+    nt = {k: inv_norm(v) for k, v in sq_t.items()}
     # mean cosine of every overlap with the other side's overlaps (all sizes 1..K, equal
     # weight per size as vecalign's sampling gives): via sentence-level centroid dots
     S_dot = np.diff(P.PP, axis=0)          # (n, m+1): prefix sums over j of s_i · t_j
@@ -253,7 +264,7 @@ def vecalign(P: Pair, max_size: int = 8, del_frac: float = 0.2, length: float = 
 
     def row_cost(i: int, a: int, b: int) -> np.ndarray:
         cos = P.dots(i, a, b) * ns[a][i] * nt[b]
-        c = 2.0 * (1.0 - cos) / (1e-6 + norm_s[a][i] + norm_t[b]) * a * b
+        c = (2.0 * np.maximum(1.0 - cos, 0.0) / (1e-6 + norm_s[a][i] + norm_t[b])) ** gamma * a * b
         if length:
             ls = cl_s[i] - cl_s[i - a]
             lt = np.zeros(m + 1)
@@ -264,7 +275,7 @@ def vecalign(P: Pair, max_size: int = 8, del_frac: float = 0.2, length: float = 
 
     # deletion penalty: the del_frac quantile of the 1-1 costs of random pairs (all pairs)
     cos11 = np.diff(np.diff(P.PP, axis=0), axis=1) * ns[1][1:, None] * nt[1][None, 1:]
-    c11 = 2.0 * (1.0 - cos11) / (1e-6 + norm_s[1][1:, None] + norm_t[1][None, 1:])
+    c11 = (2.0 * np.maximum(1.0 - cos11, 0.0) / (1e-6 + norm_s[1][1:, None] + norm_t[1][None, 1:])) ** gamma
     if length:
         c11 = c11 + length * gc_length(P.ls[:, None], P.lt[None, :], ratio)
     pen = float(np.quantile(c11, del_frac)) * skip_scale
@@ -274,13 +285,18 @@ def vecalign(P: Pair, max_size: int = 8, del_frac: float = 0.2, length: float = 
 # -- bertalign ---------------------------------------------------------------------------
 
 def bertalign(P: Pair, max_align: int = 5, top_k: int = 3, win: int = 5, skip: float = -0.1,
-              margin: bool = True, len_penalty: bool = True) -> Beads:
-    """Bertalign's two passes over dictionary vectors (see the module docstring)."""
+              margin: bool = True, len_penalty: bool = True, marks: float = 0.0) -> Beads:
+    """Bertalign's two passes over dictionary vectors (see the module docstring).
+    ``marks`` > 0 subtracts the aligner's clause-mark mismatch (``|k_t − k_s| /
+    √(k_s + k_t + 1)``, k = clause marks of each side of the bead) times ``marks``."""
+    from workbench.align.features import clause_marks
+
     n, m = P.n, P.m
+    ks = np.concatenate(([0.0], np.cumsum(clause_marks(P.texts[0]))))
+    kt = np.concatenate(([0.0], np.cumsum(clause_marks(P.texts[1]))))
     K = max_align - 1
-    inv = lambda x: np.where(x > 0, 1.0 / np.sqrt(np.maximum(x, 1e-300)), 0.0)  # noqa: E731
-    ns = {k: inv(P.sq_s(k)) for k in range(1, K + 1)}
-    nt = {k: inv(P.sq_t(k)) for k in range(1, K + 1)}
+    ns = {k: inv_norm(P.sq_s(k)) for k in range(1, K + 1)}
+    nt = {k: inv_norm(P.sq_t(k)) for k in range(1, K + 1)}
     cos11 = np.diff(np.diff(P.PP, axis=0), axis=1) * ns[1][1:, None] * nt[1][None, 1:]
     # first pass: 1-1 steps score the cosine where the target is in the source's top k
     top = np.argsort(-cos11, axis=1, kind="stable")[:, :top_k]
@@ -343,6 +359,11 @@ def bertalign(P: Pair, max_align: int = 5, top_k: int = 3, win: int = 5, skip: f
             ls = Ls[a][i]
             lo_, hi_ = np.minimum(ls, lt), np.maximum(ls, lt)
             score = score * np.log2(1.0 + np.where(hi_ > 0, lo_ / np.maximum(hi_, 1e-9), 0.0))
+        if marks:
+            k_s = ks[i] - ks[i - a]
+            k_t = np.zeros(m + 1)
+            k_t[b:] = kt[b:] - kt[:-b]
+            score = score - marks * np.abs(k_t - k_s) / np.sqrt(k_s + k_t + 1.0)
         c = -score
         c[:b] = np.inf
         return c
@@ -440,8 +461,23 @@ def main() -> int:
     ap.add_argument("--test", type=Path, default=None, metavar="DIR",
                     help="also score the Text+Berg test part (vecalign's bleualign_data)")
     args = ap.parse_args()
-    kw = {k: float(v) if "." in v else int(v) for k, v in (p.split("=", 1) for p in args.param)}
-    fn = DESIGNS[args.design]
+    try:
+        kw = {k: float(v) if "." in v else int(v) for k, v in (p.split("=", 1) for p in args.param)}
+    except ValueError:
+        ap.error(f"--param takes NAME=NUMBER, got {args.param}")
+    base = DESIGNS[args.design]
+
+    def fn(P: Pair, **kw) -> Beads:
+        try:
+            return base(P, **kw)
+        except TypeError as exc:   # an unknown parameter name
+            ap.error(f"{args.design}: {exc}")
+    for flag, folder, pattern in (("--books", args.books_dir, "*.fr"), ("--defr", args.defr_dir, "dev.de"),
+                                  ("--test", args.test, "test*.de")):
+        wanted = args.test is not None if flag == "--test" else getattr(args, flag[2:])
+        if wanted and not any(Path(folder).glob(pattern)):
+            print(f"{flag}: no {pattern} in {folder}", file=sys.stderr)
+            return 1
     if args.books:
         rows = []
         for name, P, gold in load_books(args.books_dir):

@@ -113,6 +113,20 @@ class Pair:
         out[k:] = G[e, e] - G[e - k, e] - G[e, e - k] + G[e - k, e - k]
         return np.maximum(out, 0.0)
 
+    def marks(self, i: int, a: int, b: int) -> np.ndarray:
+        """The aligner's clause-mark mismatch ``|k_t − k_s| / √(k_s + k_t + 1)`` of the bead
+        of ``a`` source and ``b`` target sentences ending at ``(i, j)``, for every ``j``."""
+        if not hasattr(self, "_kc"):
+            from workbench.align.features import clause_marks
+
+            self._kc = tuple(np.concatenate(([0.0], np.cumsum(clause_marks(x))))
+                             for x in self.texts[:2])
+        ks_, kt_ = self._kc
+        k_s = ks_[i] - ks_[i - a]
+        k_t = np.zeros(self.m + 1)
+        k_t[b:] = kt_[b:] - kt_[:-b]
+        return np.abs(k_t - k_s) / np.sqrt(k_s + k_t + 1.0)
+
     def sq_s(self, k: int) -> np.ndarray:
         return self._sq(self.GS, k)
 
@@ -225,11 +239,12 @@ def gc_length(ls: np.ndarray, lt: np.ndarray, ratio: float) -> np.ndarray:
 
 
 def vecalign(P: Pair, max_size: int = 8, del_frac: float = 0.2, length: float = 0.0,
-             skip_scale: float = 1.0, gamma: float = 1.0) -> Beads:
+             skip_scale: float = 1.0, gamma: float = 1.0, marks: float = 0.0) -> Beads:
     """Vecalign's cost structure over dictionary vectors (see the module docstring).
     ``length`` > 0 adds the aligner's Gale–Church length cost (vecalign has none);
     ``gamma`` > 1 sharpens the normalised distance (``d ** gamma``): dictionary cosines of
-    true pairs sit much closer to those of random pairs than LASER's do."""
+    true pairs sit much closer to those of random pairs than LASER's do; ``marks`` > 0
+    adds the aligner's clause-mark mismatch times ``marks``."""
     n, m = P.n, P.m
     K = max_size - 1
     sq_s = {k: P.sq_s(k) for k in range(1, K + 1)}
@@ -270,6 +285,8 @@ def vecalign(P: Pair, max_size: int = 8, del_frac: float = 0.2, length: float = 
             lt = np.zeros(m + 1)
             lt[b:] = cl_t[b:] - cl_t[:-b]
             c = c + length * gc_length(np.full(m + 1, ls), lt, ratio)
+        if marks:
+            c = c + marks * P.marks(i, a, b)
         c[:b] = np.inf
         return c
 
@@ -289,11 +306,7 @@ def bertalign(P: Pair, max_align: int = 5, top_k: int = 3, win: int = 5, skip: f
     """Bertalign's two passes over dictionary vectors (see the module docstring).
     ``marks`` > 0 subtracts the aligner's clause-mark mismatch (``|k_t − k_s| /
     √(k_s + k_t + 1)``, k = clause marks of each side of the bead) times ``marks``."""
-    from workbench.align.features import clause_marks
-
     n, m = P.n, P.m
-    ks = np.concatenate(([0.0], np.cumsum(clause_marks(P.texts[0]))))
-    kt = np.concatenate(([0.0], np.cumsum(clause_marks(P.texts[1]))))
     K = max_align - 1
     ns = {k: inv_norm(P.sq_s(k)) for k in range(1, K + 1)}
     nt = {k: inv_norm(P.sq_t(k)) for k in range(1, K + 1)}
@@ -360,10 +373,7 @@ def bertalign(P: Pair, max_align: int = 5, top_k: int = 3, win: int = 5, skip: f
             lo_, hi_ = np.minimum(ls, lt), np.maximum(ls, lt)
             score = score * np.log2(1.0 + np.where(hi_ > 0, lo_ / np.maximum(hi_, 1e-9), 0.0))
         if marks:
-            k_s = ks[i] - ks[i - a]
-            k_t = np.zeros(m + 1)
-            k_t[b:] = kt[b:] - kt[:-b]
-            score = score - marks * np.abs(k_t - k_s) / np.sqrt(k_s + k_t + 1.0)
+            score = score - marks * P.marks(i, a, b)
         c = -score
         c[:b] = np.inf
         return c

@@ -361,8 +361,8 @@ def bertalign(P: Pair, max_align: int = 5, top_k: int = 3, win: int = 5, skip: f
             has_l = np.arange(m + 1) > b
             tn = (left + right) / np.maximum(has_l.astype(float) + has_r, 1.0)
             # source neighbours of the target overlap: sentences i (after) and i-a-1
-            r_after = _src_neighbour(P, i, b, ns, nt, after=True)
-            r_before = _src_neighbour(P, i - a - 1, b, ns, nt, after=False) if i - a - 1 >= 0 else None
+            r_after = _src_neighbour(P, i, b, ns, nt)
+            r_before = _src_neighbour(P, i - a - 1, b, ns, nt)
             cnt = (r_after is not None) + (r_before is not None)
             sn = ((r_after if r_after is not None else 0.0)
                   + (r_before if r_before is not None else 0.0)) / max(cnt, 1)
@@ -382,7 +382,7 @@ def bertalign(P: Pair, max_align: int = 5, top_k: int = 3, win: int = 5, skip: f
                    np.full(m, -skip), lambda i: (lo2[i], hi2[i]))
 
 
-def _src_neighbour(P: Pair, r: int, b: int, ns, nt, after: bool) -> np.ndarray | None:
+def _src_neighbour(P: Pair, r: int, b: int, ns: dict, nt: dict) -> np.ndarray | None:
     """Cosine of source sentence ``r`` (0-based) with each target overlap of ``b``
     sentences ending at j (0..m); None when ``r`` is outside the document."""
     if r < 0 or r >= P.n:

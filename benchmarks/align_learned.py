@@ -363,12 +363,14 @@ def residual_start(model: Learned, skip: float) -> Learned:
 
 
 def perceptron(model: Learned, pre: list[Precomputed], epochs: int, rate: float,
-               margin: float) -> Learned:
+               margin: float, freeze: frozenset[str] = frozenset()) -> Learned:
     """Averaged structured perceptron from ``model``'s logits (the cost is ``−logit``):
     after each book, ``β += rate · (Φ(gold) − Φ(predicted))`` for both models."""
     if epochs == 0:
         return model
     bp, bn = model.pair.beta.copy(), model.null.beta.copy()
+    mp = np.array([k not in freeze for k in ("bias",) + PAIR_FEATURES], float)
+    mn = np.full(len(bn), float("null" not in freeze))
     sp, sn = np.zeros_like(bp), np.zeros_like(bn)
     steps = 0
     for _ in range(epochs):
@@ -378,8 +380,8 @@ def perceptron(model: Learned, pre: list[Precomputed], epochs: int, rate: float,
             pred = p.decode(cur, margin)
             gp, gn = p.phi(cur, gold_path(p.gold))
             qp, qn = p.phi(cur, pred)
-            bp = bp + rate * (gp - qp)
-            bn = bn + rate * (gn - qn)
+            bp = bp + rate * mp * (gp - qp)
+            bn = bn + rate * mn * (gn - qn)
             sp += bp
             sn += bn
             steps += 1
@@ -422,6 +424,8 @@ def main() -> int:
     ap.add_argument("--residual", action="store_true",
                     help="start the perceptron from the hand-set cost instead of the logistic fit")
     ap.add_argument("--margin", type=float, default=0.0)
+    ap.add_argument("--freeze", default="", help="comma-separated pair coefficients the perceptron "
+                    "leaves at their start (bias, base, extra, ...; 'null' = the whole null model)")
     ap.add_argument("--skip-loo", action="store_true", help="no leave-one-book-out run")
     ap.add_argument("--defr", action="store_true",
                     help="score the de–fr dev set once with the model fitted on all six books")
@@ -455,7 +459,8 @@ def main() -> int:
             if args.residual:
                 start = residual_start(start, DICT_WEIGHTS.skip)
             model = perceptron(start, [pre[k] for k in pick],
-                               args.perceptron, args.rate, args.margin)
+                               args.perceptron, args.rate, args.margin,
+                               frozenset(filter(None, args.freeze.split(","))))
         return model
 
     full = trained(range(len(books)), 0.0, 0.0)
@@ -468,7 +473,11 @@ def main() -> int:
                 model = trained([x for x in range(len(books)) if x != k], off, noff)
                 raw = _merge_nulls(align_learned(scorer_for(src, tgt, lex), model, shapes))
                 f1s.append(score_alignment(gold, [(r.src, r.tgt) for r in raw]).f1_strict)
-            print(f"LOO cost={args.cost} offset={off:g} null_offset={noff:g}: mean strict F1 "
+            what = (f"residual={args.residual} perceptron={args.perceptron} rate={args.rate:g} "
+                    f"margin={args.margin:g} freeze={args.freeze or '-'}"
+                    if args.perceptron or args.residual
+                    else f"logistic cost={args.cost} offset={off:g} null_offset={noff:g}")
+            print(f"LOO {what}: mean strict F1 "
                   f"{np.mean(f1s):.4f}  (" + " ".join(f"{b[0][:8]} {f:.3f}" for b, f in zip(books, f1s)) + ")",
                   flush=True)
     if args.defr:
@@ -485,6 +494,22 @@ def main() -> int:
         merged = score_alignment(gold, [(r.src, r.tgt) for r in _merge_nulls(raw)])
         print(f"de–fr dev (ONE evaluation): strict F1 {merged.f1_strict:.4f} lax {merged.f1_lax:.4f}; "
               f"nulls per sentence strict {per.f1_strict:.4f}")
+        from collections import Counter
+
+        from workbench.align import get_aligner
+
+        base = get_aligner("mtguided", lexicon=dlex, merge_nulls=False).align(src, tgt).beads
+        got_l = {(r.src, r.tgt) for r in raw}
+        got_b = {(tuple(b.src), tuple(b.tgt)) for b in base}
+        shape = lambda b: "≥2-2" if min(len(b.src), len(b.tgt)) >= 2 else f"{len(b.src)}-{len(b.tgt)}"  # noqa: E731
+        total, hit_l, hit_b = Counter(), Counter(), Counter()
+        for g in gold:
+            k, ids = shape(g), (tuple(g.src), tuple(g.tgt))
+            total[k] += 1
+            hit_l[k] += ids in got_l
+            hit_b[k] += ids in got_b
+        print("gold beads found (hand-set cost / learned), by gold shape: " + "; ".join(
+            f"{k} {hit_b[k]}/{hit_l[k]} of {total[k]}" for k in sorted(total)))
     return 0
 
 

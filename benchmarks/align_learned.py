@@ -1,29 +1,39 @@
 """A learned bead cost for dictionary-only alignment ("score, then decide"), issue 18.
 
+A NEGATIVE RESULT, kept as an experiment (the aligner's defaults are unchanged; see
+``benchmarks/RESULTS-align.md``, "Learned bead cost").
+
 The dictionary-only aligner scores each bead with hand-set weights (length, dictionary
 cosine, anchors, clause marks, weakest member, a prior per shape). Its remaining errors
 on the German–French Text+Berg dev set are bead structure: gold 2-2 and larger beads
-predicted as smaller ones, untranslated lines absorbed into a neighbour. This experiment
-replaces the hand-set cost by a learned one:
+predicted as smaller ones, untranslated lines absorbed into a neighbour. This script
+learns the bead cost instead, from the six French–English gold books
+(``../shared/data/align-gold``) aligned with the FreeDict fr–en dictionaries alone:
 
-1. for each of the six French–English gold books (``../shared/data/align-gold``), aligned
-   with the FreeDict fr–en dictionaries alone, every candidate bead that starts or ends
-   on a corner of the gold ladder (all shapes of ``DICT_BEADS``) is labelled (in the gold
-   ladder or not) and described by the aligner's own evidence plus structure features
-   (:func:`bead_features`): dictionary cosine, length cost, clause marks, anchors, the
-   relative weakest member, the shape, and for many-to-many beads how cleanly the bead's
-   dictionary mass splits into two smaller beads (cross share, split gain);
-   null beads (one sentence each) get their own features (:func:`null_features`);
-2. a logistic regression (numpy, Newton, small ridge; standardised features) gives
-   ``p(bead is gold)``; the DP cost of a bead is ``−log p + offset`` (``--cost nll``) or
-   ``−logit p`` (``--cost logit``);
-3. everything is chosen by leave-one-book-out on the six books (fit on five, align the
-   sixth with the learned cost, strict F1); ``--defr`` then scores the German–French
-   dev set ONCE with the model fitted on all six books (the dev set is never used to fit
-   or choose anything).
+* features of a bead (:func:`bead_features`): the hand-set cost itself ("base"), the
+  dictionary cosine, the length cost, clause marks, anchors, the relative weakest member,
+  the shape, and for many-to-many beads how the bead's dictionary mass splits into two
+  smaller beads (``cross``: the least share of the mass off the diagonal blocks over all
+  cuts; ``split_gain``: best mean cosine of the two parts minus the bead's); of a null
+  bead (:func:`null_features`): log length, best cosine in the band, anchors, marks;
+* design A (default): a logistic regression on candidate beads that start or end on a
+  corner of the gold ladder (label: in the gold ladder), DP cost ``−log p + offset``
+  (``--cost nll``) or ``−logit p + offset`` (``--cost logit``);
+* design B (``--residual --perceptron EPOCHS``): a linear cost started from the hand-set
+  one (coefficient −1 on "base", every other 0; null cost the hand-set skip) and refined
+  by an averaged structured perceptron on the DP's own decisions in a band around the
+  gold path, with loss-augmented decoding (``--margin``: every non-gold bead made that
+  much cheaper while training); ``--freeze`` keeps named coefficients (the shape terms,
+  ``null``) at their start.
 
-    python benchmarks/align_learned.py [--books DIR] [--cost nll|logit] [--offset X]
-        [--null-offset X] [--defr]
+Every choice is made by leave-one-book-out on the six books (fit on five, align the sixth
+with the learned cost, mean strict F1). ``--defr`` scores the German–French dev set with
+the model fitted on all six books, plus which gold shapes each cost finds (run once per
+final design; nothing is fitted or chosen on it). ``--skip-loo`` skips the books.
+
+    python benchmarks/align_learned.py [--books DIR] [--cost nll|logit] [--offset X ...]
+        [--null-offset X ...] [--residual --perceptron N --rate R --margin M
+        --freeze NAMES] [--skip-loo] [--defr]
 """
 
 from __future__ import annotations
@@ -47,7 +57,6 @@ from workbench.align.dp import Band, banded_dp, hugging_rows, path_span, widen  
 from workbench.align.mtguided import (  # noqa: E402
     DICT_BEADS,
     DICT_WEIGHTS,
-    _contain,
     _cos,
     _length_diagonal,
     _merge_nulls,

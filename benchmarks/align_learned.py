@@ -202,12 +202,8 @@ def gold_corners(gold, n: int, m: int) -> tuple[list[tuple[int, int, int, int]],
     return out, corners
 
 
-def training_rows(sc: _Scorer, gold, shapes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """(pair features, labels, null features, labels) of one book's candidate beads."""
-    n, m = sc.n, sc.m
-    gbeads, corners = gold_corners(gold, n, m)
-    gold_set = {(i0, i1, j0, j1) for i0, i1, j0, j1 in gbeads}
-    # a band around the gold path, wide enough for the neighbours
+def gold_band(corners: set[tuple[int, int]], n: int, m: int, half_width: int) -> Band:
+    """A band reaching ``half_width`` columns around the gold path."""
     first, last = np.full(n + 1, m, np.int64), np.zeros(n + 1, np.int64)
     for ci, cj in corners:
         first[ci] = min(first[ci], cj)
@@ -215,7 +211,37 @@ def training_rows(sc: _Scorer, gold, shapes) -> tuple[np.ndarray, np.ndarray, np
     for r in range(1, n + 1):   # rows the path crosses inside a bead
         if last[r] < first[r]:
             first[r], last[r] = first[r - 1], last[r - 1]
-    sc.set_band(Band.around(first, last, n, m, 8))
+    return Band.around(first, last, n, m, half_width)
+
+
+def structure_cases(sc: _Scorer, gold) -> tuple[np.ndarray, np.ndarray]:
+    """Diagnosis: features of gold 2-2 beads (label 1) and of two consecutive gold 1-1
+    beads read as one 2-2 (label 0), the confusion left to resolve."""
+    gbeads, corners = gold_corners(gold, sc.n, sc.m)
+    sc.set_band(gold_band(corners, sc.n, sc.m, 8))
+    pos = [(i1, j1) for i0, i1, j0, j1 in gbeads if (i1 - i0, j1 - j0) == (2, 2)]
+    neg = [(b[1], b[3]) for a, b in zip(gbeads, gbeads[1:])
+           if (a[1] - a[0], a[3] - a[2]) == (1, 1) == (b[1] - b[0], b[3] - b[2])]
+    cells = np.array(pos + neg)
+    return bead_features(sc, 2, 2, cells[:, 0], cells[:, 1]), np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+
+
+def structure_auc(x: np.ndarray, y: np.ndarray) -> str:
+    """ROC AUC of the structure features (and the cosine) on :func:`structure_cases`."""
+    from align_confidence import auc
+
+    return (f"{int(y.sum())} gold 2-2 vs {int((1 - y).sum())} gold 1-1 + 1-1: ROC AUC " + ", ".join(
+        f"{k} {auc(x[:, PAIR_FEATURES.index(k)] * sign, y):.3f}"
+        for k, sign in (("cross", 1.0), ("split_gain", -1.0), ("sim", 1.0))))
+
+
+def training_rows(sc: _Scorer, gold, shapes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(pair features, labels, null features, labels) of one book's candidate beads."""
+    n, m = sc.n, sc.m
+    gbeads, corners = gold_corners(gold, n, m)
+    gold_set = {(i0, i1, j0, j1) for i0, i1, j0, j1 in gbeads}
+    # a band around the gold path, wide enough for the neighbours
+    sc.set_band(gold_band(corners, n, m, 8))
     xs, ys = [], []
     cs = np.array(sorted(corners))
     for a, b in shapes:
@@ -293,14 +319,7 @@ class Precomputed:
     def __init__(self, sc: _Scorer, gold, shapes, half_width: int = 10) -> None:
         n, m = sc.n, sc.m
         gbeads, corners = gold_corners(gold, n, m)
-        first, last = np.full(n + 1, m, np.int64), np.zeros(n + 1, np.int64)
-        for ci, cj in corners:
-            first[ci] = min(first[ci], cj)
-            last[ci] = max(last[ci], cj)
-        for r in range(1, n + 1):
-            if last[r] < first[r]:
-                first[r], last[r] = first[r - 1], last[r - 1]
-        self.band = Band.around(first, last, n, m, half_width)
+        self.band = gold_band(corners, n, m, half_width)
         sc.set_band(self.band)
         self.shapes = [t for t in shapes if t[0] and t[1]]
         self.X = {t: bead_features(sc, t[0], t[1], sc.I, sc.J) for t in self.shapes}
@@ -435,6 +454,8 @@ def main() -> int:
     ap.add_argument("--margin", type=float, default=0.0)
     ap.add_argument("--freeze", default="", help="comma-separated pair coefficients the perceptron "
                     "leaves at their start (bias, base, extra, ...; 'null' = the whole null model)")
+    ap.add_argument("--auc", action="store_true", help="diagnosis: how well the structure "
+                    "features tell gold 2-2 beads from two gold 1-1 beads, per corpus")
     ap.add_argument("--skip-loo", action="store_true", help="no leave-one-book-out run")
     ap.add_argument("--defr", action="store_true",
                     help="score the de–fr dev set once with the model fitted on all six books")
@@ -455,6 +476,10 @@ def main() -> int:
           f"pair candidates {sum(len(d[1]) for d in data)} ({sum(d[1].sum() for d in data):.0f} gold), "
           f"null candidates {sum(len(d[3]) for d in data)} ({sum(d[3].sum() for d in data):.0f} gold)",
           flush=True)
+    if args.auc:
+        cases = [structure_cases(scorer_for(src, tgt, lex), gold) for _, src, tgt, gold in books]
+        print("books (pooled):", structure_auc(np.vstack([c[0] for c in cases]),
+                                               np.concatenate([c[1] for c in cases])))
     pre = []
     if args.perceptron or args.residual:
         t0 = time.perf_counter()
@@ -500,6 +525,8 @@ def main() -> int:
         model = trained(range(len(books)), args.offset[0], args.null_offset[0])
         raw = align_learned(scorer_for(src, tgt, dlex), model, shapes)
         per = score_alignment(gold, [(r.src, r.tgt) for r in raw])
+        if args.auc:
+            print("de–fr dev:", structure_auc(*structure_cases(scorer_for(src, tgt, dlex), gold)))
         merged = score_alignment(gold, [(r.src, r.tgt) for r in _merge_nulls(raw)])
         print(f"de–fr dev (ONE evaluation): strict F1 {merged.f1_strict:.4f} lax {merged.f1_lax:.4f}; "
               f"nulls per sentence strict {per.f1_strict:.4f}")

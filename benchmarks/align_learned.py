@@ -182,7 +182,7 @@ def scorer_for(src, tgt, lex) -> _Scorer:
     return _Scorer(su, tu, w, True, span)
 
 
-def gold_corners(gold, n: int, m: int) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+def gold_corners(gold) -> tuple[list[tuple[int, int, int, int]], set[tuple[int, int]]]:
     """Gold beads as (i0, i1, j0, j1) with null beads one sentence each, and the corners."""
     out = []
     i = j = 0
@@ -217,7 +217,7 @@ def gold_band(corners: set[tuple[int, int]], n: int, m: int, half_width: int) ->
 def structure_cases(sc: _Scorer, gold) -> tuple[np.ndarray, np.ndarray]:
     """Diagnosis: features of gold 2-2 beads (label 1) and of two consecutive gold 1-1
     beads read as one 2-2 (label 0), the confusion left to resolve."""
-    gbeads, corners = gold_corners(gold, sc.n, sc.m)
+    gbeads, corners = gold_corners(gold)
     sc.set_band(gold_band(corners, sc.n, sc.m, 8))
     pos = [(i1, j1) for i0, i1, j0, j1 in gbeads if (i1 - i0, j1 - j0) == (2, 2)]
     neg = [(b[1], b[3]) for a, b in zip(gbeads, gbeads[1:])
@@ -238,7 +238,7 @@ def structure_auc(x: np.ndarray, y: np.ndarray) -> str:
 def training_rows(sc: _Scorer, gold, shapes) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(pair features, labels, null features, labels) of one book's candidate beads."""
     n, m = sc.n, sc.m
-    gbeads, corners = gold_corners(gold, n, m)
+    gbeads, corners = gold_corners(gold)
     gold_set = {(i0, i1, j0, j1) for i0, i1, j0, j1 in gbeads}
     # a band around the gold path, wide enough for the neighbours
     sc.set_band(gold_band(corners, n, m, 8))
@@ -318,7 +318,7 @@ class Precomputed:
 
     def __init__(self, sc: _Scorer, gold, shapes, half_width: int = 10) -> None:
         n, m = sc.n, sc.m
-        gbeads, corners = gold_corners(gold, n, m)
+        gbeads, corners = gold_corners(gold)
         self.band = gold_band(corners, n, m, half_width)
         sc.set_band(self.band)
         self.shapes = [t for t in shapes if t[0] and t[1]]
@@ -375,7 +375,7 @@ class Precomputed:
 
 
 def gold_path(gold) -> list[tuple[int, int, int, int]]:
-    return gold_corners(gold, 0, 0)[0]
+    return gold_corners(gold)[0]
 
 
 def residual_start(model: Learned, skip: float) -> Learned:

@@ -36,6 +36,17 @@ class Shard:
     items: list[Any]
 
 
+@dataclass(frozen=True)
+class Spent:
+    """What one step of a shard cost (CPU-seconds of the process and its children,
+    GPU-seconds, wall seconds) and where it ran (``host:pid``)."""
+
+    cpu_s: float
+    gpu_s: float
+    wall_s: float
+    worker: str
+
+
 @dataclass
 class ShardResult:
     """What a worker returns for one shard: ``columns`` (equal-length lists, one
@@ -51,8 +62,8 @@ class ShardResult:
     gpu_s: float = 0.0
     wall_s: float = 0.0
     worker: str = ""
-    #: where each step ran (``prepare``/``translate``/``finish``, or ``run``): ``host:pid``
-    steps: dict[str, str] = field(default_factory=dict)
+    #: each step's cost and place (``prepare``/``translate``/``finish``, or ``run``)
+    steps: dict[str, Spent] = field(default_factory=dict)
 
 
 class ShardSource:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.errors import EngineError
-from workbench.executors import Shard, ShardFunction, ShardResult
+from workbench.executors import Shard, ShardFunction, ShardResult, Spent
 
 #: Environment a worker needs to find the same models as the driver.
 _ENV_PREFIXES = ("ARGOS_", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "CT2_")
@@ -36,16 +36,6 @@ _ENV_PREFIXES = ("ARGOS_", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
 def driver_env() -> dict[str, str]:
     """The driver's Argos/CTranslate2 settings, given to workers so they load the same models."""
     return {k: v for k, v in os.environ.items() if k.startswith(_ENV_PREFIXES)}
-
-
-@dataclass(frozen=True)
-class Spent:
-    """What one step of a shard cost, and where it ran (``host:pid``)."""
-
-    cpu_s: float
-    gpu_s: float
-    wall_s: float
-    worker: str
 
 
 class _Meter:
@@ -79,7 +69,7 @@ def _result(index: int, columns: dict[str, list[Any]], sentences: int, steps: di
                        cpu_s=sum(s.cpu_s for s in steps.values()),
                        gpu_s=sum(s.gpu_s for s in steps.values()),
                        wall_s=sum(s.wall_s for s in steps.values()), worker=steps[main].worker,
-                       steps={name: s.worker for name, s in steps.items()})
+                       steps=dict(steps))
 
 
 @dataclass

@@ -4,7 +4,11 @@ Ray actors) and loads its engine or glossary once, in :meth:`load`.
 - :class:`TranslateTask` translates lines (file and Parquet mode: exactly what
   :func:`workbench.translate.translate_lines` does), project segments (what
   :func:`workbench.translate.translate_project` does with its batches), or whole
-  articles (read, segmented, debris marked, translated).
+  articles (read, segmented, debris marked, translated), in three steps: prepare
+  (no engine), translate (the engine, loaded once per worker), finish (no engine);
+  each engine batch goes through :func:`workbench.translate.protect_batch`,
+  :func:`~workbench.translate.translate_batch` and
+  :func:`~workbench.translate.finish_batch`, the functions the local path runs.
 - :class:`NormaliseTask` rewrites glossary matches in raw lines (what
   ``workbench glossary apply`` does, byte for byte) or in a project's final
   texts (what :func:`workbench.glossary.project.normalise_preview` does).

@@ -30,6 +30,10 @@ SEEDS = ROOT / "seeds"
 GLOSSARY = ROOT / "glossaries" / "seeds.csv"
 
 
+def ray(**options: object):
+    return get_executor("ray", **options)
+
+
 def _protector(mode: str = "auto"):
     from workbench.glossary import load_csv
     from workbench.glossary.protect import TermProtector
@@ -125,10 +129,6 @@ class _UpFront:
 
     def restore(self, texts: list[str], state):
         return self.protector.restore(texts, state)
-
-
-def ray(**options: object):
-    return get_executor("ray", **options)
 
 
 @needs_apertium

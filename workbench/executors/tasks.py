@@ -178,14 +178,14 @@ class TranslateTask:
         """Load the engine (and check its version); returns the step that translates a
         prepared shard's batches, and only that."""
         from workbench.engines import engine_for, get_engine
-        from workbench.translate import _hook_for, _provenance, translate_batch
+        from workbench.translate import _provenance, translate_batch
 
         for key, value in self.env.items():
             os.environ[key] = value  # the driver's model paths and settings win
         # long_lived: Apertium keeps one pipeline per mode for all the worker's shards
         engine = engine_for(get_engine(self.engine, device=self.device, long_lived=True),
                             self.src, self.tgt)
-        hook = _hook_for(self.glossary, engine)
+        hook = self._hook()  # the same hook as the prepare and finish steps
         prov = _provenance(engine, self.src, self.tgt, hook)
         if self.expect_version and prov.model_version != self.expect_version:
             raise EngineError(

@@ -54,10 +54,10 @@ def _free_cpus(expected: float, within: float = 30.0) -> bool:
 
 def test_prepare_and_finish_run_as_task_stages_beside_the_translating_actors(
         ray_runtime: str, tiny_argos: Path) -> None:
-    """The seeds in two shards with glossary protection: on Ray each shard's prepare
-    and finish steps ran in other processes than the actor that translated it (the
-    actors are two, the same two for both shards' translation, and never prepare
-    or finish); locally all three ran in this process; the columns are equal."""
+    """The seeds in two shards with glossary protection: on Ray no prepare or finish
+    step of either shard ran in a process that translated one (the actors only
+    translate); locally all three steps ran in this process; the columns are equal
+    and the cost is the sum of the steps'."""
     from workbench.executors.tasks import TranslateTask
 
     files = sorted(p.name for p in SEEDS.glob("*.txt"))

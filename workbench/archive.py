@@ -2,11 +2,11 @@
 
 :func:`translate_archive` reads a text file (one segment per line), a Parquet
 file (a text column; the other columns are kept) or a folder of articles
-(segmented in the workers), plans its shards in one pass and then reads them
-one at a time as the executor asks for them (memory holds a few shards, not
-the input), has an executor run a
-:class:`~workbench.executors.tasks.TranslateTask` on the shards not finished
-yet, stores each finished shard (:class:`~workbench.executors.shards.ShardStore`)
+(segmented by the task's prepare step: on Ray, in tasks before the translating
+actors), plans its shards in one pass and then reads them one at a time as the
+executor asks for them (memory holds a few shards, not the input), has an
+executor run a :class:`~workbench.executors.tasks.TranslateTask` on the shards
+not finished yet, stores each finished shard (:class:`~workbench.executors.shards.ShardStore`)
 and, once all are done, writes the output in input order under a temporary
 name and renames it into place: the output is complete or absent.
 :func:`normalise_archive` does the same for ``workbench glossary apply``.

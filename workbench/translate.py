@@ -98,10 +98,11 @@ def _provenance(engine: Engine, src: str, tgt: str, glossary: TermProtection | N
     return prov
 
 
-def _hook_for(glossary: TermProtection | None, engine: Engine) -> TermProtection | None:
-    """The hook to use with ``engine`` (see :class:`TermProtection`)."""
+def _hook_for(glossary: TermProtection | None, engine: Engine | str) -> TermProtection | None:
+    """The hook to use with ``engine`` (or the engine of that name; see :class:`TermProtection`)."""
     for_engine = getattr(glossary, "for_engine", None)
-    return for_engine(engine.name) if callable(for_engine) else glossary
+    name = engine if isinstance(engine, str) else engine.name
+    return for_engine(name) if callable(for_engine) else glossary
 
 
 def _kept_flags(meta: dict[str, Any], text: str) -> dict[str, Any]:
@@ -117,33 +118,97 @@ def _kept_flags(meta: dict[str, Any], text: str) -> dict[str, Any]:
     return out
 
 
-def _run(engine: Engine, texts: list[str], src: str, tgt: str,
-         glossary: TermProtection | None) -> list[TranslationResult]:
-    """Translate one batch, with optional term protection; every engine call is checked
-    to return one translation per segment."""
-    def engine_call(batch: list[str]) -> list[TranslationResult]:
-        results = engine.translate(batch, src, tgt)
-        if len(results) != len(batch):
+@dataclass
+class EngineBatch:
+    """One engine batch, ready for the engine: ``texts`` (the segments), ``send`` (what
+    the engine gets: ``texts``, or ``texts`` with glossary terms protected) and the
+    protection ``state`` that :func:`finish_batch` restores from. It pickles, so it can
+    be made in one process (:func:`protect_batch`), translated in another
+    (:func:`translate_batch`) and finished in a third."""
+
+    texts: list[str]
+    send: list[str]
+    protected: bool = False
+    state: Any = None
+
+
+def _adaptive(glossary: TermProtection | None) -> bool:
+    """Whether the hook runs the engine calls itself (see :class:`TermProtection`)."""
+    return callable(getattr(glossary, "translate", None))
+
+
+def protect_batch(texts: list[str], src: str, tgt: str,
+                  glossary: TermProtection | None) -> EngineBatch:
+    """Step 1 of a batch, no engine needed: protect glossary terms up front. A hook that
+    protects only what the engine gets wrong (``translate``) decides after the engine's
+    first output, in :func:`translate_batch`; the batch then goes as it is."""
+    texts = list(texts)
+    if glossary is None or _adaptive(glossary):
+        return EngineBatch(texts, texts)
+    protected, state = glossary.protect(list(texts), src, tgt)
+    return EngineBatch(texts, protected, True, state)
+
+
+def translate_batch(engine: Engine, batch: EngineBatch, src: str, tgt: str,
+                    glossary: TermProtection | None) -> list[tuple[str | None, TranslationResult]]:
+    """Step 2 of a batch: the engine calls (inline codes kept; every call checked to
+    return one translation per segment). Returns the engine's results, each with the
+    final text where an adaptive hook already made it (else ``None``)."""
+    def engine_call(texts: list[str]) -> list[TranslationResult]:
+        results = engine.translate(texts, src, tgt)
+        if len(results) != len(texts):
             raise EngineError(f"{engine.name} returned {len(results)} translations for "
-                              f"{len(batch)} segments ({src}→{tgt}); nothing was saved for this batch")
+                              f"{len(texts)} segments ({src}→{tgt}); nothing was saved for this batch")
         return results
 
-    def call(batch: list[str]) -> list[TranslationResult]:
+    def call(texts: list[str]) -> list[TranslationResult]:
         from workbench import inline_mt  # inline codes kept (workbench.io is not light)
 
-        return inline_mt.translate(engine_call, batch)
+        return inline_mt.translate(engine_call, texts)
 
+    if glossary is not None and _adaptive(glossary) and not batch.protected:
+        return list(glossary.translate(call, lambda r: r.text, list(batch.texts), src, tgt))
+    return [(None, r) for r in call(batch.send)]
+
+
+def finish_batch(batch: EngineBatch, pairs: list[tuple[str | None, TranslationResult]],
+                 glossary: TermProtection | None) -> list[TranslationResult]:
+    """Step 3 of a batch, no engine needed: placeholders restored (and the text normalised
+    by the hook), the glossary's version added to the model version, low-confidence
+    flags on protected words dropped."""
     if glossary is None:
-        return call(texts)
-    if callable(getattr(glossary, "translate", None)):  # the hook chooses what to protect
-        pairs = glossary.translate(call, lambda r: r.text, list(texts), src, tgt)
+        return [r for _, r in pairs]
+    if batch.protected:
+        texts = glossary.restore([r.text for _, r in pairs], batch.state)
     else:
-        protected, state = glossary.protect(list(texts), src, tgt)
-        raw = call(protected)
-        pairs = list(zip(glossary.restore([r.text for r in raw], state), raw))
+        texts = [t if t is not None else r.text for t, r in pairs]
     suffix = f"+glossary:{glossary.version}" if getattr(glossary, "version", "") else ""
     return [TranslationResult(t, r.engine, r.model, r.model_version + suffix, _kept_flags(r.meta, t))
-            for t, r in pairs]
+            for t, (_, r) in zip(texts, pairs)]
+
+
+def _run(engine: Engine, texts: list[str], src: str, tgt: str,
+         glossary: TermProtection | None) -> list[TranslationResult]:
+    """Translate one batch, with optional term protection: the three steps in a row."""
+    batch = protect_batch(texts, src, tgt, glossary)
+    return finish_batch(batch, translate_batch(engine, batch, src, tgt, glossary), glossary)
+
+
+def line_batches(lines: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Positions of the non-blank ``lines``, cut into engine batches of ``batch_size``."""
+    live = [i for i, line in enumerate(lines) if line.strip()]
+    return [live[start:start + batch_size] for start in range(0, len(live), batch_size)]
+
+
+def line_results(n: int, batches: Sequence[list[int]], results: Sequence[list[TranslationResult]],
+                 prov: Provenance) -> list[TranslationResult]:
+    """One result per line for ``n`` lines: each batch's results at its positions, an
+    empty translation with ``prov`` for every blank line."""
+    out = [TranslationResult("", prov.engine, prov.model, prov.model_version, {}) for _ in range(n)]
+    for idx, batch in zip(batches, results):
+        for i, res in zip(idx, batch):
+            out[i] = res
+    return out
 
 
 def _as_engine(engine: str | Engine, device: str) -> Engine:
@@ -368,15 +433,11 @@ def translate_lines(
     concrete = engine_for(_as_engine(engine, device), src, tgt)
     glossary = _hook_for(glossary, concrete)
     prov = _provenance(concrete, src, tgt, glossary)
-    out: list[TranslationResult | None] = [None] * len(lines)
-    live = [i for i, line in enumerate(lines) if line.strip()]
-    for i, line in enumerate(lines):
-        if not line.strip():
-            out[i] = TranslationResult("", prov.engine, prov.model, prov.model_version, {})
-    for start in range(0, len(live), batch_size):
-        idx = live[start:start + batch_size]
-        for i, res in zip(idx, _run(concrete, [lines[i].strip() for i in idx], src, tgt, glossary)):
-            out[i] = res
+    batches = line_batches(lines, batch_size)
+    live = sum(len(idx) for idx in batches)
+    results = []
+    for idx in batches:
+        results.append(_run(concrete, [lines[i].strip() for i in idx], src, tgt, glossary))
         if progress:
-            progress(min(start + batch_size, len(live)), len(live))
-    return [r for r in out if r is not None]
+            progress(min(len(results) * batch_size, live), live)
+    return line_results(len(lines), batches, results, prov)

@@ -78,7 +78,9 @@ def test_20000_lines_equal_local_in_input_order(ray_runtime: str, big_file, tmp_
 def test_a_killed_worker_is_restarted_and_no_shard_is_lost_or_doubled(
         ray_runtime: str, big_file, tmp_path: Path) -> None:
     path, ref = big_file
-    part = _first_lines(path, 4000, tmp_path)
+    # 24 shards: the first result reaches the driver after the prepare and finish stages
+    # have started their worker processes, and the actors must still hold shards then
+    part = _first_lines(path, 12_000, tmp_path)
     out = tmp_path / "part.en"
     parts = tmp_path / ".part.en.parts"
     killed: list[int] = []
@@ -93,8 +95,8 @@ def test_a_killed_worker_is_restarted_and_no_shard_is_lost_or_doubled(
             killed.append(pid)
     rep = translate_archive(part, out, "fr", "en", engine="apertium", batch_size=500,
                             shard_size=500, executor=ray(), progress=kill_a_worker)
-    assert killed and out.read_text(encoding="utf-8").split("\n")[:-1] == ref[:4000]
-    assert rep.shards == 8 and rep.cost.shards == 8  # every shard stored exactly once
+    assert killed and out.read_text(encoding="utf-8").split("\n")[:-1] == ref[:12_000]
+    assert rep.shards == 24 and rep.cost.shards == 24  # every shard stored exactly once
     assert len(rep.cost.workers) >= 3  # the killed actor came back in a new process
 
 

@@ -11,8 +11,9 @@ order by ``Shard.index``).
 - ``ray`` (:mod:`workbench.executors.ray`): a pool of Ray actors, each loading
   the task once, on a local Ray runtime or an existing cluster. Shards that
   read themselves (a :class:`ShardSource`: a file's shard plan) become a Ray
-  Dataset streamed through a Ray Data actor pool; any other iterable (a
-  project's rows, drawn on the driver) goes to Ray Core actors.
+  Dataset streamed through a Ray Data actor pool (a :class:`StagedTask`'s
+  engine-free steps run as Ray Data tasks before and after the pool); any other
+  iterable (a project's rows, drawn on the driver) goes to Ray Core actors.
 
 Ray is imported only when the ``ray`` executor is chosen.
 """
@@ -35,12 +36,24 @@ class Shard:
     items: list[Any]
 
 
+@dataclass(frozen=True)
+class Spent:
+    """What one step of a shard cost (CPU-seconds of the process and its children,
+    GPU-seconds, wall seconds) and where it ran (``host:pid``)."""
+
+    cpu_s: float
+    gpu_s: float
+    wall_s: float
+    worker: str
+
+
 @dataclass
 class ShardResult:
     """What a worker returns for one shard: ``columns`` (equal-length lists, one
     row per output row), how many sentences it translated or normalised, and what
     that cost (CPU-seconds of the worker and its child processes, GPU-seconds,
-    wall seconds) and where it ran (``host:pid``)."""
+    wall seconds; summed over the steps of a :class:`StagedTask`) and where it ran
+    (``host:pid``; the translating step's for a staged task)."""
 
     index: int
     columns: dict[str, list[Any]]
@@ -49,6 +62,8 @@ class ShardResult:
     gpu_s: float = 0.0
     wall_s: float = 0.0
     worker: str = ""
+    #: each step's cost and place (``prepare``/``translate``/``finish``, or ``run``)
+    steps: dict[str, Spent] = field(default_factory=dict)
 
 
 class ShardSource:
@@ -83,6 +98,23 @@ class Task(Protocol):
     def load(self) -> ShardFunction:
         """Load engines, models, glossaries (once per worker) and return the shard function."""
         ...
+
+
+@runtime_checkable
+class StagedTask(Protocol):
+    """A task whose engine-free work is split from the engine's: ``prepare`` (stateless:
+    read, segment, cut batches, protect terms), the step ``load_engine`` returns (loads
+    the engine once per worker, then only translates) and ``finish`` (stateless: restore,
+    normalise, build the result). ``load()`` runs the three in a row; the ray executor
+    runs them as three Ray Data stages, only the middle one on the actor pool."""
+
+    def load(self) -> ShardFunction: ...
+
+    def prepare(self, shard: Shard) -> Any: ...
+
+    def load_engine(self) -> Callable[[Any], Any]: ...
+
+    def finish(self, staged: Any) -> ShardResult: ...
 
 
 @runtime_checkable

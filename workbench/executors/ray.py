@@ -15,9 +15,15 @@ Two ways in, one pool shape:
   node, where the input is, taking no CPU), and streamed through ``map_batches``
   with a callable class on an actor pool (``ActorPoolStrategy(size=workers)``,
   ``num_cpus``/``num_gpus`` per actor), each actor loading the task once in its
-  constructor. Ray Data's streaming executor bounds how far the read runs ahead
-  (its object-store budget); the driver only receives finished shards. Actors are
-  restarted by Ray when their process dies and their shards run again.
+  constructor. A :class:`~workbench.executors.StagedTask` (translation) is three
+  stages: ``prepare`` tasks (read articles, segment, mark debris, cut the engine
+  batches, protect glossary terms), the actor pool, which only translates, and
+  ``finish`` tasks (restore placeholders, normalise, build the columns); the task
+  stages hold no engine and reserve no CPU (the pool's actors hold the cores), at
+  most ``workers`` of each at once. Ray Data's streaming executor bounds how far
+  the read runs ahead (its object-store budget); the driver only receives finished
+  shards. Actors are restarted by Ray when their process dies and their shards run
+  again; a task whose process dies is run again by Ray.
 - **Any other iterable** (a project's rows, which only the driver can read from its
   database connection) runs on Ray Core actors: the driver keeps at most
   ``in_flight`` shards per worker submitted and sends shards to the least busy
@@ -37,7 +43,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from workbench.errors import WorkbenchError
-from workbench.executors import Shard, ShardResult, ShardSource, Task, close_loaded
+from workbench.executors import Shard, ShardResult, ShardSource, StagedTask, Task, close_loaded
 
 #: Object store size for a runtime this executor starts (bytes); ``RAY_OBJECT_STORE_MB`` overrides.
 DEFAULT_OBJECT_STORE_MB = 400
@@ -141,23 +147,34 @@ class RayExecutor:
         ray = self._connect()
         size = min(self._pool_size(ray), len(source))  # no idle actors for a short input
         try:
-            from ray.data import ActorPoolStrategy
+            from ray.data import ActorPoolStrategy, TaskPoolStrategy
         except ImportError as exc:  # Ray without its data extra (pandas, pyarrow, fsspec)
             raise WorkbenchError(f"--executor ray needs Ray Data ({exc}); {INSTALL_HINT}") from exc
 
         _quiet_ray_data()
+        staged = isinstance(task, StagedTask)
         ds = ray.data.read_datasource(_datasource_class()(source), num_cpus=0)
+        # A staged task's engine-free steps are Ray Data tasks before and after the pool:
+        # no engine, no state, a bounded number at once; they take no CPU reservation
+        # (the pool's actors hold the cores) and their CPU-seconds are counted.
+        steps = {"batch_size": 1, "batch_format": "pyarrow", "num_cpus": 0,
+                 "compute": TaskPoolStrategy(size=size)}
+        if staged:
+            ds = ds.map_batches(_step, fn_args=(task, "prepare"), **steps)
         ds = ds.map_batches(
-            ShardActor, fn_constructor_args=(task,), batch_size=1, batch_format="pyarrow",
+            ShardActor, fn_constructor_args=(task, staged), batch_size=1, batch_format="pyarrow",
             compute=ActorPoolStrategy(size=size, max_tasks_in_flight_per_actor=self.in_flight),
             num_cpus=self.cpus_per_worker, num_gpus=self.gpus_per_worker or None)
-        self._describe(ray, size, "Ray Data actor pool")
+        if staged:
+            ds = ds.map_batches(_step, fn_args=(task, "finish"), **steps)
+        self._describe(ray, size, "Ray Data actor pool" + (" between prepare and finish tasks"
+                                                           if staged else ""))
         for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-            for blob in batch.column("result").to_pylist():
+            for blob in batch.column("blob").to_pylist():
                 outcome = pickle.loads(blob)
                 if isinstance(outcome, ShardResult):
                     yield outcome
-                else:  # (error class, message): a workbench error raised in an actor
+                else:  # (error class, message): a workbench error raised in a step
                     raise outcome[0](outcome[1])
 
     def _map_actors(self, task: Task, shards: Iterable[Shard]) -> Iterator[ShardResult]:
@@ -271,7 +288,7 @@ _DATASOURCE_CLASS: Any = None
 def _datasource_class() -> Any:
     """A Ray Data datasource over a :class:`ShardSource` (defined on first use: importing
     this module never imports Ray). One read task iterates the source and yields one
-    block per shard (``index``, ``shard``: the pickled :class:`Shard`); it runs on the
+    block per shard (``index``, ``blob``: the pickled :class:`Shard`); it runs on the
     driver's node, where the input files are."""
     global _DATASOURCE_CLASS
     if _DATASOURCE_CLASS is None:
@@ -298,7 +315,7 @@ def _datasource_class() -> Any:
                 def read() -> Iterator[Any]:
                     for shard in source:
                         yield pa.table({"index": pa.array([shard.index], pa.int64()),
-                                        "shard": pa.array([pickle.dumps(shard)], pa.binary())})
+                                        "blob": pa.array([pickle.dumps(shard)], pa.binary())})
                 meta = BlockMetadata(num_rows=len(source), size_bytes=None, input_files=None,
                                      exec_stats=None)
                 return [ReadTask(read, meta)]
@@ -307,29 +324,46 @@ def _datasource_class() -> Any:
     return _DATASOURCE_CLASS
 
 
+def _outcome(run: Any, blob: bytes) -> bytes:
+    """``run`` on one pickled row: its result, an earlier step's error passed on, or a
+    workbench error raised now as ``(class, message)`` (pickled), so that the driver
+    raises it as itself, once, instead of Ray retrying or restarting."""
+    item = pickle.loads(blob)
+    if isinstance(item, tuple):
+        return blob
+    try:
+        return pickle.dumps(run(item))
+    except WorkbenchError as exc:
+        return pickle.dumps((type(exc), str(exc)))
+
+
+def _step(batch: Any, task: Any, step: str) -> dict[str, list[Any]]:
+    """A Ray Data task stage: one engine-free step of a :class:`StagedTask`
+    (``prepare`` or ``finish``) on each row."""
+    run = getattr(task, step)
+    return {"index": batch.column("index").to_pylist(),
+            "blob": [_outcome(run, blob) for blob in batch.column("blob").to_pylist()]}
+
+
 class ShardActor:
     """The callable class of the Ray Data actor pool: loads the task once, in its
-    constructor, then runs one shard per batch. A workbench error (a model missing on
-    this node, another model version, bad input) comes back as a result row, so the
-    driver raises it as itself, once, instead of Ray restarting the actor."""
+    constructor (a staged task: its engine only), then runs one shard per batch (a
+    staged task: translates one prepared shard). A workbench error (a model missing
+    on this node, another model version, bad input) comes back as a result row, so
+    the driver raises it as itself, once, instead of Ray restarting the actor."""
 
-    def __init__(self, task: Task) -> None:
+    def __init__(self, task: Task, staged: bool = False) -> None:
         self._run: Any = None
-        self._error: tuple[type, str] | None = None
+        self._error: bytes | None = None
         try:
-            self._run = task.load()
+            self._run = task.load_engine() if staged else task.load()  # type: ignore[attr-defined]
         except WorkbenchError as exc:
-            self._error = (type(exc), str(exc))
+            self._error = pickle.dumps((type(exc), str(exc)))
 
     def __call__(self, batch: Any) -> dict[str, list[Any]]:
-        out = []
-        for blob in batch.column("shard").to_pylist():
-            try:
-                outcome = self._error or self._run(pickle.loads(blob))
-            except WorkbenchError as exc:
-                outcome = (type(exc), str(exc))
-            out.append(pickle.dumps(outcome))
-        return {"index": batch.column("index").to_pylist(), "result": out}
+        blobs = batch.column("blob").to_pylist()
+        return {"index": batch.column("index").to_pylist(),
+                "blob": [self._error or _outcome(self._run, blob) for blob in blobs]}
 
     def __del__(self) -> None:  # Ray Data calls it when the pool shuts down
         close_loaded(self._run)

@@ -5,9 +5,9 @@ were made from: input size and time, languages, engine and model version,
 glossary hash, batch and shard sizes), one ``shard-NNNNNNN.parquet`` per
 finished shard (written to a temporary name, then renamed: a part is whole or
 absent) and ``ledger.jsonl`` (one line per finished shard: rows, sentences,
-CPU/GPU/wall seconds, worker). A part file is the record that its shard is
-done; a rerun with different settings or a changed input starts afresh and
-says so. The folder is removed once the output is complete.
+CPU/GPU/wall seconds, worker, and the same per step). A part file is the record
+that its shard is done; a rerun with different settings or a changed input starts
+afresh and says so. The folder is removed once the output is complete.
 """
 
 from __future__ import annotations
@@ -88,6 +88,9 @@ class ShardStore:
         line = {"shard": result.index, "rows": frame.height, "sentences": result.sentences,
                 "cpu_s": round(result.cpu_s, 4), "gpu_s": round(result.gpu_s, 4),
                 "wall_s": round(result.wall_s, 4), "worker": result.worker,
+                "steps": {k: {"cpu_s": round(v.cpu_s, 4), "gpu_s": round(v.gpu_s, 4),
+                              "wall_s": round(v.wall_s, 4), "worker": v.worker}
+                          for k, v in result.steps.items()},
                 "at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         with open(self.dir / "ledger.jsonl", "a", encoding="utf-8") as fh:
             fh.write(json.dumps(line) + "\n")

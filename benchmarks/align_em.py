@@ -51,7 +51,7 @@ sys.path.insert(0, str(HERE))
 DEFAULT_BOOKS = HERE.parent.parent / "shared" / "data" / "align-gold"
 DEFAULT_DEFR = HERE.parent.parent / "shared" / "data" / "align-gold-defr"
 
-from align_learned import load_books, scorer_for  # noqa: E402
+from align_learned import PAIR_FEATURES, bead_features, load_books, scorer_for  # noqa: E402
 
 from workbench.align.dp import Band, _shifted, banded_dp, hugging_rows, path_span, widen  # noqa: E402
 from workbench.align.mtguided import DICT_BEADS, DICT_WEIGHTS, _length_diagonal, _merge_nulls, _Raw, _Scorer  # noqa: E402
@@ -70,11 +70,17 @@ def shipped_prior() -> dict[tuple[int, int], float]:
 class Lattice:
     """One document's band and per-shape evidence costs (cost minus the shipped prior)."""
 
-    def __init__(self, sc: _Scorer, band: Band) -> None:
+    def __init__(self, sc: _Scorer, band: Band, cross: float = 0.0) -> None:
         sc.set_band(band)
         self.sc, self.band = sc, band
         base = shipped_prior()
         self.evid = {t: sc.cost(t).astype(np.float64) - base[t] for t in PAIRS}
+        if cross:   # reward many-to-many beads whose dictionary mass crosses every cut
+            k = PAIR_FEATURES.index("cross")
+            for a, b in PAIRS:
+                if min(a, b) >= 2:
+                    x = bead_features(sc, a, b, sc.I, sc.J)[..., k]
+                    self.evid[(a, b)] = self.evid[(a, b)] - cross * x
 
     def costs(self, prior) -> tuple[dict, np.ndarray, np.ndarray]:
         pair = {t: self.evid[t] + prior[t] for t in PAIRS}
@@ -168,14 +174,15 @@ def viterbi_counts(band: Band, pair: dict, skip_s, skip_t) -> tuple[dict, list]:
     return {t: float(c.get(t, 0)) for t in SHAPES}, path.beads
 
 
-def decode(sc: _Scorer, prior, half_width=None, max_rounds: int = 6) -> tuple[list[_Raw], Band]:
+def decode(sc: _Scorer, prior, cross: float = 0.0, half_width=None,
+           max_rounds: int = 6) -> tuple[list[_Raw], Band]:
     """``mtguided._align_units`` with ``prior`` in place of the shipped shape constants."""
     n, m = sc.n, sc.m
     hw = half_width or max(12, min(64, int(4 * np.sqrt(max(n, m)))))
     centre = _length_diagonal(sc.s.lengths, sc.t.lengths)
     band = Band.around(centre, centre, n, m, hw)
     for rnd in range(max_rounds):
-        pair, ss, st = Lattice(sc, band).costs(prior)
+        pair, ss, st = Lattice(sc, band, cross).costs(prior)
         path = banded_dp(band, SHAPES, lambda t: pair[t], ss, st)
         low, high = hugging_rows(path, band, 3)
         if len(low) == 0 and len(high) == 0:
@@ -237,6 +244,8 @@ def main() -> int:
     ap.add_argument("--scale", type=float, nargs="+", default=[1.0], help="s: cost units per nat")
     ap.add_argument("--alpha", type=float, nargs="+", default=[0.0], help="pseudo-beads toward the shipped priors")
     ap.add_argument("--iters", type=int, nargs="+", default=[3])
+    ap.add_argument("--cross", type=float, default=0.0,
+                    help="weight of the structure feature (cross, align_learned) on many-to-many beads")
     ap.add_argument("--defr", action="store_true", help="score the de–fr dev set once per design given")
     ap.add_argument("--skip-books", action="store_true")
     args = ap.parse_args()
@@ -247,14 +256,17 @@ def main() -> int:
     books = load_books(args.books)
     t0 = time.perf_counter()
     scs = [scorer_for(src, tgt, lex) for _, src, tgt, _ in books]
-    shipped = [decode(sc, shipped_prior()) for sc in scs]
-    lats = [Lattice(sc, band) for sc, (_, band) in zip(scs, shipped)]
+    shipped = [decode(sc, shipped_prior(), args.cross) for sc in scs]
+    lats = [Lattice(sc, band, args.cross) for sc, (_, band) in zip(scs, shipped)]
     f0 = [score_alignment(g, [(r.src, r.tgt) for r in _merge_nulls(raw)]).f1_strict
           for (_, _, _, g), (raw, _) in zip(books, shipped)]
-    print(f"books prepared in {time.perf_counter() - t0:.1f}s; shipped priors: mean strict F1 "
+    print(f"books prepared in {time.perf_counter() - t0:.1f}s; shipped priors, cross {args.cross:g}: mean strict F1 "
           f"{np.mean(f0):.4f} (" + " ".join(f"{f:.3f}" for f in f0) + ")", flush=True)
     designs = [(s, a, k) for s in args.scale for a in args.alpha for k in args.iters]
-    refs = {s: reference(lats, args.mode, s) for s in args.scale}
+    # the rates the shipped priors give on the books without the structure term: with it,
+    # EM moves the many-to-many priors back toward these rates (the threshold for cross)
+    ref_lats = [Lattice(sc, band) for sc, (_, band) in zip(scs, shipped)] if args.cross else lats
+    refs = {s: reference(ref_lats, args.mode, s) for s in args.scale}
     for s in args.scale:
         print(f"s={s:g} books' shape distribution (shipped priors): " + " ".join(
             f"{a}-{b} {refs[s][(a, b)]:.3f}" for a, b in SHAPES if refs[s][(a, b)] > 0.002), flush=True)
@@ -264,10 +276,10 @@ def main() -> int:
             f1s, moved = [], []
             for (name, _, _, gold), sc, lat in zip(books, scs, lats):
                 prior = em_prior(lat, refs[s], args.mode, s, a, k)
-                raw, _ = decode(sc, prior)
+                raw, _ = decode(sc, prior, args.cross)
                 f1s.append(score_alignment(gold, [(r.src, r.tgt) for r in _merge_nulls(raw)]).f1_strict)
                 moved.append(prior)
-            print(f"{args.mode} s={s:g} alpha={a:g} iters={k}: books mean strict F1 {np.mean(f1s):.4f} ("
+            print(f"{args.mode} s={s:g} alpha={a:g} iters={k} cross={args.cross:g}: books mean strict F1 {np.mean(f1s):.4f} ("
                   + " ".join(f"{f:.3f}" for f in f1s) + f") [{time.perf_counter() - t0:.0f}s]; "
                   "2-2 prior per book " + " ".join(f"{p[(2, 2)]:.2f}" for p in moved)
                   + "; skip 0-1 " + " ".join(f"{p[(0, 1)]:.2f}" for p in moved), flush=True)
@@ -279,12 +291,12 @@ def main() -> int:
         gold = read_ladder(args.gold / "dev.gold")
         dlex = load_lexicon("de", "fr", [d for d in find_dictionaries() if {d.src, d.tgt} == {"de", "fr"}])
         sc = scorer_for(src, tgt, dlex)
-        raw0, band = decode(sc, shipped_prior())
-        lat = Lattice(sc, band)
-        for label, prior in [("shipped priors", shipped_prior())] + [
-                (f"{args.mode} s={s:g} alpha={a:g} iters={k}", em_prior(lat, refs[s], args.mode, s, a, k))
+        raw0, band = decode(sc, shipped_prior(), args.cross)
+        lat = Lattice(sc, band, args.cross)
+        for label, prior in [(f"shipped priors, cross {args.cross:g}", shipped_prior())] + [
+                (f"{args.mode} s={s:g} alpha={a:g} iters={k} cross={args.cross:g}", em_prior(lat, refs[s], args.mode, s, a, k))
                 for s, a, k in designs]:
-            raw = raw0 if label == "shipped priors" else decode(sc, prior)[0]
+            raw = raw0 if label.startswith("shipped") else decode(sc, prior, args.cross)[0]
             per = score_alignment(gold, [(r.src, r.tgt) for r in raw])
             merged = score_alignment(gold, [(r.src, r.tgt) for r in _merge_nulls(raw)])
             print(f"de–fr dev, {label}: strict F1 {merged.f1_strict:.4f} lax {merged.f1_lax:.4f}; "

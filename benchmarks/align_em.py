@@ -224,6 +224,21 @@ def reference(lats: list[Lattice], mode: str, s: float) -> dict:
     return {t: max(tot[t], 0.5) / z for t in SHAPES}   # 0.5: shapes never used keep a floor
 
 
+def oracle_prior(gold, ref: dict, s: float) -> dict:
+    """Priors from the gold ladder's own shape rates (nulls one per sentence): what a
+    perfect rate estimate would give. A diagnosis that reads the gold, not a design."""
+    c = Counter()
+    for g in gold:
+        a, b = len(g.src), len(g.tgt)
+        if a and b:
+            c[(a, b)] += 1
+        else:
+            c[(1, 0) if a else (0, 1)] += a + b
+    tot = sum(c.values())
+    base = shipped_prior()
+    return {t: base[t] - s * np.log(max(c[t], 0.5) / tot / ref[t]) for t in SHAPES}
+
+
 def shape_hits(gold, beads) -> str:
     shape = lambda s_, t_: "≥2-2" if min(len(s_), len(t_)) >= 2 else f"{len(s_)}-{len(t_)}"  # noqa: E731
     got = {(tuple(a), tuple(b)) for a, b in beads}
@@ -248,6 +263,11 @@ def main() -> int:
                     help="weight of the structure feature (cross, align_learned) on many-to-many beads")
     ap.add_argument("--defr", action="store_true", help="score the de–fr dev set once per design given")
     ap.add_argument("--skip-books", action="store_true")
+    ap.add_argument("--oracle", action="store_true", help="with --defr: also the priors the dev "
+                    "gold's own shape rates give (an upper bound for rate estimation; uses gold)")
+    ap.add_argument("--mm-shift", type=float, nargs="*", default=[], help="with --defr --oracle: "
+                    "also the shipped priors with many-to-many beads shifted by each value, i.e. a "
+                    "grid searched ON THE DEV GOLD (an upper bound with --cross, not a design)")
     args = ap.parse_args()
     from workbench.align.dictionary import find_dictionaries, load_lexicon
     from workbench.evaluation.align import score_alignment
@@ -295,7 +315,12 @@ def main() -> int:
         lat = Lattice(sc, band, args.cross)
         for label, prior in [(f"shipped priors, cross {args.cross:g}", shipped_prior())] + [
                 (f"{args.mode} s={s:g} alpha={a:g} iters={k} cross={args.cross:g}", em_prior(lat, refs[s], args.mode, s, a, k))
-                for s, a, k in designs]:
+                for s, a, k in designs] + [
+                (f"ORACLE gold shape rates s={s:g} (uses gold; not a design)", oracle_prior(gold, refs[s], s))
+                for s in (args.scale if args.oracle else [])] + [
+                (f"DEV-FITTED grid: many-to-many priors {x:+g} (uses gold; not a design)",
+                 {t: v + x * (min(t) >= 2) for t, v in shipped_prior().items()})
+                for x in (args.mm_shift if args.oracle else [])]:
             raw = raw0 if label.startswith("shipped") else decode(sc, prior, args.cross)[0]
             per = score_alignment(gold, [(r.src, r.tgt) for r in raw])
             merged = score_alignment(gold, [(r.src, r.tgt) for r in _merge_nulls(raw)])

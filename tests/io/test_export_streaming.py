@@ -1,74 +1,109 @@
 """Exports of an archive-size project run in bounded memory: the store hands the export its
-rows a page of segments at a time (the next page read only once the writer has used the
-rows before), on SQLite and on PostgreSQL alike, and the rows do not depend on the page
-size. Counted in queries, not timed."""
+rows a batch at a time as the writer uses them, on SQLite (the statement is stepped as
+rows are fetched) and on PostgreSQL (a server-side cursor: an ordinary query would send
+the whole result to the client at once). Counted in rows and cursors, not timed."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
+from io_fixtures import ARTICLE, add_article
 
 from workbench.io.project import export_project
-from workbench.store import Project, reports
+from workbench.store import Project, db
 
-#: The export's own query (every other query of an export is a per-document lookup).
+#: The export's own query (the other queries of an export are per-document lookups).
 EXPORT_QUERY = "ORDER BY s.document_id, s.idx, r.target_lang"
+BATCH = 3
+
+
+class CountingCursor:
+    """An SQLite cursor that counts the rows it hands over."""
+
+    def __init__(self, cursor: object, counter: CountingConnection) -> None:
+        self.cursor, self.counter = cursor, counter
+
+    def fetchmany(self, size: int = 1) -> list:
+        return self.counter.count(self.cursor.fetchmany(size))
+
+    def fetchall(self) -> list:
+        return self.counter.count(self.cursor.fetchall())
+
+    def __iter__(self):
+        for row in self.cursor:
+            self.counter.count([row])
+            yield row
 
 
 class CountingConnection:
-    """``project.conn`` that records the SQL of every statement it runs."""
+    """``project.conn`` whose export query counts the rows the database handed over."""
 
     def __init__(self, conn: object) -> None:
         self.conn = conn
-        self.sql: list[str] = []
+        self.handed_over = 0
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.conn, name)
 
     def execute(self, sql: str, params: object = ()) -> object:
-        self.sql.append(sql)
-        return self.conn.execute(sql, params)
+        cursor = self.conn.execute(sql, params)
+        return CountingCursor(cursor, self) if EXPORT_QUERY in sql else cursor
 
-    def pages(self) -> int:
-        return sum(EXPORT_QUERY in sql for sql in self.sql)
+    def count(self, rows: list) -> list:
+        self.handed_over += len(rows)
+        return rows
 
 
 @pytest.fixture
-def counting(project: Project, monkeypatch: pytest.MonkeyPatch) -> CountingConnection:
-    conn = CountingConnection(project.conn)
-    monkeypatch.setattr(project, "conn", conn)
-    return conn
+def archive(tmp_path, db_url, monkeypatch):
+    """Two articles reviewed into en and es, on each backend, read :data:`BATCH` rows at
+    a time."""
+    with Project(tmp_path / "proj", db=db_url) as p:
+        add_article(p)
+        add_article(p, title="Sommet", path="sommet.txt", long=False, rows=ARTICLE[:4])
+        monkeypatch.setattr(db, "STREAM_ROWS", BATCH, raising=False)
+        if p.dialect == "sqlite":
+            monkeypatch.setattr(p, "conn", CountingConnection(p.conn))
+        yield p
 
+
+def held_by_the_database(project: Project) -> bool:
+    """Whether the rest of the export's rows are still the database's, not this process's:
+    on SQLite at most one batch was handed over, on PostgreSQL a cursor is open."""
+    if project.dialect == "sqlite":
+        return project.conn.handed_over <= BATCH
+    return open_cursors(project) == 1
+
+
+def open_cursors(project: Project) -> int:
+    return project.conn.execute("SELECT COUNT(*) FROM pg_cursors").fetchone()[0]
 
 
 @pytest.mark.parametrize("include_empty", [False, True])
-def test_the_store_reads_export_rows_a_page_at_a_time(project, counting, monkeypatch,
-                                                     include_empty):
-    everything = list(project.export_rows(["en", "es"], ["fr"], None, include_empty))
-    segments = len({r.segment_id for r in everything})
-    assert segments > 6 and len(everything) > segments  # pages cut between a segment's rows
-    counting.sql.clear()
-    monkeypatch.setattr(reports, "EXPORT_PAGE", 3, raising=False)
-    rows = project.export_rows(["en", "es"], ["fr"], None, include_empty)
+def test_export_rows_come_a_batch_at_a_time(archive, include_empty):
+    rows = archive.export_rows(["en", "es"], ["fr"], None, include_empty)
     first = next(rows)
-    assert counting.pages() == 1  # the first row comes with the first page only
+    assert held_by_the_database(archive)
     rest = list(rows)
-    assert counting.pages() == segments // 3 + 1  # then one page per 3 segments
-    assert [first, *rest] == everything  # same rows, same order, whatever the page size
+    assert len(rest) + 1 > 4 * BATCH
+    assert first.segment_id == rest[0].segment_id  # a segment's en and es rows together
+    if archive.dialect == "postgresql":
+        assert open_cursors(archive) == 0  # closed once read
+        stopped = archive.export_rows(["en", "es"], ["fr"], None, include_empty)
+        next(stopped)
+        stopped.close()  # a reader that stops early (an error in the writer) closes it too
+        assert open_cursors(archive) == 0
 
 
-def test_an_export_writes_units_before_the_store_reads_the_last_page(
-        project, counting, tmp_path, monkeypatch):
-    monkeypatch.setattr(reports, "EXPORT_PAGE", 2, raising=False)
-    at_first_unit: list[int] = []
+def test_an_export_writes_units_while_the_database_holds_the_rest(archive, tmp_path):
+    held: list[bool] = []
 
     def on_unit() -> None:
-        if not at_first_unit:
-            at_first_unit.append(counting.pages())
+        if not held:
+            held.append(held_by_the_database(archive))
 
-    report = export_project(project, "tmx", tmp_path / "out.tmx", targets=["en", "es"],
+    report = export_project(archive, "tmx", tmp_path / "out.tmx", targets=["en", "es"],
                             on_unit=on_unit)
-    assert report.units > 4
-    assert at_first_unit == [1]  # the writer had its first unit after one page
-    assert counting.pages() >= math.ceil(report.units / 2)  # and read the rest as it went
+    assert report.units > 2 * BATCH
+    assert held == [True]  # the first unit went to the writer after one batch
+    if archive.dialect == "postgresql":
+        assert open_cursors(archive) == 0

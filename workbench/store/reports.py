@@ -21,10 +21,6 @@ NEWEST_MT = """(SELECT t2.id FROM translations t2
                  ORDER BY t2.created_at DESC, t2.id DESC LIMIT 1)"""
 
 
-#: Segments an export reads from the database at a time (:meth:`Reports.export_rows`).
-EXPORT_PAGE = 2000
-
-
 class ExportRow(NamedTuple):
     """One segment × target language of an export (target fields None: no review)."""
 
@@ -214,8 +210,8 @@ class Reports(Alignments, Codes):
             list(document_ids))}
 
     def export_rows(self, target_langs: Sequence[str], source_langs: Sequence[str],
-                    document_ids: Sequence[int] | None, include_empty: bool,
-                    page: int | None = None) -> Iterator[ExportRow]:
+                    document_ids: Sequence[int] | None, include_empty: bool
+                    ) -> Iterator[ExportRow]:
         """The segments of the current documents in ``source_langs`` with their reviews in
         ``target_langs`` and the newest machine translation of each, streamed in document
         order (rows of one segment together, by target language). ``include_empty`` adds
@@ -223,26 +219,23 @@ class Reports(Alignments, Codes):
         untranslatable ones. Exporting needs the ``export`` permission
         (:class:`~workbench.errors.NotAllowedError`, raised here, before any row).
 
-        Read ``page`` (default :data:`EXPORT_PAGE`) segments at a time (keyset pages by document and position, one query
-        each, the next one only when the rows before are used), so that an archive's rows
-        are never all in memory, on either backend: a PostgreSQL query hands its whole
-        result to the client at once."""
+        One query, its rows handed over a batch at a time (:meth:`stream`): an archive's
+        rows are never all in this process, on SQLite or PostgreSQL."""
         self.require("export")
-        return self._export_rows(target_langs, source_langs, document_ids, include_empty,
-                                 page or EXPORT_PAGE)
+        return self._export_rows(target_langs, source_langs, document_ids, include_empty)
 
     def _export_rows(self, target_langs: Sequence[str], source_langs: Sequence[str],
-                     document_ids: Sequence[int] | None, include_empty: bool,
-                     page: int) -> Iterator[ExportRow]:
-        reviewed = (f"EXISTS (SELECT 1 FROM reviews r WHERE r.segment_id = s.id "
-                    f"AND r.target_lang IN ({marks(target_langs)}))")
-        where = ["d.is_current = 1", f"d.lang IN ({marks(source_langs)})",
-                 f"(s.translatable = 1 OR {reviewed})" if include_empty else reviewed]
-        params: list[object] = [*source_langs, *target_langs]
+                     document_ids: Sequence[int] | None, include_empty: bool
+                     ) -> Iterator[ExportRow]:
+        params: list[object] = [*target_langs, *source_langs]
+        where = ["d.is_current = 1", f"d.lang IN ({marks(source_langs)})"]
+        if include_empty:
+            where.append("(s.translatable = 1 OR r.segment_id IS NOT NULL)")
         if document_ids:
             where.append(f"s.document_id IN ({marks(document_ids)})")
             params.extend(document_ids)
-        sql = f"""
+        rows = self.stream(
+            f"""
             SELECT s.document_id, d.title, d.lang, s.id, s.idx, p.idx, s.text,
                    r.target_lang, r.text, r.status, r.version,
                    t.text, t.engine, t.model, t.model_version
@@ -252,14 +245,7 @@ class Reports(Alignments, Codes):
             {'LEFT' if include_empty else ''} JOIN reviews r
                  ON r.segment_id = s.id AND r.target_lang IN ({marks(target_langs)})
             LEFT JOIN translations t ON t.id = {NEWEST_MT}
-            WHERE s.id IN (SELECT s.id FROM segments s JOIN documents d ON d.id = s.document_id
-                           WHERE {' AND '.join(where)} AND (s.document_id, s.idx) > (?, ?)
-                           ORDER BY s.document_id, s.idx LIMIT ?)
+            WHERE {' AND '.join(where)}
             ORDER BY s.document_id, s.idx, r.target_lang
-            """
-        after = (-1, -1)  # (document id, segment position) of the last segment read
-        while rows := self.conn.execute(sql, [*target_langs, *params, *after, page]).fetchall():
-            after = (rows[-1][0], rows[-1][4])
-            yield from (ExportRow(*r) for r in rows)
-            if len({r[3] for r in rows}) < page:
-                return
+            """, params)
+        return (ExportRow(*r) for r in rows)

@@ -80,7 +80,8 @@ def workbench(*args: str, code: Path = ROOT, env: dict[str, str] | None = None
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", CHILD, *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {}), "PYTHONPATH": str(code),
-                               "COLUMNS": "120"})
+                               "COLUMNS": "120"},
+                          cwd=code)  # `python -c` puts the folder it runs in first on the path
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"workbench {' '.join(args)} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")

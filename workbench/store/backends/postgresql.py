@@ -263,7 +263,7 @@ class PgConnection:
         self.total_changes += max(cur.rowcount, 0)
         return Cursor(cur)
 
-    def stream(self, sql: str, params: Sequence[Any] = (), size: int = 2000) -> Iterator[Row]:
+    def stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[Row]:
         """The rows of a query, ``size`` at a time through a server-side cursor: the client
         never holds more than one batch (an ordinary query hands over its whole result at
         once). ``WITH HOLD``, so no transaction stays open while the caller works through

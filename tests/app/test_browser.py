@@ -164,3 +164,26 @@ def test_every_page_has_an_address_and_the_root_opens_review(served, browser):
         # the path; the Review page also writes its state (?seg=…) into the query
         assert urllib.parse.urlsplit(page.url).path == ("/review" if path == "/" else path)
         assert page.get_by_text("Page not found").count() == 0
+
+
+def test_export_download_is_the_written_file(served, browser):
+    """The Export page's download (read from the file only when clicked, never held on
+    every rerun) hands the browser the very bytes the export wrote."""
+    from playwright.sync_api import expect
+
+    from workbench.store import Project
+
+    url, root = served
+    with Project(root) as p:  # something approved to export, whatever ran before
+        p.save_review(3, "en", status="approved", expected_version=p.review(3, "en").version)
+    page = browser.new_page(accept_downloads=True)
+    page.goto(url + "/export")
+    expect(page.locator("h1").first).to_have_text("Export", timeout=30_000)
+    page.locator(".st-key-ex_run button").click()
+    button = page.get_by_role("button", name="Download export.tmx")
+    expect(button).to_be_visible(timeout=30_000)
+    with page.expect_download(timeout=30_000) as download:
+        button.click()
+    got = Path(download.value.path()).read_bytes()
+    written = (root / "exports" / "export.tmx").read_bytes()
+    assert got == written and b"<tu " in written

@@ -27,6 +27,8 @@ from workbench.store.schema import MIGRATIONS, SCHEMA_VERSION
 DB_NAME = "workbench.sqlite"
 DEFAULT_PROJECT = Path("workbench-project")
 BUSY_TIMEOUT_MS = 30_000
+#: Rows a long query hands over at a time (:meth:`Database.stream`).
+STREAM_ROWS = 2000
 
 #: The database errors callers may meet (a damaged or unwritable file found while reading,
 #: a constraint broken by a bug), named here so that no caller imports the driver.
@@ -230,6 +232,19 @@ class Database:
             raise
         finally:
             self._depth = 0
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """The rows of a query that may return an archive, handed over :data:`STREAM_ROWS`
+        at a time as they are used (an export): SQLite steps its statement as rows are
+        fetched; a PostgreSQL query would send its whole result to this process at once,
+        so there it goes through a server-side cursor (``PgConnection.stream``)."""
+        size = STREAM_ROWS
+        if self.dialect == "sqlite":
+            cursor = self.conn.execute(sql, params)
+            while rows := cursor.fetchmany(size):
+                yield from rows
+        else:
+            yield from self.conn.stream(sql, params, size)
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pl.DataFrame:
         """Run a query and return its rows as a polars frame."""

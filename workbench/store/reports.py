@@ -210,20 +210,23 @@ class Reports(Alignments, Codes):
             list(document_ids))}
 
     def export_rows(self, target_langs: Sequence[str], source_langs: Sequence[str],
-                    document_ids: Sequence[int] | None, include_empty: bool,
-                    chunk: int = 2000) -> Iterator[ExportRow]:
+                    document_ids: Sequence[int] | None, include_empty: bool
+                    ) -> Iterator[ExportRow]:
         """The segments of the current documents in ``source_langs`` with their reviews in
         ``target_langs`` and the newest machine translation of each, streamed in document
         order (rows of one segment together, by target language). ``include_empty`` adds
         translatable segments without a review (target fields None) and keeps reviewed
         untranslatable ones. Exporting needs the ``export`` permission
-        (:class:`~workbench.errors.NotAllowedError`, raised here, before any row)."""
+        (:class:`~workbench.errors.NotAllowedError`, raised here, before any row).
+
+        One query, its rows handed over a batch at a time (:meth:`stream`): an archive's
+        rows are never all in this process, on SQLite or PostgreSQL."""
         self.require("export")
-        return self._export_rows(target_langs, source_langs, document_ids, include_empty, chunk)
+        return self._export_rows(target_langs, source_langs, document_ids, include_empty)
 
     def _export_rows(self, target_langs: Sequence[str], source_langs: Sequence[str],
-                     document_ids: Sequence[int] | None, include_empty: bool,
-                     chunk: int) -> Iterator[ExportRow]:
+                     document_ids: Sequence[int] | None, include_empty: bool
+                     ) -> Iterator[ExportRow]:
         params: list[object] = [*target_langs, *source_langs]
         where = ["d.is_current = 1", f"d.lang IN ({marks(source_langs)})"]
         if include_empty:
@@ -231,7 +234,7 @@ class Reports(Alignments, Codes):
         if document_ids:
             where.append(f"s.document_id IN ({marks(document_ids)})")
             params.extend(document_ids)
-        cursor = self.conn.execute(
+        rows = self.stream(
             f"""
             SELECT s.document_id, d.title, d.lang, s.id, s.idx, p.idx, s.text,
                    r.target_lang, r.text, r.status, r.version,
@@ -245,5 +248,4 @@ class Reports(Alignments, Codes):
             WHERE {' AND '.join(where)}
             ORDER BY s.document_id, s.idx, r.target_lang
             """, params)
-        while rows := cursor.fetchmany(chunk):
-            yield from (ExportRow(*r) for r in rows)
+        return (ExportRow(*r) for r in rows)

@@ -118,9 +118,9 @@ def main() -> None:
 
     for name in st.session_state.get("ex_files", []):
         path = Path(name)
-        if path.is_file():
-            st.download_button(f"Download {path.name}", path.read_bytes(), file_name=path.name,
-                               key=f"ex_dl_{path.name}")
+        if path.is_file():  # read when clicked, not held on every rerun of the page
+            st.download_button(f"Download {path.name}", path.read_bytes, file_name=path.name,
+                               mime="application/octet-stream", key=f"ex_dl_{path.name}")
 
 
 main()

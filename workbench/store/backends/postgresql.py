@@ -24,6 +24,7 @@ error handling is one for both dialects.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -51,6 +52,8 @@ ID_TABLES = frozenset({"documents", "paragraphs", "segments", "translations", "a
 FLAG_COLUMNS = ("translatable", "is_current", "disabled")
 _FLAG_RE = re.compile(r"\b((?:\w+\.)?(?:" + "|".join(FLAG_COLUMNS) + r"))(\s+(?:AND|OR)\b)",
                       re.IGNORECASE)
+#: Numbers the server-side cursors of :meth:`PgConnection.stream` (names unique per session).
+_STREAMS = itertools.count(1)
 #: Key of the advisory lock that serialises writers (one database = one project).
 WRITE_LOCK_KEY = 0x776F726B62656E63  # "workbenc"
 
@@ -259,6 +262,33 @@ class PgConnection:
             raise self._error(exc) from exc
         self.total_changes += max(cur.rowcount, 0)
         return Cursor(cur)
+
+    def stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[Row]:
+        """The rows of a query, ``size`` at a time through a server-side cursor: the client
+        never holds more than one batch (an ordinary query hands over its whole result at
+        once). ``WITH HOLD``, so no transaction stays open while the caller works through
+        the rows (the server keeps the result); the cursor is closed when the rows are all
+        read or the caller stops."""
+        import psycopg
+
+        text, _ = translate(sql)
+        cursor = self.raw.cursor(name=f"wb_stream_{next(_STREAMS)}", withhold=True)
+        try:
+            try:
+                cursor.execute(text, params)
+            except psycopg.Error as exc:
+                raise self._error(exc) from exc
+            while True:
+                try:
+                    rows = cursor.fetchmany(size)
+                except psycopg.Error as exc:
+                    raise self._error(exc) from exc
+                if not rows:
+                    return
+                yield from rows
+        finally:
+            with contextlib.suppress(psycopg.Error):
+                cursor.close()
 
     def commit(self) -> None:
         if self.in_transaction:

@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from ray_wait import free_cpus
 from workbench.archive import translate_archive
 from workbench.executors import get_executor
 
@@ -155,17 +156,6 @@ class Stop(Exception):
     pass
 
 
-def _free_cpus(expected: float, within: float = 30.0) -> bool:
-    import ray as ray_module
-
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if ray_module.available_resources().get("CPU", 0.0) >= expected:
-            return True
-        time.sleep(0.5)
-    return False
-
-
 @needs_apertium
 def test_ray_data_errors_and_stops_release_the_actor_pool(ray_runtime: str, big_file,
                                                           tmp_path: Path) -> None:
@@ -182,7 +172,7 @@ def test_ray_data_errors_and_stops_release_the_actor_pool(ray_runtime: str, big_
     task = TranslateTask("apertium", "fr", "en", batch_size=500, expect_version="not-installed-1.0")
     with pytest.raises(EngineError, match="install the same model"):
         list(ray().map(task, source))
-    assert _free_cpus(2)
+    assert free_cpus(2)
 
     def stop_after_one(done: int, total: int, sentences: int, seconds: float) -> None:
         if done == 1:
@@ -191,7 +181,7 @@ def test_ray_data_errors_and_stops_release_the_actor_pool(ray_runtime: str, big_
     with pytest.raises(Stop):
         translate_archive(part, out, "fr", "en", engine="apertium", batch_size=250,
                           shard_size=250, executor=ray(), progress=stop_after_one)
-    assert not out.exists() and _free_cpus(2)
+    assert not out.exists() and free_cpus(2)
     rep = translate_archive(part, out, "fr", "en", engine="apertium", batch_size=250,
                             shard_size=250, executor=ray())
     assert rep.resumed >= 1 and rep.cost.shards == 8 - rep.resumed

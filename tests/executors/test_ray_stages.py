@@ -14,12 +14,12 @@ import os
 import shutil
 import socket
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from ray_wait import free_cpus
 from workbench.archive import FileShards, translate_archive
 from workbench.executors import get_executor
 
@@ -39,17 +39,6 @@ def _protector(mode: str = "auto"):
     from workbench.glossary.protect import TermProtector
 
     return TermProtector(load_csv(GLOSSARY), mode=mode)
-
-
-def _free_cpus(expected: float, within: float = 30.0) -> bool:
-    import ray
-
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if ray.available_resources().get("CPU", 0.0) >= expected:
-            return True
-        time.sleep(0.5)
-    return False
 
 
 def test_prepare_and_finish_run_as_task_stages_beside_the_translating_actors(
@@ -187,4 +176,4 @@ def test_a_workbench_error_in_the_prepare_stage_reaches_the_caller_as_itself(
                               batch_size=64, executor=executor)
         errors.append(str(info.value))
     assert errors[0] == errors[1] and not (tmp_path / "out.parquet").exists()
-    assert _free_cpus(2)
+    assert free_cpus(2)

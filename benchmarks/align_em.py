@@ -57,7 +57,7 @@ DEFAULT_DEFR = HERE.parent.parent / "shared" / "data" / "align-gold-defr"
 
 from align_learned import PAIR_FEATURES, bead_features, load_books, scorer_for  # noqa: E402
 
-from workbench.align.dp import Band, _shifted, banded_dp, hugging_rows, path_span, widen  # noqa: E402
+from workbench.align.dp import Band, _shifted, banded_dp, widening_dp  # noqa: E402
 from workbench.align.mtguided import DICT_BEADS, DICT_WEIGHTS, _length_diagonal, _merge_nulls, _Raw, _Scorer  # noqa: E402
 
 PAIRS = [t for t in DICT_BEADS if t[0] and t[1]]
@@ -186,15 +186,11 @@ def decode(sc: _Scorer, prior, cross: float = 0.0, half_width=None,
     hw = half_width or max(12, min(64, int(4 * np.sqrt(max(n, m)))))
     centre = _length_diagonal(sc.s.lengths, sc.t.lengths)
     band = Band.around(centre, centre, n, m, hw)
-    for rnd in range(max_rounds):
+    def solve(band: Band):
         pair, ss, st = Lattice(sc, band, cross).costs(prior)
-        path = banded_dp(band, SHAPES, lambda t: pair[t], ss, st)
-        low, high = hugging_rows(path, band, 3)
-        if len(low) == 0 and len(high) == 0:
-            break
-        amount = min(hw * 2 ** (rnd + 1), max(n, m))
-        first, last = path_span(path, n)
-        band = widen(Band.around(first, last, n, m, hw), low, high, amount)
+        return banded_dp(band, SHAPES, lambda t: pair[t], ss, st)
+
+    path, band = widening_dp(band, hw, solve, max_rounds=max_rounds)
     raw = [_Raw(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0, 0.0, 0.0)
            for i0, i1, j0, j1 in path.beads]
     return raw, band

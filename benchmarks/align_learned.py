@@ -53,7 +53,7 @@ sys.path.insert(0, str(HERE))
 DEFAULT_BOOKS = HERE.parent.parent / "shared" / "data" / "align-gold"
 DEFAULT_DEFR = HERE.parent.parent / "shared" / "data" / "align-gold-defr"
 
-from workbench.align.dp import Band, banded_dp, hugging_rows, path_span, widen  # noqa: E402
+from workbench.align.dp import Band, banded_dp, widening_dp  # noqa: E402
 from workbench.align.mtguided import (  # noqa: E402
     DICT_BEADS,
     DICT_WEIGHTS,
@@ -293,20 +293,16 @@ def align_learned(sc: _Scorer, model: Learned, shapes, half_width=None, max_roun
             out[rows] = np.where(valid, c, np.inf)
         return out
 
-    for rnd in range(max_rounds):
+    def solve(band: Band):
         sc.set_band(band)
         skip = []
         for side in (0, 1):
             f = null_features(sc, side)
             f = np.hstack([f, np.full((len(f), 1), float(side))])
             skip.append(cost_of(model.null.logit(f), model.how, model.null_offset))
-        path = banded_dp(band, shapes, cost, skip[0], skip[1])
-        low, high = hugging_rows(path, band, 3)
-        if len(low) == 0 and len(high) == 0:
-            break
-        amount = min(hw * 2 ** (rnd + 1), max(n, m))
-        first, last = path_span(path, n)
-        band = widen(Band.around(first, last, n, m, hw), low, high, amount)
+        return banded_dp(band, shapes, cost, skip[0], skip[1])
+
+    path, _ = widening_dp(band, hw, solve, max_rounds=max_rounds)
     return [_Raw(tuple(range(i0, i1)), tuple(range(j0, j1)), 0.0, 0.0, 0.0)
             for i0, i1, j0, j1 in path.beads]
 

@@ -162,6 +162,26 @@ def banded_dp(
     return Path(beads, np.asarray(bead_costs), float(D[n, m - lo[n]]))
 
 
+def widening_dp(band: Band, half_width: int, solve: Callable[[Band], Path], *,
+                max_rounds: int = 6, margin: int = 3,
+                max_cells: int | None = None) -> tuple[Path, Band]:
+    """``solve`` (a DP over ``band``), then again around the path found, with the band
+    widened where the path ran along its edge, until the path stays inside, ``max_rounds``
+    pass, or the band would exceed ``max_cells``. Returns the last path and its band."""
+    n, m = band.n, band.m
+    for rnd in range(max_rounds):
+        path, solved = solve(band), band
+        low, high = hugging_rows(path, band, margin)
+        if len(low) == 0 and len(high) == 0:
+            break
+        if max_cells is not None and band.width * (n + 1) > max_cells:
+            break  # widening further would cost more memory than allowed; keep this path
+        amount = min(half_width * 2 ** (rnd + 1), max(n, m))
+        first, last = path_span(path, n)
+        band = widen(Band.around(first, last, n, m, half_width), low, high, amount)
+    return path, solved
+
+
 def hugging_rows(path: Path, band: Band, margin: int) -> tuple[np.ndarray, np.ndarray]:
     """Rows where the path runs within ``margin`` of the band's lower / upper edge
     (edges that are the grid's own borders do not count)."""

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from workbench.align import WIDE_BEADS, Alignment, Bead
-from workbench.align.dp import Band, BeadType, banded_dp, hugging_rows, path_span, widen
+from workbench.align.dp import Band, BeadType, Path, banded_dp, widening_dp
 from workbench.align.features import (
     SparseRows,
     anchor_sets,
@@ -362,21 +362,12 @@ def _align_units(src: _Units, tgt: _Units, w: Weights, use_sim: bool,
     band = Band.around(centre, centre, n, m, hw)
     span = max(max(t) for t in bead_types)
     scorer = _Scorer(src, tgt, w, use_sim, span)
-    margin = 3
-    for rnd in range(max_rounds):
+
+    def solve(band: Band) -> Path:
         scorer.set_band(band)
-        skip_s = np.full(n, w.skip)
-        skip_t = np.full(m, w.skip)
-        path = banded_dp(band, bead_types, scorer.cost, skip_s, skip_t)
-        low, high = hugging_rows(path, band, margin)
-        if len(low) == 0 and len(high) == 0:
-            break
-        # re-centre on the path found and widen where it ran along the edge
-        if band.width * (n + 1) > max_cells:
-            break  # widening further would cost more memory than allowed; keep this path
-        amount = min(hw * 2 ** (rnd + 1), max(n, m))
-        first, last = path_span(path, n)
-        band = widen(Band.around(first, last, n, m, hw), low, high, amount)
+        return banded_dp(band, bead_types, scorer.cost, np.full(n, w.skip), np.full(m, w.skip))
+
+    path, _ = widening_dp(band, hw, solve, max_rounds=max_rounds, max_cells=max_cells)
     # evidence for the beads on the path, one vectorised call per bead shape
     ev_of: dict[int, tuple[float, float, float]] = {}
     by_type: dict[BeadType, list[int]] = {}

@@ -161,3 +161,19 @@ def test_review_qa_view_checks_a_page_of_documents(archive):
     problems = at.dataframe[0].value
     assert {int(t.split()[1]) for t in problems["document"]} <= set(range(SMALL, SMALL + LARGE))
     assert "low confidence" in set(problems["kind"])
+
+
+def test_documents_lists_a_page_of_documents_and_selects_on_it(archive, monkeypatch):
+    from workbench.app import queries
+
+    monkeypatch.setattr(queries, "DOCUMENTS_LISTED", 20)
+    at, _ = _start(archive, "documents")
+    assert len(at.dataframe[0].value) == 20
+    total = SMALL + LARGE * LARGE_SIZE
+    assert f"{SMALL + LARGE} documents, {total} segments" in " ".join(c.value for c in at.caption)
+    at.number_input(key="doc_page").set_value(3).run()
+    table = at.dataframe[0].value
+    assert table["id"].tolist() == list(range(41, SMALL + LARGE + 1))  # the last 15
+    at.session_state["doc_table_3"] = {"selection": {"rows": [1], "columns": [], "cells": []}}
+    at.run()
+    assert "selected: 42" in " ".join(c.value for c in at.caption)

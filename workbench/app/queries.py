@@ -129,6 +129,9 @@ def post_edit_effort(mt: Sequence[str], final: Sequence[str]) -> tuple[float | N
 #: (Quality's post-edit effort, Review's QA list): an archive's ten thousand are paged.
 DOCUMENTS_PER_PAGE = 50
 
+#: Rows of the Documents page's table at a time (an archive lists ten thousand).
+DOCUMENTS_LISTED = 500
+
 _QUALITY_SCHEMA = {"document_id": pl.Int64, "document": pl.Utf8, "units": pl.Int64,
                    "reviewed": pl.Int64, "edited": pl.Int64}
 

@@ -125,26 +125,75 @@ def post_edit_effort(mt: Sequence[str], final: Sequence[str]) -> tuple[float | N
     return float(TER().corpus_score(hyps, refs).score), float(CHRF().corpus_score(hyps, refs).score)
 
 
-def quality(project: Project, target_lang: str) -> pl.DataFrame:
-    """Per current document: units, reviewed, edited, post-edit TER and chrF, mean confidence."""
-    pairs = project.pairs(target_lang)
-    rows = []
-    if pairs.is_empty():
-        return pl.DataFrame(schema={"document_id": pl.Int64, "document": pl.Utf8, "units": pl.Int64,
-                                    "reviewed": pl.Int64, "edited": pl.Int64, "ter": pl.Float64,
-                                    "chrf": pl.Float64, "mean_confidence": pl.Float64})
-    for (doc_id, title), grp in pairs.group_by(["document_id", "document"], maintain_order=True):
+#: Documents per page where a page computes something for each document it shows
+#: (Quality's post-edit effort, Review's QA list): an archive's ten thousand are paged.
+DOCUMENTS_PER_PAGE = 50
+
+#: Rows of the Documents page's table at a time (an archive lists ten thousand).
+DOCUMENTS_LISTED = 500
+
+_QUALITY_SCHEMA = {"document_id": pl.Int64, "document": pl.Utf8, "units": pl.Int64,
+                   "reviewed": pl.Int64, "edited": pl.Int64}
+
+
+def review_summary(project: Project, target_lang: str) -> pl.DataFrame:
+    """Per current document with review units: ``document_id, document, units, reviewed,
+    edited``, counted by the store (one row per document, not per segment)."""
+    frame = project.review_summary(target_lang)
+    if frame.is_empty():
+        return pl.DataFrame(schema=_QUALITY_SCHEMA)
+    return frame.cast(_QUALITY_SCHEMA)
+
+
+def quality(project: Project, target_lang: str, summary: pl.DataFrame | None = None,
+            pairs: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Per current document: units, reviewed, edited, post-edit TER and chrF, mean confidence.
+
+    The counts come from ``summary`` (:func:`review_summary`, read when not given); TER,
+    chrF and the mean confidence are computed from ``pairs``, the review units of the
+    documents of ``summary`` (read when not given): a page passes the rows of the
+    documents it shows, so its work does not grow with the project."""
+    if summary is None:
+        summary = review_summary(project, target_lang)
+    if summary.is_empty():
+        return summary.with_columns(pl.lit(None, pl.Float64).alias(c)
+                                    for c in ("ter", "chrf", "mean_confidence"))
+    if pairs is None:
+        pairs = project.pairs(target_lang, document_ids=summary["document_id"].to_list())
+    scores = {}
+    for (doc_id,), grp in pairs.group_by(["document_id"], maintain_order=True):
         done = grp.filter(pl.col("status") != "todo")
-        edited = grp.filter(pl.col("mt").is_not_null() & (pl.col("mt") != pl.col("target")))
-        ter, chrf = post_edit_effort(done["mt"].to_list(), done["target"].to_list())
         conf = grp["confidence"].drop_nulls()
-        rows.append({
-            "document_id": doc_id, "document": title, "units": len(grp), "reviewed": len(done),
-            "edited": len(edited), "ter": ter, "chrf": chrf,
-            "mean_confidence": float(conf.mean()) if len(conf) else None,
-        })
-    return pl.DataFrame(rows, schema_overrides={"ter": pl.Float64, "chrf": pl.Float64,
-                                                "mean_confidence": pl.Float64})
+        scores[doc_id] = (*post_edit_effort(done["mt"].to_list(), done["target"].to_list()),
+                          float(conf.mean()) if len(conf) else None)
+    ids = summary["document_id"].to_list()
+    return summary.with_columns(
+        pl.Series(name, [scores.get(i, (None,) * 3)[k] for i in ids], dtype=pl.Float64)
+        for k, name in enumerate(("ter", "chrf", "mean_confidence")))
+
+
+def export_preview(project: Project, target_lang: str, *,
+                   document_ids: Sequence[int] | None, statuses: Sequence[str] | None,
+                   min_confidence: float | None, limit: int) -> tuple[int, pl.DataFrame]:
+    """How many review units an export with these filters holds, and the first ``limit``
+    of them (``Project.pairs`` columns), read without holding the others: the store
+    counts; with ``min_confidence`` (units whose alignment confidence is known and at
+    least that) the documents are read in turn until ``limit`` units are found."""
+    total = project.count_pairs(target_lang, document_ids=document_ids, statuses=statuses,
+                                min_confidence=min_confidence)
+    if min_confidence is None:
+        return total, project.pairs(target_lang, document_ids=document_ids,
+                                    statuses=statuses, limit=limit)
+    found, wanted = [], limit if total else 0
+    for doc in sorted(document_ids or project.documents()["id"].to_list()):
+        if wanted <= 0:
+            break
+        rows = project.pairs(target_lang, document_ids=[doc], statuses=statuses).filter(
+            pl.col("confidence").is_not_null() & (pl.col("confidence") >= min_confidence))
+        found.append(rows.head(wanted))
+        wanted -= len(found[-1])
+    frames = [f for f in found if not f.is_empty()]
+    return total, (pl.concat(frames) if frames else project.pairs(target_lang, limit=0))
 
 
 def term_accuracy_by_document(pairs: pl.DataFrame, glossary, lang: str

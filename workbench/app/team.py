@@ -10,7 +10,7 @@ import polars as pl
 
 from workbench.app.queries import post_edit_effort
 from workbench.store import Project
-from workbench.store.accounts import edit_activity, latest_authors
+from workbench.store.accounts import documents_edited_by, edit_activity, latest_authors
 
 
 def _hours(first: str, last: str) -> float:
@@ -33,7 +33,11 @@ def reviewer_quality(project: Project, target_lang: str) -> pl.DataFrame:
               "chrf": pl.Float64}
     if activity.is_empty():
         return pl.DataFrame(schema=schema)
-    pairs = project.pairs(target_lang).select("segment_id", "mt", "target")
+    authors = [a for a in activity["author"].to_list() if a is not None]
+    docs = documents_edited_by(project, target_lang, authors)  # not the whole archive
+    # [-1] when none: no row (no ids would mean every document)
+    pairs = project.pairs(target_lang, document_ids=docs or [-1]).select(
+        "segment_id", "mt", "target")
     final = latest_authors(project, target_lang).join(pairs, on="segment_id", how="inner")
     rows = []
     for r in activity.iter_rows(named=True):

@@ -527,7 +527,8 @@ def matches_for_segment(project: Project, segment_id: int, target_lang: str, *,
     neighbours as context; the segment's own approved review is not proposed.
     For the Review page (``Match.label``, ``.origin``, ``.target``; highlight with
     :func:`workbench.memory.match.source_diff`)."""
-    ctx = store.segment_contexts(project)
+    ref = project.segment(segment_id)  # its document's contexts, not the whole project's
+    ctx = store.segment_contexts(project, [ref.document_id if ref else -1])
     row = ctx.filter(ctx["segment_id"] == segment_id)
     if row.is_empty():
         raise NotFoundError(f"no translatable segment with id {segment_id} in a current document")

@@ -11,6 +11,7 @@ import polars as pl
 
 from workbench.errors import InputError, NotFoundError
 from workbench.store import Project
+from workbench.store.db import marks
 from workbench.store.policy import assigned_documents as _assigned
 
 
@@ -145,6 +146,17 @@ def edit_activity(project: Project, target_lang: str) -> pl.DataFrame:
            WHERE target_lang = ? AND origin IN ('reviewer', 'undo', '')
              AND author NOT LIKE 'import:%'
            GROUP BY author ORDER BY author""", (target_lang,))
+
+
+def documents_edited_by(project: Project, target_lang: str, authors: Sequence[str]) -> list[int]:
+    """Ids of the documents with a ``target_lang`` edit by one of ``authors``, in id order:
+    where their final texts can be (the rest of an archive need not be read)."""
+    if not authors:
+        return []
+    return [r[0] for r in project.conn.execute(
+        f"""SELECT DISTINCT s.document_id FROM edits e JOIN segments s ON s.id = e.segment_id
+            WHERE e.target_lang = ? AND e.author IN ({marks(authors)})
+            ORDER BY s.document_id""", (target_lang, *authors))]
 
 
 def latest_authors(project: Project, target_lang: str) -> pl.DataFrame:

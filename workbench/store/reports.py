@@ -65,20 +65,11 @@ class Reports(Alignments, Codes):
             "confidence", [conf.get((i, target_lang)) for i in frame["segment_id"].to_list()],
             dtype=pl.Float64))
 
-    def pairs(
-        self,
-        target_lang: str,
-        *,
-        document_ids: Sequence[int] | None = None,
-        statuses: Sequence[str] | None = None,
-    ) -> pl.DataFrame:
-        """The review units of one target language: source segment, machine
-        translation, reviewed text, status, version and alignment confidence.
-
-        One row per translatable segment that has a review row, in document
-        order. ``confidence`` is that of the newest stored bead holding the
-        segment for this target (null when the document was not aligned).
-        """
+    @staticmethod
+    def _units_where(target_lang: str, document_ids: Sequence[int] | None,
+                     statuses: Sequence[str] | None) -> tuple[str, list[object]]:
+        """The WHERE clause (and its parameters) of the review units of one target
+        language, of current documents (of ``document_ids``, with ``statuses``, when given)."""
         where, params = ["r.target_lang = ?", "d.is_current = 1"], [target_lang]
         if document_ids:
             where.append(f"s.document_id IN ({marks(document_ids)})")
@@ -86,6 +77,26 @@ class Reports(Alignments, Codes):
         if statuses:
             where.append(f"r.status IN ({marks(statuses)})")
             params.extend(statuses)
+        return " AND ".join(where), params
+
+    def pairs(
+        self,
+        target_lang: str,
+        *,
+        document_ids: Sequence[int] | None = None,
+        statuses: Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> pl.DataFrame:
+        """The review units of one target language: source segment, machine
+        translation, reviewed text, status, version and alignment confidence.
+
+        One row per translatable segment that has a review row, in document
+        order (the first ``limit`` only, when given). ``confidence`` is that of the newest
+        stored bead holding the segment for this target (null when the document was not
+        aligned). A whole archive does not fit in a frame: pages ask for their documents
+        or a ``limit``, and count with :meth:`count_pairs` or :meth:`review_summary`.
+        """
+        where, params = self._units_where(target_lang, document_ids, statuses)
         return self._with_confidence(self.frame(
             f"""
             SELECT s.document_id, d.title AS document, d.lang AS source_lang,
@@ -97,11 +108,58 @@ class Reports(Alignments, Codes):
             JOIN documents d ON d.id = s.document_id
             JOIN paragraphs p ON p.id = s.paragraph_id
             LEFT JOIN translations t ON t.id = {NEWEST_MT}
-            WHERE {' AND '.join(where)}
+            WHERE {where}
             ORDER BY s.document_id, s.idx
+            {'' if limit is None else f'LIMIT {int(limit)}'}
             """,
             params,
         ), target_lang)
+
+    def count_pairs(self, target_lang: str, *, document_ids: Sequence[int] | None = None,
+                    statuses: Sequence[str] | None = None,
+                    min_confidence: float | None = None) -> int:
+        """How many rows :meth:`pairs` gives for these filters, counted without reading
+        them into this process; with ``min_confidence``, only units whose alignment
+        confidence is known and at least that (the segments are streamed and each
+        document's confidences read in turn: one document in memory at a time)."""
+        where, params = self._units_where(target_lang, document_ids, statuses)
+        if min_confidence is None:
+            return self.conn.execute(
+                f"""SELECT COUNT(*) FROM reviews r JOIN segments s ON s.id = r.segment_id
+                    JOIN documents d ON d.id = s.document_id WHERE {where}""",
+                params).fetchone()[0]
+        count, doc, conf = 0, None, {}
+        for document_id, segment_id in self.stream(
+                f"""SELECT s.document_id, s.id FROM reviews r
+                    JOIN segments s ON s.id = r.segment_id
+                    JOIN documents d ON d.id = s.document_id
+                    WHERE {where} ORDER BY s.document_id""", params):
+            if document_id != doc:
+                doc, conf = document_id, self.bead_confidences(document_id, [target_lang])
+            value = conf.get((segment_id, target_lang))
+            count += value is not None and value >= min_confidence
+        return count
+
+    def review_summary(self, target_lang: str) -> pl.DataFrame:
+        """Per current document with review units into ``target_lang``, in document order:
+        ``document_id, document`` (title), ``units``, ``reviewed`` (status no longer todo)
+        and ``edited`` (final text differs from the newest machine translation). One
+        aggregate query: a row per document, whatever the number of segments."""
+        where, params = self._units_where(target_lang, None, None)
+        return self.frame(
+            f"""
+            SELECT s.document_id, d.title AS document, COUNT(*) AS units,
+                   SUM(CASE WHEN r.status != 'todo' THEN 1 ELSE 0 END) AS reviewed,
+                   SUM(CASE WHEN t.text IS NOT NULL AND t.text != r.text
+                       THEN 1 ELSE 0 END) AS edited
+            FROM reviews r
+            JOIN segments s ON s.id = r.segment_id
+            JOIN documents d ON d.id = s.document_id
+            LEFT JOIN translations t ON t.id = {NEWEST_MT}
+            WHERE {where}
+            GROUP BY s.document_id, d.title
+            ORDER BY s.document_id
+            """, params)
 
     def document_pairs(self, document_id: int, target_lang: str) -> pl.DataFrame:
         """The review units of one document, whether current or not (the columns of the

@@ -155,12 +155,21 @@ def main() -> None:
     if docs.is_empty():
         st.info("No documents yet: upload articles above or run `workbench ingest`.")
         return
-    table = docs.select("id", "title", "lang", "segments", "translatable",
+    shown, table_key = docs, "doc_table"
+    if len(docs) > queries.DOCUMENTS_LISTED:  # an archive: the table a page at a time
+        size = queries.DOCUMENTS_LISTED
+        pages = -(-len(docs) // size)
+        if ss.get("doc_page", 1) > pages:
+            ss["doc_page"] = pages
+        page = int(st.number_input(f"Documents page (of {pages})", 1, pages, key="doc_page"))
+        shown, _ = queries.page_of(docs, page, size)
+        table_key = f"doc_table_{page}"  # a selection belongs to its page
+    table = shown.select("id", "title", "lang", "segments", "translatable",
                         "translated_share", "reviewed_share", "approved", "version",
                         "author", "ingested_at",
                         *(["assigned"] if "assigned" in docs.columns else []))
     event = st.dataframe(
-        table, hide_index=True, width="stretch", key="doc_table",
+        table, hide_index=True, width="stretch", key=table_key,
         on_select="rerun", selection_mode="multi-row",
         column_config={
             "id": st.column_config.NumberColumn("id", width="small"),
@@ -177,7 +186,7 @@ def main() -> None:
         },
     )
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
-    ids = docs["id"].to_list()
+    ids = shown["id"].to_list()
     selected = [ids[i] for i in rows] or []
     st.caption(f"{len(docs)} documents, {int(docs['segments'].sum())} segments · "
                + (f"selected: {', '.join(map(str, selected))}" if selected

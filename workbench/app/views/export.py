@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-import polars as pl
 import streamlit as st
 
 from workbench.app import queries
@@ -25,6 +24,8 @@ from workbench.store import REVIEW_STATUSES
 from workbench.store.directions import documents_into
 
 STATUSES = list(REVIEW_STATUSES)
+#: Units shown in the preview (the total is counted by the store).
+PREVIEW_ROWS = 20
 
 
 def safe_stem(name: str) -> str:
@@ -78,13 +79,12 @@ def main() -> None:
         stem = st.text_input("File name", value="export", key="ex_name")
 
     with db() as project:
-        preview = project.pairs(lang, document_ids=doc_ids or None, statuses=statuses or None)
-    if use_conf and not preview.is_empty():
-        preview = preview.filter(pl.col("confidence").is_not_null()
-                                 & (pl.col("confidence") >= min_conf))
-    st.caption(f"{len(preview)} segment(s) match; the first 20:")
+        total, preview = queries.export_preview(
+            project, lang, document_ids=doc_ids or None, statuses=statuses or None,
+            min_confidence=min_conf if use_conf else None, limit=PREVIEW_ROWS)
+    st.caption(f"{total} segment(s) match; the first {PREVIEW_ROWS}:")
     st.dataframe(preview.select("document_id", "idx", "source", "target", "status",
-                                "confidence").head(20), hide_index=True, width="stretch")
+                                "confidence"), hide_index=True, width="stretch")
 
     exts = FORMATS[fmt].extensions
     out = project_root() / "exports" / f"{safe_stem(stem)}{exts[0] if exts else ''}"
@@ -94,7 +94,7 @@ def main() -> None:
                    "confidence filters do not apply)")
     else:
         st.caption("Writes " + md_escape(str(out) if exts else f"{out}.<lang> (one file per language)"))
-    if st.button("Export", type="primary", key="ex_run", disabled=preview.is_empty() and not original):
+    if st.button("Export", type="primary", key="ex_run", disabled=not total and not original):
         out.parent.mkdir(parents=True, exist_ok=True)
         try:
             with db() as project:

@@ -30,16 +30,30 @@ def main() -> None:
         return
     lang = target_lang_select(langs, "q_lang")
     with db() as project:
-        per_doc = queries.quality(project, lang)
-        pairs = project.pairs(lang)
-    if per_doc.is_empty():
+        summary = queries.review_summary(project, lang)
+    if summary.is_empty():
         st.info("No review units for this language.")
         return
+    shown = summary
+    if len(summary) > queries.DOCUMENTS_PER_PAGE:  # an archive: the effort of one page of documents
+        size = queries.DOCUMENTS_PER_PAGE
+        pages = -(-len(summary) // size)
+        if st.session_state.get("q_page", 1) > pages:  # another language, fewer documents
+            st.session_state["q_page"] = pages
+        page = int(st.number_input(f"Documents page (of {pages})", 1, pages, key="q_page"))
+        shown, _ = queries.page_of(summary, page, size)
+        first = (page - 1) * size + 1
+        st.caption(f"Post-edit effort, term accuracy and confidence of documents {first}–"
+                   f"{first + len(shown) - 1} of {len(summary)}; the counts are the project's")
+    with db() as project:
+        pairs = project.pairs(lang, document_ids=shown["document_id"].to_list())
+        per_doc = queries.quality(project, lang, summary=shown, pairs=pairs)
     done = pairs.filter(pl.col("status") != "todo")
     ter, chrf = queries.post_edit_effort(done["mt"].to_list(), done["target"].to_list())
     cols = st.columns(4)
-    cols[0].metric("Segments reviewed", f"{len(done)} / {len(pairs)}")
-    cols[1].metric("Edited by reviewers", int(per_doc["edited"].sum()))
+    cols[0].metric("Segments reviewed", f"{int(summary['reviewed'].sum())} / "
+                                        f"{int(summary['units'].sum())}")
+    cols[1].metric("Edited by reviewers", int(summary["edited"].sum()))
     cols[2].metric("Post-edit TER", "—" if ter is None else f"{ter:.1f}",
                    help="sacrebleu TER of the MT against the final text, reviewed segments")
     cols[3].metric("chrF (MT vs final)", "—" if chrf is None else f"{chrf:.1f}")

@@ -697,13 +697,21 @@ def _bead_view(doc_id: int, lang: str, glossary, threshold: float, low_only: boo
 
 # -- QA of the whole project -------------------------------------------------------------
 
-def _qa_view(lang: str, glossary, threshold: float) -> None:
-    """Problems of every document, each with a link that opens the segment."""
+def _qa_view(lang: str, glossary, threshold: float, doc_ids: list[int]) -> None:
+    """Problems of every document (a page of documents at a time: an archive holds
+    thousands), each with a link that opens the segment."""
+    size, where = queries.DOCUMENTS_PER_PAGE, "any document"
+    if len(doc_ids) > size:
+        page = _page_input(len(doc_ids), size, "qa_page")
+        first, n = (page - 1) * size, len(doc_ids)
+        doc_ids = doc_ids[first:first + size]
+        where = f"documents {first + 1}–{first + len(doc_ids)} of {n}"
+        st.caption(f"Checking {where} (pages of {size} documents)")
     with db() as project:
-        pairs = project.pairs(lang)
+        pairs = project.pairs(lang, document_ids=doc_ids)
     problems = queries.qa_issues(pairs, glossary, lang, threshold)
     if problems.is_empty():
-        st.success("No problem found in any document.")
+        st.success(f"No problem found in {where}.")
         return
     counts = problems.group_by("kind").len().sort("kind")
     total, segs = len(problems), problems["segment_id"].n_unique()
@@ -782,8 +790,9 @@ def _documents_into(lang: str) -> dict[int, str]:
         into = documents_into(project, lang)
         docs = project.documents()
     docs = visible(docs)  # a reviewer sees the documents assigned to them
+    into = set(into)
     titles = {r["id"]: f"{r['id']} · {r['title']}" for r in docs.iter_rows(named=True)
-              if r["id"] in set(into)}
+              if r["id"] in into}
     _doc_from_address(list(titles))
     if titles and ss.get("rv_doc") not in titles:
         if "rv_doc" in ss:
@@ -836,7 +845,7 @@ def main() -> None:
 
     if mode == "QA":
         st.subheader("QA: every document")
-        _qa_view(lang, glossary, threshold)
+        _qa_view(lang, glossary, threshold, list(titles))
         return
     if mode == "Beads":
         st.subheader("Beads: " + md_escape(titles[doc_id]))

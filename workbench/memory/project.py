@@ -47,6 +47,11 @@ from workbench.store.memory import NewMemoryUnit
 
 #: Units fetched from the word index per query before scoring.
 FUZZY_CANDIDATES = 30
+#: Units scored per query at most, whatever the memory holds: those of the query's source
+#: hash, or when more share it (texts differing only by numbers: daily copy with new dates)
+#: MAX_CANDIDATES - FUZZY_CANDIDATES of them (the same text first, then the same
+#: contexts, then the newest: :func:`store.family_units`), then the word index's.
+MAX_CANDIDATES = 80
 #: From this many queries on, a lookup ranks the word index's candidates for all of
 #: them at once (:mod:`workbench.memory.rank`), BATCH_CHUNK queries at a time, keeping
 #: the postings read while they hold at most BATCH_POSTINGS units in all.
@@ -412,10 +417,15 @@ class MemoryIndex:
         Candidates: the units of the same source hash, then (unless ``limit`` matches
         of 100% are found there) the :data:`FUZZY_CANDIDATES` units the word index
         ranks first for the query's rarest words; from :data:`BATCH_QUERIES` queries
-        on, that ranking is computed for all of them at once (:meth:`_ranked_batch`)."""
-        by_hash = store.units_by_hash(self.project, self.src, self.tgt,
-                                      [source_hash(q.text) for q in queries])
-        units = [{u.id: u for u in by_hash.get(source_hash(q.text), [])} for q in queries]
+        on, that ranking is computed for all of them at once (:meth:`_ranked_batch`).
+        At most :data:`MAX_CANDIDATES` of them are scored."""
+        hashes = [source_hash(q.text) for q in queries]
+        family = MAX_CANDIDATES - FUZZY_CANDIDATES
+        by_hash, crowded = store.units_by_hash(self.project, self.src, self.tgt, hashes, family)
+        units = [{u.id: u for u in (
+            store.family_units(self.project, self.src, self.tgt, h, q.text, q.context_before,
+                               q.context_after, q.segment_id, family)
+            if h in crowded else by_hash.get(h, []))} for q, h in zip(queries, hashes)]
         found = [best_matches(self.scorer, q, us.values(), min_score=min_score, limit=limit)
                  for q, us in zip(queries, units)]
         fuzzy = [i for i, f in enumerate(found)
@@ -427,6 +437,8 @@ class MemoryIndex:
                    for i in fuzzy))
         for i, candidates in zip(fuzzy, ranked):
             for u in candidates:
+                if len(units[i]) >= MAX_CANDIDATES:
+                    break
                 units[i].setdefault(u.id, u)
             found[i] = best_matches(self.scorer, queries[i], units[i].values(),
                                     min_score=min_score, limit=limit)
@@ -465,7 +477,7 @@ class MemoryIndex:
                               ) if same else None
             ranked = [None if any(weights[w] is None for w in ts) else
                       rank.best_ranked([weights[w] for w in ts],  # type: ignore[misc]
-                                       FUZZY_CANDIDATES)
+                                       FUZZY_CANDIDATES)[:MAX_CANDIDATES]
                       for ts in terms]
             sources = store.sources_by_ids(self.project, self.src, self.tgt,
                                            (i for ids in ranked if ids for i in ids))

@@ -113,11 +113,23 @@ def _unit(row: Sequence) -> MemoryUnit:
                       segment_id=row[11])
 
 
-def units_by_hash(project: Project, src: str, tgt: str, hashes: Sequence[int]
-                  ) -> dict[int, list[MemoryUnit]]:
-    """Units of the pair whose ``source_hash`` is one of ``hashes``."""
+def units_by_hash(project: Project, src: str, tgt: str, hashes: Sequence[int],
+                  most: int | None = None) -> tuple[dict[int, list[MemoryUnit]], set[int]]:
+    """Units of the pair whose ``source_hash`` is one of ``hashes``, and the hashes left
+    out because more than ``most`` units hold them (counted from the hash index alone;
+    read those with :func:`family_units`)."""
     out: dict[int, list[MemoryUnit]] = {}
+    crowded: set[int] = set()
     unique = list(dict.fromkeys(hashes))
+    if most is not None:
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            crowded.update(h for h, n in project.conn.execute(
+                f"""SELECT source_hash, COUNT(*) FROM memory_units
+                    WHERE source_hash IN ({','.join('?' * len(chunk))})
+                      AND source_lang = ? AND target_lang = ? GROUP BY source_hash""",
+                (*chunk, src, tgt)) if n > most)
+        unique = [h for h in unique if h not in crowded]
     for start in range(0, len(unique), 500):
         chunk = unique[start:start + 500]
         marks = ",".join("?" * len(chunk))
@@ -127,7 +139,26 @@ def units_by_hash(project: Project, src: str, tgt: str, hashes: Sequence[int]
             (*chunk, src, tgt),
         ):
             out.setdefault(row[12], []).append(_unit(row))
-    return out
+    return out, crowded
+
+
+def family_units(project: Project, src: str, tgt: str, source_hash: int, source: str,
+                 context_before: str | None, context_after: str | None,
+                 segment_id: int | None, limit: int) -> list[MemoryUnit]:
+    """At most ``limit`` units of the pair of one ``source_hash`` (a family of texts
+    differing only by numbers, case or punctuation), those of ``segment_id`` left out:
+    the ones of the same ``source`` first, then of the same contexts, then the newest."""
+    own = "" if segment_id is None else "AND (segment_id IS NULL OR segment_id <> ?)"
+    rows = project.conn.execute(
+        f"""SELECT {_UNIT_COLUMNS} FROM memory_units
+            WHERE source_hash = ? AND source_lang = ? AND target_lang = ? {own}
+            ORDER BY CASE WHEN source IN (?, ?) THEN 0 ELSE 1 END,
+                     CASE WHEN context_before = ? AND context_after = ? THEN 0 ELSE 1 END,
+                     created_at DESC, id DESC
+            LIMIT ?""",
+        (source_hash, src, tgt, *(() if segment_id is None else (segment_id,)),
+         source, source.strip(), context_before, context_after, limit))
+    return [_unit(r) for r in rows]
 
 
 def term_frequencies(project: Project, terms: Sequence[str]) -> dict[str, int]:

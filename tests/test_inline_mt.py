@@ -6,7 +6,6 @@ QA warning in the export."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -125,9 +124,10 @@ def test_a_target_that_lost_a_code_gets_a_qa_note(coded, tmp_path):
     assert "inline codes: the target lacks ⟦1⟧, ⟦/1⟧" in notes
 
 
-def test_a_memory_fill_gets_the_segment_tags(coded, tmp_path):
-    """The memory holds text without tags; a segment filled from it gets its tags placed."""
-    from workbench.memory.project import pretranslate, sync_reviews
+def _approved_then_imported_again(coded, tmp_path) -> tuple[int, str]:
+    """The first segment approved with its tags and synced into the memory, then the same
+    dispatch imported once more (a new document, no review); returns (id, text) of the first."""
+    from workbench.memory.project import sync_reviews
 
     moscou = coded.conn.execute("SELECT id, text FROM segments ORDER BY id").fetchone()
     coded.save_review(moscou[0], "en", text="\ue101\ue110Moscow\ue102\ue111 awaits an answer.",
@@ -135,7 +135,15 @@ def test_a_memory_fill_gets_the_segment_tags(coded, tmp_path):
     sync_reviews(coded)
     again = tmp_path / "again.xlf"
     again.write_text(XLIFF, encoding="utf-8")
-    import_file(coded, again)  # the same dispatch once more: a new document, no review
+    import_file(coded, again)
+    return moscou
+
+
+def test_a_memory_fill_gets_the_segment_tags(coded, tmp_path):
+    """The memory holds text without tags; a segment filled from it gets its tags placed."""
+    from workbench.memory.project import pretranslate
+
+    moscou = _approved_then_imported_again(coded, tmp_path)
     twin = coded.conn.execute("SELECT id, text FROM segments WHERE text = ? AND id != ?",
                               (moscou[1], moscou[0])).fetchone()
     filled, report = pretranslate(coded, "fr", "en", [twin])
@@ -166,15 +174,9 @@ def test_codes_placed_by_position_keep_the_source_order(source):
 def test_the_review_page_and_the_analysis_match_a_tagged_segment_as_its_words(coded, tmp_path):
     """Every lookup reads a tagged segment without its tags (the memory holds text): the
     Review page's matches and the leverage analysis find what pre-translation finds."""
-    from workbench.memory.project import analyse, matches_for_segment, sync_reviews
+    from workbench.memory.project import analyse, matches_for_segment
 
-    moscou = coded.conn.execute("SELECT id, text FROM segments ORDER BY id").fetchone()
-    coded.save_review(moscou[0], "en", text="\ue101\ue110Moscow\ue102\ue111 awaits an answer.",
-                      status="approved", expected_version=0, author="r", origin="reviewer")
-    sync_reviews(coded)
-    again = tmp_path / "again.xlf"
-    again.write_text(XLIFF, encoding="utf-8")
-    import_file(coded, again)
+    moscou = _approved_then_imported_again(coded, tmp_path)
     twin, doc = coded.conn.execute("SELECT id, document_id FROM segments WHERE text = ? "
                                    "AND id != ?", (moscou[1], moscou[0])).fetchone()
     best = matches_for_segment(coded, twin, "en")[0]

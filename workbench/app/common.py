@@ -138,6 +138,16 @@ def reviewer() -> str:
     return str(st.session_state.get("reviewer") or "").strip() or UNNAMED
 
 
+def page_input(n: int, size: int, key: str, label: str = "Page", **options) -> int:
+    """A 1-based page number input for ``n`` items in pages of ``size``, kept in range when
+    the list shrinks (another filter, language or project); ``options`` go to
+    ``st.number_input``."""
+    pages = max(1, -(-n // size))
+    if st.session_state.get(key, 1) > pages:
+        st.session_state[key] = pages
+    return int(st.number_input(f"{label} (of {pages})", 1, pages, key=key, step=1, **options))
+
+
 def target_lang_select(langs: list[str], key: str, label: str = "Target language",
                        bind: bool = False) -> str:
     """A target-language selectbox that opens on the language last chosen on any page, so

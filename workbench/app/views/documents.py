@@ -14,8 +14,8 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import (db, load_glossary, long_work, open_or_stop, reviewer,
-                                  show_error, target_lang_select)
+from workbench.app.common import (db, load_glossary, long_work, open_or_stop, page_input,
+                                  reviewer, show_error, target_lang_select)
 from workbench.app.login import assign_section, visible, with_assignees
 from workbench.app.text import md_escape
 from workbench.engines import ENGINE_CHOICES
@@ -158,10 +158,7 @@ def main() -> None:
     shown, table_key = docs, "doc_table"
     if len(docs) > queries.DOCUMENTS_LISTED:  # an archive: the table a page at a time
         size = queries.DOCUMENTS_LISTED
-        pages = -(-len(docs) // size)
-        if ss.get("doc_page", 1) > pages:
-            ss["doc_page"] = pages
-        page = int(st.number_input(f"Documents page (of {pages})", 1, pages, key="doc_page"))
+        page = page_input(len(docs), size, "doc_page", "Documents page")
         shown, _ = queries.page_of(docs, page, size)
         table_key = f"doc_table_{page}"  # a selection belongs to its page
     table = shown.select("id", "title", "lang", "segments", "translatable",

@@ -14,7 +14,8 @@ import polars as pl
 import streamlit as st
 
 from workbench.app import queries
-from workbench.app.common import db, load_glossary, open_or_stop, target_lang_select
+from workbench.app.common import (db, load_glossary, open_or_stop, page_input,
+                                  target_lang_select)
 from workbench.app.team import reviewer_quality
 from workbench.app.text import md_escape
 from workbench.errors import WorkbenchError
@@ -37,10 +38,7 @@ def main() -> None:
     shown = summary
     if len(summary) > queries.DOCUMENTS_PER_PAGE:  # an archive: the effort of one page of documents
         size = queries.DOCUMENTS_PER_PAGE
-        pages = -(-len(summary) // size)
-        if st.session_state.get("q_page", 1) > pages:  # another language, fewer documents
-            st.session_state["q_page"] = pages
-        page = int(st.number_input(f"Documents page (of {pages})", 1, pages, key="q_page"))
+        page = page_input(len(summary), size, "q_page", "Documents page")
         shown, _ = queries.page_of(summary, page, size)
         first = (page - 1) * size + 1
         st.caption(f"Post-edit effort, term accuracy and confidence of documents {first}–"

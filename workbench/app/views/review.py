@@ -44,8 +44,8 @@ from streamlit.errors import StreamlitAPIException
 
 from workbench.app import beads, queries
 from workbench.app.browser import SHORTCUTS, last_action, review_keys
-from workbench.app.common import (db, load_glossary, open_or_stop, project_root, reviewer,
-                                  show_flashes, target_lang_select)
+from workbench.app.common import (db, load_glossary, open_or_stop, page_input, project_root,
+                                  reviewer, show_flashes, target_lang_select)
 from workbench.app.login import visible
 from workbench.app.text import highlight, md_escape, source_diff_markdown, word_diff
 from workbench.errors import ConflictError, NotFoundError, WorkbenchError
@@ -732,13 +732,9 @@ def _qa_view(lang: str, glossary, threshold: float, doc_ids: list[int]) -> None:
 # -- the page -------------------------------------------------------------------------
 
 def _page_input(n: int, size: int, key: str, on_change=None) -> int:
-    """A page number input for ``n`` items, kept in range when filters shrink the list."""
-    page_count = max(1, -(-n // size))
-    if ss.get(key, 1) > page_count:
-        ss[key] = page_count
-    return int(st.number_input(f"Page (of {page_count})", 1, page_count, key=key, step=1,
-                               on_change=on_change, width=130, label_visibility="collapsed",
-                               bind="query-params" if key == "page" else None))
+    """The Review page's compact page number input (:func:`page_input`)."""
+    return page_input(n, size, key, on_change=on_change, width=130, label_visibility="collapsed",
+                      bind="query-params" if key == "page" else None)
 
 
 def _focus(shown: pl.DataFrame, size: int) -> int | None:
